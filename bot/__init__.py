@@ -1,0 +1,1 @@
+"""Runtime of the campaign bot: settings, command line, wiring, channels."""

@@ -1,0 +1,52 @@
+"""Wiring: the services every channel shares, built once from the settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.config import Settings
+from bot.i18n import Catalog
+from handlers.context import Services
+from handlers.features import build_registry
+from handlers.router import Router
+from storage.db import Database
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class App:
+    settings: Settings
+    db: Database
+    services: Services
+    router: Router
+
+    async def close(self) -> None:
+        await self.db.close()
+
+
+async def open_app(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    catalog: Catalog | None = None,
+) -> App:
+    """Open the database (applying migrations) and build the router with its services."""
+    db = Database(settings.database_url)
+    try:
+        await db.upgrade()
+    except BaseException:
+        await db.close()
+        raise
+    services = Services(
+        catalog=catalog or Catalog.load(),
+        admins=frozenset(settings.admins),
+        zone=settings.zone,
+        default_language=settings.language,
+        clock=clock,
+    )
+    return App(settings, db, services, Router(db, services, build_registry()))

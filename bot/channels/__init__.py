@@ -1,0 +1,1 @@
+"""One adapter per platform: platform updates in, rendered Replies out."""

@@ -1,0 +1,78 @@
+"""A chat in the terminal: lines from stdin, replies on stdout, through the same router.
+
+It is the main job when no platform token is set, and the harness of scripted end-to-end
+tests (`printf '/start\n/trogiup\n' | python -m bot console`). Options are printed numbered;
+typing the number chooses one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TextIO
+
+from bot.channels.text import to_plain
+from handlers.messages import Incoming, Reply
+from handlers.router import Router
+
+PLATFORM = "console"
+MENTION = "@bot"
+
+
+def render(reply: Reply) -> str:
+    lines = [to_plain(reply.text)]
+    for number, option in enumerate(reply.options, start=1):
+        lines.append(f"  {number}. {to_plain(option.label)}")
+    if reply.file is not None:
+        lines.append(f"  [{reply.file.filename}, {len(reply.file.data):,} bytes]")
+    return "\n".join(lines)
+
+
+class ConsoleChannel:
+    def __init__(
+        self,
+        router: Router,
+        *,
+        user_id: str = "local",
+        name: str = "",
+        chat_id: str | None = None,
+        group: bool = False,
+        stdin: TextIO = sys.stdin,
+        stdout: TextIO = sys.stdout,
+    ) -> None:
+        self.router = router
+        self.user_id = user_id
+        self.name = name
+        self.group = group
+        self.chat_id = chat_id or ("group" if group else user_id)
+        self.stdin = stdin
+        self.stdout = stdout
+
+    def incoming(self, line: str) -> Incoming:
+        text = line.strip()
+        addressed = not self.group
+        if self.group and text.lower().startswith(MENTION):
+            text, addressed = text[len(MENTION) :].strip(), True
+        return Incoming(
+            platform=PLATFORM,
+            user_id=self.user_id,
+            chat_id=self.chat_id,
+            chat_kind="group" if self.group else "private",
+            text=text,
+            user_name=self.name,
+            chat_title="console group" if self.group else None,
+            addressed=addressed,
+        )
+
+    async def run(self) -> None:
+        interactive = self.stdin.isatty()
+        while True:
+            if interactive:
+                self.stdout.write("> ")
+                self.stdout.flush()
+            line = await asyncio.to_thread(self.stdin.readline)
+            if not line:
+                break
+            for reply in await self.router.handle(self.incoming(line)):
+                self.stdout.write(render(reply) + "\n\n")
+            self.stdout.flush()

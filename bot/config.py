@@ -1,0 +1,124 @@
+"""Settings from the environment or a `.env` file (names fixed by INTERFACE.md).
+
+A wrong value stops start-up with one line naming the variable, rather than a failure deep
+inside a channel an hour later.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from campaign.accounts import PLATFORMS, parse_account_ref
+
+LANGUAGES = ("vi", "en")
+ASYNC_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field("sqlite+aiosqlite:///thidua.db", alias="BOT_DATABASE_URL")
+    timezone: str = Field("Asia/Ho_Chi_Minh", alias="BOT_TIMEZONE")
+    language: str = Field("vi", alias="BOT_LANGUAGE")
+    admins: Annotated[tuple[str, ...], NoDecode] = Field((), alias="BOT_ADMINS")
+    telegram_token: SecretStr | None = Field(None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str | None = Field(None, alias="TELEGRAM_API_BASE_URL")
+    zalo_token: SecretStr | None = Field(None, alias="ZALO_BOT_TOKEN")
+    zalo_api_base_url: str | None = Field(None, alias="ZALO_API_BASE_URL")
+    webhook_url: str | None = Field(None, alias="BOT_WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(None, alias="BOT_WEBHOOK_SECRET")
+    listen: str | None = Field(None, alias="BOT_LISTEN")
+    public_url: str | None = Field(None, alias="BOT_PUBLIC_URL")
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(f"not a database URL: {value!r}") from None
+        if url.drivername not in ASYNC_DRIVERS:
+            raise ValueError(
+                f"driver {url.drivername!r} is not supported; use one of {', '.join(ASYNC_DRIVERS)}"
+            )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in LANGUAGES:
+            raise ValueError(f"unknown language {value!r}; use vi or en")
+        return value
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _admin_accounts(cls, value: object) -> tuple[str, ...]:
+        if value is None or value == "":
+            return ()
+        items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+        accounts = []
+        for item in (str(i).strip() for i in items):
+            if not item:
+                continue
+            parsed = parse_account_ref(item)
+            if parsed is None:
+                raise ValueError(
+                    f"malformed entry {item!r}; expected <platform>:<user id> "
+                    f"with platform one of {', '.join(PLATFORMS)}"
+                )
+            accounts.append(":".join(parsed))
+        return tuple(accounts)
+
+    @field_validator(
+        "telegram_token",
+        "zalo_token",
+        "webhook_secret",
+        "telegram_api_base_url",
+        "zalo_api_base_url",
+        "webhook_url",
+        "listen",
+        "public_url",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class SettingsError(Exception):
+    """Settings could not be read; the message is one line naming the variable."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning pydantic's report into one line per wrong variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        fields = {name: f.alias for name, f in Settings.model_fields.items()}
+        lines = []
+        for problem in error.errors():
+            loc = str(problem["loc"][0]) if problem["loc"] else "?"
+            name = fields.get(loc, loc)
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            lines.append(f"{name}: {message}")
+        raise SettingsError("; ".join(lines)) from None

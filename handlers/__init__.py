@@ -1,0 +1,1 @@
+"""Conversation: one module per feature. Reads an Incoming, returns Replies; no platform code."""

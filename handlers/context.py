@@ -1,0 +1,77 @@
+"""What a handler gets: the message, the person behind it, the session and the services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.access import Actor
+from handlers.messages import Incoming, Option, Reply, Safe
+from storage import dialogs
+from storage.models import Account, Chat, Person
+
+
+class Translate(Protocol):
+    def __call__(self, key: str, /, **values: object) -> Safe: ...
+
+
+class Catalog(Protocol):
+    """The messages in every language (built by bot.i18n from locales/)."""
+
+    languages: tuple[str, ...]
+
+    def translator(self, language: str) -> Translate: ...
+
+
+@dataclass(frozen=True)
+class Services:
+    """Long-lived services, made once at start-up and passed to every handler."""
+
+    catalog: Catalog
+    admins: frozenset[str]
+    zone: ZoneInfo
+    default_language: str
+    clock: Callable[[], datetime]
+    invite_link: Callable[[str, str], str | None] = lambda platform, code: None
+    """Deep link for an invite code on a platform (Telegram's t.me link), if it has one."""
+
+
+@dataclass
+class Context:
+    incoming: Incoming
+    session: AsyncSession
+    account: Account
+    person: Person
+    chat: Chat
+    actor: Actor
+    language: str
+    t: Translate
+    services: Services
+
+    def now(self) -> datetime:
+        return self.services.clock()
+
+    def reply(self, key: str, /, *, options: tuple[Option, ...] = (), **values: object) -> Reply:
+        return Reply(self.t(key, **values), options=options)
+
+    @property
+    def actor_ref(self) -> str:
+        return self.incoming.account_ref
+
+    async def ask(self, dialog: str, step: str, reply: Reply, **data: Any) -> Reply:
+        """Show a question and remember that the next answer in this chat belongs to `dialog`.
+
+        The payloads of the options are kept so that "2" typed on a console or Zalo means the
+        second option, even after a restart.
+        """
+        data["_options"] = [option.payload for option in reply.options]
+        await dialogs.save_dialog(self.session, self.account.id, self.chat.id, dialog, step, data)
+        return reply
+
+    async def end_dialog(self) -> None:
+        await dialogs.end_dialog(self.session, self.account.id, self.chat.id)

@@ -1,0 +1,27 @@
+"""Every feature of the bot, in the order /trogiup lists their commands."""
+
+from __future__ import annotations
+
+from handlers import chats, help, invites, language, privacy, start, units
+from handlers.registry import Registry
+
+
+def build_registry() -> Registry:
+    registry: Registry | None = None
+
+    def current() -> Registry:
+        assert registry is not None
+        return registry
+
+    registry = Registry(
+        [
+            start.FEATURE,
+            help.make_feature(current),
+            language.FEATURE,
+            units.FEATURE,
+            invites.FEATURE,
+            chats.FEATURE,
+            privacy.FEATURE,
+        ]
+    )
+    return registry

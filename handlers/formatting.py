@@ -1,0 +1,26 @@
+"""Showing dates, roles and units the way users read them, in their language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from campaign.dates import format_date, weekday_key
+from campaign.roles import Role
+from handlers.context import Context
+from handlers.messages import Safe
+from storage.models import Unit
+
+
+def day(ctx: Context, moment: datetime) -> Safe:
+    """ "Thứ Hai, 01/12/2026" in the bot's time zone."""
+    local = moment.astimezone(ctx.services.zone)
+    return ctx.t("format.day", weekday=ctx.t(weekday_key(local)), date=format_date(local))
+
+
+def role_name(ctx: Context, role: Role | str) -> Safe:
+    code = role.code if isinstance(role, Role) else role
+    return ctx.t(f"role.{code}")
+
+
+def unit_label(ctx: Context, unit: Unit) -> Safe:
+    return ctx.t("format.unit", code=unit.code, name=unit.name)

@@ -1,0 +1,73 @@
+"""Platform-neutral messages between the channels and the handlers.
+
+`Reply.text` is always safe HTML: made by the translator, which escapes every value it puts
+into a message, or by `escape`. Telegram sends it as HTML; the console and Zalo strip the tags.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Literal
+
+ChatKind = Literal["private", "group"]
+
+
+class Safe(str):
+    """Text that is already safe HTML and must not be escaped again."""
+
+
+def escape(value: object) -> Safe:
+    """Escape a user-provided value for HTML (no-op for text that is already Safe)."""
+    if isinstance(value, Safe):
+        return value
+    return Safe(html.escape(str(value), quote=False))
+
+
+def join(lines: list[Safe] | list[str], sep: str = "\n") -> Safe:
+    """Join pieces of safe HTML, escaping any plain string among them."""
+    return Safe(sep.join(escape(line) for line in lines))
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message or button press from a user, as every channel describes it."""
+
+    platform: str
+    user_id: str
+    chat_id: str
+    chat_kind: ChatKind = "private"
+    text: str = ""
+    payload: str | None = None
+    language: str | None = None
+    user_name: str = ""
+    chat_title: str | None = None
+    addressed: bool = True
+    """In a group: the bot was mentioned or replied to. Private chats are always addressed."""
+
+    @property
+    def account_ref(self) -> str:
+        return f"{self.platform}:{self.user_id}"
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice shown as a button (Telegram) or a numbered line (console, Zalo)."""
+
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+    kind: Literal["document", "photo"] = "document"
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: Safe
+    options: tuple[Option, ...] = field(default_factory=tuple)
+    file: Attachment | None = None

@@ -1,0 +1,65 @@
+"""The table of commands: names, aliases, who may use them, and the function that answers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+
+from campaign.roles import Role
+from campaign.text import fold
+from handlers.context import Context
+from handlers.messages import Reply
+
+CommandHandler = Callable[[Context, str], Awaitable[list[Reply]]]
+DialogHandler = Callable[[Context, str, dict], Awaitable[list[Reply]]]
+"""Gets the context, the answer (a button payload or the text typed) and the dialog's data."""
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    """The Vietnamese command without the slash: "trogiup"."""
+    english: str
+    """The English alias: "help"."""
+    phrases: tuple[str, ...]
+    """Vietnamese words that also call it, typed with or without diacritics: ("trợ giúp",)."""
+    run: CommandHandler
+    required: Role | None = None
+    """The lowest role that may use it anywhere; None for everyone."""
+    in_groups: bool = True
+    """Whether it makes sense in a group chat (menus of group chats show only these)."""
+
+    @property
+    def help_key(self) -> str:
+        return f"help.{self.name}"
+
+
+@dataclass(frozen=True)
+class Feature:
+    """What one handler module contributes: its commands and its dialogs."""
+
+    commands: tuple[Command, ...] = ()
+    dialogs: dict[str, DialogHandler] | None = None
+
+
+class Registry:
+    def __init__(self, features: Iterable[Feature]) -> None:
+        self.commands: list[Command] = []
+        self.dialogs: dict[str, DialogHandler] = {}
+        self._by_name: dict[str, Command] = {}
+        self.phrases: dict[str, str] = {}
+        for feature in features:
+            for command in feature.commands:
+                self.commands.append(command)
+                self._by_name[command.name] = command
+                self._by_name[command.english] = command
+                for phrase in command.phrases:
+                    self.phrases[fold(phrase)] = command.name
+            self.dialogs.update(feature.dialogs or {})
+
+    def get(self, name: str) -> Command | None:
+        return self._by_name.get(name.lower())
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._by_name)

@@ -1,0 +1,132 @@
+"""The router: one incoming message in, replies out, inside one database transaction.
+
+Order (ARCHITECTURE.md): a pending dialog step of this user in this chat, a command
+("/dangky"), a command typed as Vietnamese words ("đăng ký", "dang ky"), then free text.
+A slash command typed in the middle of a dialog leaves the dialog, as users expect.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from campaign.commands import closest, match_phrase, parse_slash
+from handlers.access import Actor
+from handlers.context import Context, Services
+from handlers.messages import Incoming, Reply
+from handlers.registry import Command, Registry
+from storage import chats, dialogs, people
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 4096
+"""Longest text accepted; Telegram's own limit, and far above any real command or question."""
+
+
+class Router:
+    def __init__(self, db: Database, services: Services, registry: Registry) -> None:
+        self.db = db
+        self.services = services
+        self.registry = registry
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Answer one message. Never raises: a failure rolls back and apologises."""
+        language = self.services.default_language
+        try:
+            async with self.db.transaction() as session:
+                context = await self._context(session, incoming)
+                language = context.language
+                return await self._route(context)
+        except Exception:
+            log.exception("failed to handle a message from %s", incoming.platform)
+            t = self.services.catalog.translator(language)
+            return [Reply(t("error.unexpected"))]
+
+    async def _context(self, session: AsyncSession, incoming: Incoming) -> Context:
+        account = await people.get_or_create_account(
+            session, incoming.platform, incoming.user_id, incoming.user_name
+        )
+        chat = await chats.get_or_create_chat(
+            session, incoming.platform, incoming.chat_id, incoming.chat_kind, incoming.chat_title
+        )
+        person = account.person
+        memberships = await people.memberships_of(session, person.id)
+        actor = Actor(
+            person_id=person.id,
+            is_admin=person.is_admin or incoming.account_ref in self.services.admins,
+            memberships=tuple(memberships),
+        )
+        language = person.language or self.services.default_language
+        return Context(
+            incoming=incoming,
+            session=session,
+            account=account,
+            person=person,
+            chat=chat,
+            actor=actor,
+            language=language,
+            t=self.services.catalog.translator(language),
+            services=self.services,
+        )
+
+    async def _route(self, ctx: Context) -> list[Reply]:
+        incoming = ctx.incoming
+        text = incoming.text.strip()
+        if len(text) > MAX_TEXT:
+            return [ctx.reply("error.too_long", limit=MAX_TEXT, length=len(text))]
+
+        slash = parse_slash(text)
+        state = await dialogs.current_dialog(ctx.session, ctx.account.id, ctx.chat.id)
+        speaks_to_bot = incoming.chat_kind == "private" or incoming.addressed
+        if state is not None and slash is None and (incoming.payload or (text and speaks_to_bot)):
+            handler = self.registry.dialogs.get(state.name)
+            if handler is not None:
+                answer = incoming.payload or _option_by_number(text, state.data) or text
+                return await handler(ctx, answer, dict(state.data))
+        if incoming.payload:
+            return [ctx.reply("error.stale_choice")]
+
+        if slash is not None:
+            if state is not None:
+                await ctx.end_dialog()
+            command = self.registry.get(slash.name)
+            if command is None:
+                return [self._unknown(ctx, slash.name)]
+            return await self._run(ctx, command, slash.args)
+
+        phrase = match_phrase(text, self.registry.phrases)
+        if phrase is not None and speaks_to_bot:
+            command = self.registry.get(phrase.name)
+            if command is not None:
+                return await self._run(ctx, command, phrase.args)
+
+        if not speaks_to_bot:
+            return []
+        if not text:
+            return [ctx.reply("error.empty")]
+        return [ctx.reply("fallback.free_text")]
+
+    async def _run(self, ctx: Context, command: Command, args: str) -> list[Reply]:
+        if not ctx.actor.may_use(command.required):
+            return [ctx.reply("error.not_allowed", command=f"/{command.name}")]
+        return await command.run(ctx, args)
+
+    def _unknown(self, ctx: Context, name: str) -> Reply:
+        suggestion = closest(name, self.registry.names)
+        if suggestion is None:
+            return ctx.reply("error.unknown_command", command=f"/{name}")
+        command = self.registry.get(suggestion)
+        assert command is not None
+        return ctx.reply(
+            "error.unknown_command_suggest", command=f"/{name}", suggestion=f"/{command.name}"
+        )
+
+
+def _option_by_number(text: str, data: dict) -> str | None:
+    """ "2" answers the second option shown (console and Zalo have no buttons)."""
+    options = data.get("_options") or []
+    if text.isdigit() and 1 <= int(text) <= len(options):
+        return str(options[int(text) - 1])
+    return None

@@ -1,0 +1,57 @@
+"""People and their platform accounts."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import Account, AuditLog, Membership, Person
+
+
+async def find_account(session: AsyncSession, platform: str, user_id: str) -> Account | None:
+    return await session.scalar(
+        select(Account)
+        .where(Account.platform == platform, Account.platform_user_id == user_id)
+        .options(selectinload(Account.person))
+    )
+
+
+async def get_or_create_account(
+    session: AsyncSession, platform: str, user_id: str, display_name: str = ""
+) -> Account:
+    """The account of this platform user, creating a person for a first-time user."""
+    account = await find_account(session, platform, user_id)
+    if account is not None:
+        if display_name and account.person.display_name != display_name:
+            account.person.display_name = display_name
+        return account
+    person = Person(display_name=display_name or "")
+    account = Account(platform=platform, platform_user_id=user_id, person=person)
+    session.add(account)
+    await session.flush()
+    return account
+
+
+async def memberships_of(session: AsyncSession, person_id: int) -> list[Membership]:
+    rows = await session.scalars(
+        select(Membership)
+        .where(Membership.person_id == person_id)
+        .options(selectinload(Membership.unit))
+        .order_by(Membership.id)
+    )
+    return list(rows)
+
+
+async def grant_admin(session: AsyncSession, platform: str, user_id: str) -> Account:
+    account = await get_or_create_account(session, platform, user_id)
+    account.person.is_admin = True
+    return account
+
+
+async def forget_person(session: AsyncSession, person_id: int) -> None:
+    """Delete a person with everything that hangs on them; scrub their names from the audit."""
+    await session.execute(
+        update(AuditLog).where(AuditLog.actor_id == person_id).values(actor="(deleted)")
+    )
+    await session.execute(delete(Person).where(Person.id == person_id))
