@@ -1,0 +1,159 @@
+"""Fixtures: every database test runs on SQLite, and again on PostgreSQL when
+BOT_TEST_DATABASE_URL is set, each time on a fresh schema."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.app import App, open_app
+from bot.channels.console import render
+from bot.config import load_settings
+from handlers.messages import Incoming, Reply
+from handlers.router import Router
+from storage.models import Base
+
+PG_URL = os.environ.get("BOT_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
+ADMIN = "admin"
+"""Console user id that the test settings list in BOT_ADMINS."""
+
+
+class Clock:
+    """A clock the tests move by hand (invite expiry, deadlines)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+async def reset_postgres(url: str) -> None:
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    assert PG_URL is not None
+    await reset_postgres(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))  # Thứ Hai 02/03/2026, 09:00 in Hà Nội
+
+
+@pytest.fixture
+async def app(database_url: str, clock: Clock) -> AsyncIterator[App]:
+    settings = load_settings(BOT_DATABASE_URL=database_url, BOT_ADMINS=f"console:{ADMIN}")
+    application = await open_app(settings, clock=clock)
+    yield application
+    await application.close()
+
+
+class User:
+    """A person talking to the bot through the router, as a channel would make them."""
+
+    def __init__(
+        self,
+        app: App,
+        user_id: str,
+        *,
+        name: str = "",
+        chat_id: str | None = None,
+        group: bool = False,
+        router: Router | None = None,
+    ) -> None:
+        self.app = app
+        self.router = router or app.router
+        self.user_id = user_id
+        self.name = name
+        self.chat_id = chat_id or (f"g-{user_id}" if group else user_id)
+        self.group = group
+
+    async def replies(
+        self, text: str = "", *, payload: str | None = None, addressed: bool = True
+    ) -> list[Reply]:
+        incoming = Incoming(
+            platform="console",
+            user_id=self.user_id,
+            chat_id=self.chat_id,
+            chat_kind="group" if self.group else "private",
+            text=text,
+            payload=payload,
+            user_name=self.name,
+            addressed=addressed,
+        )
+        return await self.router.handle(incoming)
+
+    async def say(self, text: str = "", **kwargs: object) -> str:
+        """The plain text the user would read, replies separated by blank lines."""
+        return "\n\n".join(render(r) for r in await self.replies(text, **kwargs))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def admin(app: App) -> User:
+    return User(app, ADMIN, name="Văn phòng")
+
+
+@pytest.fixture
+def user_factory(app: App):  # type: ignore[no-untyped-def]
+    def make(user_id: str, **kwargs: object) -> User:
+        return User(app, user_id, **kwargs)  # type: ignore[arg-type]
+
+    return make
+
+
+async def row_counts(app: App) -> dict[str, int]:
+    """Rows in every table: tests compare this before and after a refused action."""
+    async with app.db.transaction() as session:
+        return {
+            table.name: int(await session.scalar(select(func.count()).select_from(table)) or 0)
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def run_cli(*args: str, database_url: str, cwd: Path, stdin: str = "", env: dict | None = None):  # type: ignore[no-untyped-def]
+    """Run `python -m bot …` as a user would, in a folder of its own."""
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "ZALO_"))
+    }
+    environment["BOT_DATABASE_URL"] = database_url
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environment,
+        timeout=120,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests see only the settings they give: no variables or .env file of the developer's."""
+    for name in list(os.environ):
+        if name.startswith(("BOT_", "TELEGRAM_", "ZALO_")) and name != "BOT_TEST_DATABASE_URL":
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)

@@ -1,0 +1,112 @@
+"""The router: order of resolution, Vietnamese aliases, bad input, one transaction per message."""
+
+from bot.app import App
+from campaign.roles import Role
+from handlers.context import Context
+from handlers.features import build_registry
+from handlers.messages import Reply
+from handlers.registry import Command, Feature, Registry
+from handlers.router import MAX_TEXT, Router
+from storage import units
+from tests.conftest import User, row_counts
+
+
+async def test_a_command_typed_as_words_works_like_the_command(user_factory) -> None:
+    lan = user_factory("lan")
+    by_command = await lan.say("/trogiup")
+    assert "/ngonngu" in by_command
+    assert await lan.say("trợ giúp") == by_command
+    assert await lan.say("Tro Giup") == by_command
+    assert await lan.say("/help") == by_command
+
+
+async def test_unknown_command_gets_the_closest_real_one(user_factory) -> None:
+    lan = user_factory("lan")
+    assert (
+        await lan.say("/trogiupp") == "Mình không biết lệnh /trogiupp. Có phải ý bạn là /trogiup?"
+    )
+    assert await lan.say("/qwertyuiop") == (
+        "Mình không biết lệnh /qwertyuiop. Gõ /trogiup để xem các lệnh."
+    )
+
+
+async def test_oversized_and_empty_messages_get_a_clear_sentence(app: App, user_factory) -> None:
+    lan = user_factory("lan")
+    await lan.say("/start")
+    before = await row_counts(app)
+    assert await lan.say("a" * 5000) == (
+        f"Tin nhắn dài quá (5000 ký tự). Bạn gửi ngắn hơn {MAX_TEXT} ký tự nhé."
+    )
+    assert await lan.say("   ") == (
+        "Mình chưa nhận được nội dung nào. Gõ /trogiup để xem những gì mình làm được."
+    )
+    assert await row_counts(app) == before
+
+
+async def test_a_group_hears_only_what_is_addressed_to_the_bot(user_factory) -> None:
+    lan = user_factory("lan", group=True)
+    assert await lan.replies("trợ giúp", addressed=False) == []
+    assert await lan.replies("chào cả nhà", addressed=False) == []
+    assert "/trogiup" in await lan.say("/trogiup", addressed=False)
+    assert "/trogiup" in await lan.say("tro giup", addressed=True)
+
+
+async def test_a_button_from_a_finished_dialog_is_refused_politely(user_factory) -> None:
+    lan = user_factory("lan")
+    assert await lan.say(payload="forget:yes") == (
+        "Lựa chọn này không còn hiệu lực. Bạn gõ lại lệnh nhé."
+    )
+
+
+async def test_a_command_in_the_middle_of_a_dialog_leaves_it(user_factory) -> None:
+    lan = user_factory("lan")
+    await lan.say("/xoadulieu")
+    assert "/trogiup" in await lan.say("/trogiup")
+    # The pending confirmation is gone: "1" is no longer "delete everything".
+    assert await lan.say("1") == "Mình chưa hiểu ý bạn. Gõ /trogiup để xem các lệnh."
+    assert "/start" in await lan.say("/trogiup")
+
+
+async def test_a_dialog_survives_a_restart(app: App, database_url: str, clock) -> None:
+    from bot.app import open_app
+
+    lan = User(app, "lan")
+    await lan.say("/xoadulieu")
+    restarted = await open_app(app.settings, clock=clock)
+    try:
+        answer = await User(restarted, "lan").say("2")
+    finally:
+        await restarted.close()
+    assert answer == "Đã huỷ, dữ liệu của bạn vẫn được giữ nguyên."
+
+
+async def test_a_failing_handler_rolls_back_and_apologises(app: App) -> None:
+    async def half_done(ctx: Context, args: str) -> list[Reply]:
+        await units.add_unit(ctx.session, "HALF", "Nửa chừng", "department")
+        raise RuntimeError("the disk is full")
+
+    base = build_registry()
+    registry = Registry(
+        [Feature(commands=(*base.commands, Command("hong", "broken", (), half_done)))]
+    )
+    router = Router(app.db, app.services, registry)
+    lan = User(app, "lan", router=router)  # the same app, with one broken command
+    assert await lan.say("/hong") == (
+        "Xin lỗi, mình gặp sự cố khi xử lý tin nhắn này. Bạn thử lại sau ít phút nhé."
+    )
+    async with app.db.transaction() as session:
+        assert await units.find_unit(session, "HALF") is None
+
+
+async def test_role_checks_come_before_the_command(user_factory) -> None:
+    lan = user_factory("lan")
+    assert await lan.say("/moi KT") == (
+        "Bạn không có quyền dùng /moi. Gõ /trogiup để xem các lệnh của bạn."
+    )
+
+
+def test_commands_have_unique_names_and_phrases() -> None:
+    registry = build_registry()
+    names = [c.name for c in registry.commands] + [c.english for c in registry.commands]
+    assert len(set(names) - {"start"}) == len(names) - 2  # /start is its own English alias
+    assert all(c.required in (None, *Role) for c in registry.commands)

@@ -1,0 +1,53 @@
+import pytest
+from sqlalchemy import inspect, select, text
+
+from bot.app import App
+from storage import units
+from storage.db import Database
+from storage.models import Base, Unit
+
+
+async def test_migrations_create_every_table(app: App) -> None:
+    async with app.db.engine.connect() as connection:
+        tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
+    assert {t.name for t in Base.metadata.sorted_tables} <= tables
+    assert "alembic_version" in tables
+
+
+async def test_upgrade_is_idempotent(app: App) -> None:
+    await app.db.upgrade()
+    async with app.db.engine.connect() as connection:
+        version = await connection.scalar(text("SELECT version_num FROM alembic_version"))
+    assert version == "0001"
+
+
+async def test_sqlite_runs_with_wal_and_foreign_keys(app: App) -> None:
+    if app.db.dialect != "sqlite":
+        pytest.skip("SQLite pragmas")
+    async with app.db.engine.connect() as connection:
+        assert (await connection.scalar(text("PRAGMA journal_mode"))) == "wal"
+        assert (await connection.scalar(text("PRAGMA foreign_keys"))) == 1
+
+
+async def test_a_transaction_is_committed_or_rolled_back_whole(app: App) -> None:
+    with pytest.raises(RuntimeError):
+        async with app.db.transaction() as session:
+            await units.add_unit(session, "KT", "Kế toán", "department")
+            raise RuntimeError("boom")
+    async with app.db.transaction() as session:
+        assert await units.find_unit(session, "KT") is None
+        await units.add_unit(session, "KT", "Kế toán", "department")
+    async with app.db.transaction() as session:
+        assert (await session.scalars(select(Unit.code))).all() == ["KT"]
+
+
+async def test_a_second_database_handle_sees_committed_work(app: App) -> None:
+    async with app.db.transaction() as session:
+        await units.add_unit(session, "VP", "Văn phòng", "department")
+    other = Database(app.db.url)
+    try:
+        async with other.transaction() as session:
+            unit = await units.find_unit(session, "vp")
+            assert unit is not None and unit.name == "Văn phòng"
+    finally:
+        await other.close()
