@@ -14,6 +14,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import NoReturn
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -35,8 +36,15 @@ class UserError(Exception):
     """Bad input on the command line: shown as one line on stderr, exit status 1."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a wrong argument in one line, as every sub-command must."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (--help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m bot",
         description="Trợ lý phong trào thi đua / emulation campaign bot",
     )

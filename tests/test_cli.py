@@ -139,3 +139,11 @@ def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("Không kết nối được cơ sở dữ liệu")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_wrong_arguments_are_one_line(tmp_path: Path) -> None:
+    for args in (("invite",), ("units", "explode"), ("nonsense",)):
+        result = run_cli(*args, database_url="sqlite+aiosqlite:///x.db", cwd=tmp_path)
+        assert result.returncode == 2
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert result.stderr.startswith("python -m bot")
