@@ -5,13 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib import resources
 
 from bot.config import Settings
 from bot.i18n import Catalog
+from campaign.document import parse
 from handlers.context import Services
 from handlers.features import build_registry
 from handlers.router import Router
+from storage import campaigns
 from storage.db import Database
+
+DEFAULT_CAMPAIGN = "phat-dong-thi-dua-2025.txt"
+
+
+async def seed_default_campaign(db: Database) -> None:
+    """On first start, load the bundled 2025 launch document so questions work at once."""
+    async with db.transaction() as session:
+        if await campaigns.active_campaign(session) is not None:
+            return
+        text = resources.files("campaign.data").joinpath(DEFAULT_CAMPAIGN).read_text("utf-8")
+        await campaigns.save_campaign(session, parse(text), text, DEFAULT_CAMPAIGN)
 
 
 def utc_now() -> datetime:
@@ -42,6 +56,7 @@ async def open_app(
     except BaseException:
         await db.close()
         raise
+    await seed_default_campaign(db)
     services = Services(
         catalog=catalog or Catalog.load(),
         admins=frozenset(settings.admins),

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import NoReturn
 
@@ -22,12 +23,18 @@ from bot.app import App, open_app
 from bot.channels.console import ConsoleChannel
 from bot.channels.text import to_plain
 from bot.config import LANGUAGES, Settings, SettingsError, load_settings
+from bot.documents import read_text
 from bot.i18n import Catalog
+from campaign import calendar
 from campaign.accounts import parse_account_ref
+from campaign.document import DocumentError, parse
 from campaign.roles import parse_unit_role
 from campaign.units import RowError, parse_units_csv
+from handlers.answer_view import occurrence_line
 from handlers.context import Translate
-from storage import audit, invites, people, units
+from handlers.knowledge import answer_question, render_answer
+from handlers.library import custom_observance
+from storage import audit, campaigns, invites, people, units
 
 log = logging.getLogger("bot")
 
@@ -72,6 +79,22 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--role", default="member", help="member, outreach or lead")
     invite.add_argument("--uses", default="1", help="how many people may use it (default 1)")
     invite.add_argument("--days", default="14", help="valid for this many days (default 14)")
+
+    ask = sub.add_parser("ask", help="answer a question from the campaign document")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help='{"found", "answer", "sources"}')
+
+    events = sub.add_parser("events", help="commemorations in a window of days")
+    events.add_argument("--from", dest="start", default=None, help="YYYY-MM-DD (default today)")
+    events.add_argument("--days", default="30", help="window length in days (default 30)")
+    events.add_argument("--json", action="store_true")
+
+    campaign_parser = sub.add_parser("campaign", help="campaign documents")
+    campaign_sub = campaign_parser.add_subparsers(dest="campaign_command", required=True)
+    campaign_import = campaign_sub.add_parser("import", help="load a .txt, .docx or .pdf")
+    campaign_import.add_argument("file", type=Path)
+    campaign_import.add_argument("--year", default=None)
+    campaign_sub.add_parser("list", help="documents loaded; the newest is active")
 
     admin = sub.add_parser("admin", help="administrators")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
@@ -238,6 +261,100 @@ async def _admin_grant(app: App, args: argparse.Namespace, t: Translate) -> int:
     return 0
 
 
+def _today(app: App) -> date:
+    return app.services.clock().astimezone(app.services.zone).date()
+
+
+async def _ask(app: App, args: argparse.Namespace, t: Translate) -> int:
+    async with app.db.transaction() as session:
+        result, knowledge = await answer_question(
+            app.services.library, session, args.question, _today(app)
+        )
+    rendered = render_answer(t, result, knowledge)
+    text = to_plain(rendered.text)
+    if args.json:
+        sources = [to_plain(s) for s in rendered.sources]
+        print(
+            json.dumps(
+                {"found": result.found, "answer": text, "sources": sources}, ensure_ascii=False
+            )
+        )
+    else:
+        print(text)
+    return 1 if result.kind in ("empty", "too_long") else 0
+
+
+async def _events(app: App, args: argparse.Namespace, t: Translate) -> int:
+    days = _positive(args.days, "--days", t)
+    try:
+        start = date.fromisoformat(args.start) if args.start else _today(app)
+    except ValueError:
+        raise UserError(t("cli.bad_from")) from None
+    async with app.db.transaction() as session:
+        knowledge = await app.services.library.active(session)
+        if knowledge is not None:
+            observances = knowledge.observances
+        else:
+            extra = [custom_observance(e) for e in await campaigns.custom_events(session)]
+            observances = calendar.build(None, extra)
+    occurrences = calendar.upcoming(observances, start, days=days)
+    if args.json:
+        rows = [
+            {"date": o.date.isoformat(), "name": o.observance.name, "anniversary": o.anniversary}
+            for o in occurrences
+        ]
+        print(json.dumps(rows, ensure_ascii=False))
+    elif not occurrences:
+        print(to_plain(t("cli.events_none")))
+    for occurrence in [] if args.json else occurrences:
+        print(to_plain(occurrence_line(t, occurrence)).removeprefix("• "))
+    return 0
+
+
+async def _campaign_import(app: App, args: argparse.Namespace, t: Translate) -> int:
+    year = None
+    if args.year is not None:
+        if not args.year.isdigit() or not 1900 < int(args.year) < 2200:
+            raise UserError(t("cli.bad_year"))
+        year = int(args.year)
+    try:
+        text = read_text(args.file)
+        parsed = parse(text, year=year)
+    except DocumentError as error:
+        raise UserError(
+            t("cli.document_refused", path=str(args.file), problem=t(error.key))
+        ) from None
+    async with app.db.transaction() as session:
+        _, replaced = await campaigns.save_campaign(session, parsed, text, args.file.name)
+        await audit.record(session, actor="cli", action="campaign.import", target=str(parsed.year))
+    key = "cli.campaign_replaced" if replaced else "cli.campaign_imported"
+    print(
+        to_plain(
+            t(
+                key,
+                year=parsed.year,
+                title=parsed.title,
+                sections=len(parsed.sections),
+                targets=len(parsed.targets),
+                days=len(parsed.commemorations),
+            )
+        )
+    )
+    return 0
+
+
+async def _campaign_list(app: App, args: argparse.Namespace, t: Translate) -> int:
+    async with app.db.transaction() as session:
+        rows = await campaigns.list_campaigns(session)
+    if not rows:
+        print(to_plain(t("cli.campaigns_none")))
+    for position, row in enumerate(rows):
+        imported = row.imported_at.astimezone(app.services.zone).strftime("%d/%m/%Y")
+        active = f"\t{to_plain(t('cli.active'))}" if position == 0 else ""
+        print(f"{row.year}\t{row.title}\t{row.issuer}\t{imported}{active}")
+    return 0
+
+
 _ACTIONS: dict[str, Callable[[App, argparse.Namespace, Translate], Awaitable[int]]] = {
     "run": _console,
     "console": _console,
@@ -246,4 +363,8 @@ _ACTIONS: dict[str, Callable[[App, argparse.Namespace, Translate], Awaitable[int
     "units list": _units_list,
     "invite": _invite,
     "admin grant": _admin_grant,
+    "ask": _ask,
+    "events": _events,
+    "campaign import": _campaign_import,
+    "campaign list": _campaign_list,
 }

@@ -302,18 +302,13 @@ def _targets(campaign: Campaign, folded: str, content: list[str]) -> Answer | No
     generic = all(w in _TARGET_WORDS or w == str(campaign.year) for w in content)
     if not asks or not generic or not campaign.targets:
         return None
-    sections = []
-    for target in campaign.targets:
-        if target.section not in sections:
-            sections.append(target.section)
-    quotes = []
-    for number in sections:
-        section = campaign.section(number)
-        if section is None:
-            continue
-        quotes.extend(
-            Quote(number, c.text) for c in section.clauses if re.search(r"\d\s*%", c.text)
-        )
+    part = campaign.targets_part
+    quotes = [
+        Quote(c.section, c.text)
+        for section in campaign.sections
+        if section.number.split(".")[0] == part
+        for c in section.clauses
+    ]
     return Answer(True, "targets", quotes=quotes, facts={"year": campaign.year})
 
 

@@ -33,6 +33,8 @@ class Observance:
     """The document section it was read from, for a campaign observance."""
     phrase: str | None = None
     """The document's own words for it."""
+    dated_by: str = "table"
+    """Where the date comes from: "document", "table" (the bundled table) or "admin"."""
 
     def on(self, year: int) -> date | None:
         """The date in `year`, or None when it does not happen that year."""
@@ -133,12 +135,13 @@ def from_campaign(campaign: Campaign) -> list[Observance]:
             scope="campaign",
             source=item.section,
             phrase=item.phrase,
+            dated_by="document",
         )
         if item.day is None:
             known = next((b for b in BUNDLED if same_day(observance, b)), None)
             if known is None:
                 continue  # no date anywhere: it cannot be placed on a calendar
-            observance = replace(observance, month=known.month, day=known.day)
+            observance = replace(observance, month=known.month, day=known.day, dated_by="table")
         result.append(observance)
     return result
 

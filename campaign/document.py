@@ -116,6 +116,21 @@ class Campaign:
     def section(self, number: str) -> Section | None:
         return next((s for s in self.sections if s.number == number), None)
 
+    def part_about(self, *folded_words: str, default: str) -> str:
+        """The number of the part whose title speaks of one of `folded_words` ("chi tieu")."""
+        for section in self.sections:
+            if "." not in section.number and any(w in fold(section.title) for w in folded_words):
+                return section.number
+        return default
+
+    @property
+    def targets_part(self) -> str:
+        return self.part_about("chi tieu", "muc tieu", default="II")
+
+    @property
+    def organisation_part(self) -> str:
+        return self.part_about("to chuc thuc hien", "trach nhiem", default="III")
+
     def part_title(self, number: str) -> str:
         """Title of the part a section number belongs to ("II.1" → "CHỈ TIÊU PHẤN ĐẤU THI ĐUA")."""
         part = self.section(number.split(".")[0])
@@ -393,8 +408,9 @@ _METRICS = (
 def _targets(campaign: Campaign) -> list[Target]:
     """Percentages of part II, each with the words that follow it up to the next figure."""
     result = []
+    part = campaign.targets_part
     for section in campaign.sections:
-        if not section.number.startswith("II"):
+        if section.number.split(".")[0] != part:
             continue
         for clause in section.clauses:
             matches = list(_PERCENT.finditer(clause.text))

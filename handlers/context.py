@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import Actor
+from handlers.library import CampaignLibrary
 from handlers.messages import Incoming, Option, Reply, Safe
 from storage import dialogs
 from storage.models import Account, Chat, Person
@@ -37,6 +38,8 @@ class Services:
     zone: ZoneInfo
     default_language: str
     clock: Callable[[], datetime]
+    library: CampaignLibrary = field(default_factory=CampaignLibrary)
+    """The campaign documents, parsed and indexed once."""
     invite_link: Callable[[str, str], str | None] = lambda platform, code: None
     """Deep link for an invite code on a platform (Telegram's t.me link), if it has one."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import chats, help, invites, language, privacy, start, units
+from handlers import chats, events, help, invites, knowledge, language, privacy, start, units
 from handlers.registry import Registry
 
 
@@ -17,6 +17,8 @@ def build_registry() -> Registry:
         [
             start.FEATURE,
             help.make_feature(current),
+            knowledge.FEATURE,
+            events.FEATURE,
             language.FEATURE,
             units.FEATURE,
             invites.FEATURE,

@@ -40,6 +40,8 @@ class Feature:
 
     commands: tuple[Command, ...] = ()
     dialogs: dict[str, DialogHandler] | None = None
+    free_text: CommandHandler | None = None
+    """What answers text that is no command (the question answering feature)."""
 
 
 class Registry:
@@ -48,6 +50,7 @@ class Registry:
         self.dialogs: dict[str, DialogHandler] = {}
         self._by_name: dict[str, Command] = {}
         self.phrases: dict[str, str] = {}
+        self.free_text: CommandHandler | None = None
         for feature in features:
             for command in feature.commands:
                 self.commands.append(command)
@@ -56,6 +59,7 @@ class Registry:
                 for phrase in command.phrases:
                     self.phrases[fold(phrase)] = command.name
             self.dialogs.update(feature.dialogs or {})
+            self.free_text = feature.free_text or self.free_text
 
     def get(self, name: str) -> Command | None:
         return self._by_name.get(name.lower())

@@ -106,6 +106,8 @@ class Router:
             return []
         if not text:
             return [ctx.reply("error.empty")]
+        if self.registry.free_text is not None:
+            return await self.registry.free_text(ctx, text)
         return [ctx.reply("fallback.free_text")]
 
     async def _run(self, ctx: Context, command: Command, args: str) -> list[Reply]:
