@@ -107,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged PDF is reported in one line
     args = build_parser().parse_args(argv)
     catalog = Catalog.load()
     fallback_language = os.environ.get("BOT_LANGUAGE", "vi").strip().lower()

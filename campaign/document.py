@@ -158,7 +158,7 @@ def paragraphs(text: str) -> list[str]:
         lines = [line for line in lines if line]
         full = _full_width(lines)
         for position, line in enumerate(lines):
-            runs_on = position > 0 and _runs_on(lines[position - 1], full)
+            runs_on = position > 0 and _runs_on(lines[position - 1], line, full)
             if result and (_starts_lower(line) or (runs_on and not _is_marker(line))):
                 result[-1] = f"{result[-1]} {line}"
             else:
@@ -182,10 +182,16 @@ def _full_width(lines: list[str]) -> int:
     return lengths[int(len(lengths) * 0.8)]
 
 
-def _runs_on(previous: str, full: int) -> bool:
+def _runs_on(previous: str, line: str, full: int) -> bool:
+    """Whether `previous` was wrapped: the first word of `line` would not have fitted on it.
+
+    A paragraph's last line has room to spare; a wrapped line does not. Widths are counted
+    in characters, so a little slack is allowed for proportional fonts.
+    """
+    first_word = line.split(" ", 1)[0]
     return (
         full > 0
-        and len(previous) >= 0.8 * full
+        and len(previous) + 1 + len(first_word) > 0.92 * full
         and not _SENTENCE_END.search(previous)
         and not previous.isupper()
     )
