@@ -52,11 +52,12 @@ async def open_app(
     """Open the database (applying migrations) and build the router with its services."""
     db = Database(settings.database_url)
     try:
-        await db.upgrade()
+        async with db.startup_lock():
+            await db.upgrade()
+            await seed_default_campaign(db)
     except BaseException:
         await db.close()
         raise
-    await seed_default_campaign(db)
     services = Services(
         catalog=catalog or Catalog.load(),
         admins=frozenset(settings.admins),

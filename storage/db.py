@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -18,6 +21,14 @@ from sqlalchemy.ext.asyncio import (
 )
 
 MIGRATIONS = "storage:migrations"
+LOCK_KEY = 0x7468_6964  # "thid": the advisory lock of start-up work on PostgreSQL
+
+
+def _lock_file(path: Path) -> IO[bytes]:
+    """Open and exclusively lock `path`, waiting for another process to release it."""
+    handle = path.open("a+b")
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -64,6 +75,37 @@ class Database:
         """Apply the Alembic migrations up to `revision` (run on every start, idempotent)."""
         async with self.engine.begin() as connection:
             await connection.run_sync(_upgrade, revision)
+
+    @asynccontextmanager
+    async def startup_lock(self) -> AsyncIterator[None]:
+        """Hold off other processes starting on the same database (migrations, seeding).
+
+        Several processes may start at once (a script running `ask` twice in parallel, two bot
+        processes behind a load balancer): the first migrates, the others wait and find the
+        work done. SQLite: an exclusive lock on a file beside the database; PostgreSQL: a
+        session-level advisory lock.
+        """
+        if self.dialect == "postgresql":
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": LOCK_KEY})
+                await connection.commit()
+                try:
+                    yield
+                finally:
+                    await connection.execute(
+                        text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY}
+                    )
+                    await connection.commit()
+            return
+        database = self.engine.url.database
+        if self.dialect != "sqlite" or not database or database == ":memory:":
+            yield
+            return
+        handle = await asyncio.to_thread(_lock_file, Path(f"{database}.lock"))
+        try:
+            yield
+        finally:
+            handle.close()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

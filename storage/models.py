@@ -192,6 +192,14 @@ class CampaignDocument(Base):
     source_name: Mapped[str] = mapped_column(String(255))
     document: Mapped[str] = mapped_column(Text)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    registration_deadline: Mapped[date | None] = mapped_column(Date)
+    """Pledges may be changed until this day (None: 31 March of the campaign's year)."""
+    assessment_open: Mapped[bool | None] = mapped_column(Boolean)
+    """None: self-assessment open 1–15 December; True/False: opened or closed by an admin."""
+
+    @property
+    def deadline(self) -> date:
+        return self.registration_deadline or date(self.year, 3, 31)
 
 
 class CustomEvent(Base):
@@ -208,3 +216,68 @@ class CustomEvent(Base):
     """True: happens on that date only; False: yearly since `year` (anniversaries counted)."""
     created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Pledge(Base):
+    """A person's registration for a campaign: the title aimed for and the rating aimed for."""
+
+    __tablename__ = "pledge"
+    __table_args__ = (UniqueConstraint("person_id", "campaign_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(32))
+    target_rating: Mapped[str | None] = mapped_column(String(16))
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Registered after the campaign's registration deadline."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    commitments: Mapped[list[Commitment]] = relationship(
+        order_by="Commitment.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Commitment(Base):
+    __tablename__ = "commitment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class ProgressUpdate(Base):
+    """One progress report; `overall` is the pledge's progress after it, kept for the stats."""
+
+    __tablename__ = "progress_update"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"), index=True)
+    commitment_position: Mapped[int | None] = mapped_column(Integer)
+    percent: Mapped[int] = mapped_column(Integer)
+    overall: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Assessment(Base):
+    """The year-end rating: the person's own, and the lead's final one, which wins."""
+
+    __tablename__ = "assessment"
+    __table_args__ = (UniqueConstraint("person_id", "campaign_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), index=True
+    )
+    self_rating: Mapped[str | None] = mapped_column(String(16))
+    self_comment: Mapped[str | None] = mapped_column(Text)
+    self_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    final_rating: Mapped[str | None] = mapped_column(String(16))
+    final_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    final_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
