@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App, open_app
 from bot.channels.console import ConsoleChannel
@@ -28,13 +29,17 @@ from bot.i18n import Catalog
 from campaign import calendar
 from campaign.accounts import parse_account_ref
 from campaign.document import DocumentError, parse
+from campaign.ratings import Rating
 from campaign.roles import parse_unit_role
+from campaign.standing import rules_from
 from campaign.units import RowError, parse_units_csv
 from handlers.answer_view import occurrence_line
 from handlers.context import Translate
 from handlers.knowledge import answer_question, render_answer
 from handlers.library import custom_observance
+from handlers.standing import compute, report_bytes, standing_lines
 from storage import audit, campaigns, invites, people, units
+from storage.models import CampaignDocument
 
 log = logging.getLogger("bot")
 
@@ -95,6 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     campaign_import.add_argument("file", type=Path)
     campaign_import.add_argument("--year", default=None)
     campaign_sub.add_parser("list", help="documents loaded; the newest is active")
+
+    stats = sub.add_parser("stats", help="units against the campaign targets")
+    stats.add_argument("--unit", default=None, help="one unit's code")
+    stats.add_argument("--json", action="store_true")
+
+    export = sub.add_parser("export", help="write the report spreadsheet")
+    export.add_argument("file", type=Path)
 
     admin = sub.add_parser("admin", help="administrators")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
@@ -356,6 +368,79 @@ async def _campaign_list(app: App, args: argparse.Namespace, t: Translate) -> in
     return 0
 
 
+async def _active_rules(app: App, session: AsyncSession) -> tuple[CampaignDocument, tuple]:  # type: ignore[type-arg]
+    row = await campaigns.active_campaign(session)
+    if row is None:
+        raise UserError(
+            app.services.catalog.translator(app.settings.language)("answer.no_campaign")
+        )
+    knowledge = await app.services.library.of_year(session, row.year)
+    targets = knowledge.campaign.targets if knowledge else []
+    return row, rules_from([(t.percent, t.metric) for t in targets])
+
+
+async def _stats(app: App, args: argparse.Namespace, t: Translate) -> int:
+    async with app.db.transaction() as session:
+        row, rules = await _active_rules(app, session)
+        unit_ids = None
+        if args.unit:
+            unit = await units.find_unit(session, args.unit)
+            if unit is None:
+                raise UserError(t("unit.unknown", code=args.unit))
+            unit_ids = [unit.id]
+        results = await compute(session, row, rules, unit_ids)
+    if args.json:
+        print(json.dumps(stats_json(results), ensure_ascii=False))
+        return 0
+    print(to_plain(t("stats.header", year=row.year)))
+    for item in results:
+        print()
+        print("\n".join(to_plain(line) for line in standing_lines(t, item)))
+    return 0
+
+
+def stats_json(results: list) -> dict:  # type: ignore[type-arg]
+    def figures(item) -> dict:  # type: ignore[no-untyped-def]
+        tally = item.tally
+        average = tally.progress_average
+        return {
+            "code": item.unit.code if item.unit else None,
+            "members": tally.members,
+            "pledged": tally.pledged,
+            "progress_avg": None if average is None else round(average, 1),
+            "ratings": {
+                **{r.value: tally.ratings.get(r, 0) for r in Rating},
+                "unrated": tally.members - tally.rated,
+            },
+            "targets_met": {
+                r.rule.metric: {"met": True, "not_met": False}.get(r.status.value)
+                for r in item.targets
+            },
+            "excellent_over_limit": item.excess_excellent,
+        }
+
+    units_part = [figures(item) for item in results if item.unit is not None]
+    department = [figures(item) for item in results if item.unit is None]
+    result: dict = {"units": units_part}  # type: ignore[type-arg]
+    if department:
+        result["department"] = department[0]
+    return result
+
+
+async def _export(app: App, args: argparse.Namespace, t: Translate) -> int:
+    async with app.db.transaction() as session:
+        row, rules = await _active_rules(app, session)
+        data = await report_bytes(session, app.services.catalog.translator("vi"), row, rules, None)
+    try:
+        args.file.write_bytes(data)
+    except OSError as error:
+        raise UserError(
+            t("cli.export_unwritable", path=str(args.file), error=error.strerror or str(error))
+        ) from None
+    print(to_plain(t("cli.export_written", path=str(args.file))))
+    return 0
+
+
 _ACTIONS: dict[str, Callable[[App, argparse.Namespace, Translate], Awaitable[int]]] = {
     "run": _console,
     "console": _console,
@@ -368,4 +453,6 @@ _ACTIONS: dict[str, Callable[[App, argparse.Namespace, Translate], Awaitable[int
     "events": _events,
     "campaign import": _campaign_import,
     "campaign list": _campaign_list,
+    "stats": _stats,
+    "export": _export,
 }

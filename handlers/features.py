@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from handlers import chats, events, help, invites, knowledge, language, privacy, start, units
+from handlers import (
+    assessment,
+    chats,
+    events,
+    help,
+    invites,
+    knowledge,
+    language,
+    pledges,
+    privacy,
+    standing,
+    start,
+    units,
+)
 from handlers.registry import Registry
 
 
@@ -17,6 +30,9 @@ def build_registry() -> Registry:
         [
             start.FEATURE,
             help.make_feature(current),
+            pledges.FEATURE,
+            assessment.FEATURE,
+            standing.FEATURE,
             knowledge.FEATURE,
             events.FEATURE,
             language.FEATURE,

@@ -7,6 +7,7 @@ into a message, or by `escape`. Telegram sends it as HTML; the console and Zalo 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -22,6 +23,14 @@ def escape(value: object) -> Safe:
     if isinstance(value, Safe):
         return value
     return Safe(html.escape(str(value), quote=False))
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain(text: str) -> str:
+    """Safe HTML as plain text: tags dropped, entities decoded ("<b>A &amp; B</b>" → "A & B")."""
+    return html.unescape(_TAG.sub("", text))
 
 
 def join(lines: list[Safe] | list[str], sep: str = "\n") -> Safe:

@@ -19,7 +19,7 @@ async def forget_command(ctx: Context, args: str) -> list[Reply]:
     return [await ctx.ask(DIALOG, "confirm", question)]
 
 
-async def forget_answer(ctx: Context, answer: str, data: dict) -> list[Reply]:
+async def forget_answer(ctx: Context, answer: str, step: str, data: dict) -> list[Reply]:
     await ctx.end_dialog()
     if answer != YES:
         return [ctx.reply("forget.cancelled")]

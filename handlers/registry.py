@@ -11,8 +11,9 @@ from handlers.context import Context
 from handlers.messages import Reply
 
 CommandHandler = Callable[[Context, str], Awaitable[list[Reply]]]
-DialogHandler = Callable[[Context, str, dict], Awaitable[list[Reply]]]
-"""Gets the context, the answer (a button payload or the text typed) and the dialog's data."""
+DialogHandler = Callable[[Context, str, str, dict], Awaitable[list[Reply]]]
+"""Gets the context, the answer (a button payload or the text typed), the step the dialog is
+at, and the dialog's data."""
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ class Router:
             handler = self.registry.dialogs.get(state.name)
             if handler is not None:
                 answer = incoming.payload or _option_by_number(text, state.data) or text
-                return await handler(ctx, answer, dict(state.data))
+                return await handler(ctx, answer, state.step, dict(state.data))
         if incoming.payload:
             return [ctx.reply("error.stale_choice")]
 

@@ -35,12 +35,18 @@ async def save_pledge(
     pledge = await find_pledge(session, person_id, campaign_id)
     replaced = pledge is not None
     if pledge is None:
-        pledge = Pledge(person_id=person_id, campaign_id=campaign_id, late=late)
+        pledge = Pledge(
+            person_id=person_id,
+            campaign_id=campaign_id,
+            late=late,
+            title=title,
+            target_rating=target_rating,
+        )
         session.add(pledge)
         await session.flush()
     else:
         await session.execute(delete(Commitment).where(Commitment.pledge_id == pledge.id))
-    pledge.title, pledge.target_rating = title, target_rating
+        pledge.title, pledge.target_rating = title, target_rating
     session.add_all(
         Commitment(pledge_id=pledge.id, position=n, text=text)
         for n, text in enumerate(commitments, start=1)

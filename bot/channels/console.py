@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from bot.channels.text import to_plain
@@ -19,12 +20,18 @@ PLATFORM = "console"
 MENTION = "@bot"
 
 
-def render(reply: Reply) -> str:
+def render(reply: Reply, files: Path | None = None) -> str:
+    """The reply as terminal text; a file is saved in `files` (when given) and named."""
     lines = [to_plain(reply.text)]
     for number, option in enumerate(reply.options, start=1):
         lines.append(f"  {number}. {to_plain(option.label)}")
     if reply.file is not None:
-        lines.append(f"  [{reply.file.filename}, {len(reply.file.data):,} bytes]")
+        where = reply.file.filename
+        if files is not None:
+            path = files / reply.file.filename
+            path.write_bytes(reply.file.data)
+            where = str(path)
+        lines.append(f"  [{where}, {len(reply.file.data):,} bytes]")
     return "\n".join(lines)
 
 
@@ -39,6 +46,7 @@ class ConsoleChannel:
         group: bool = False,
         stdin: TextIO = sys.stdin,
         stdout: TextIO = sys.stdout,
+        files: Path | None = None,
     ) -> None:
         self.router = router
         self.user_id = user_id
@@ -47,6 +55,8 @@ class ConsoleChannel:
         self.chat_id = chat_id or ("group" if group else user_id)
         self.stdin = stdin
         self.stdout = stdout
+        self.files = files or Path.cwd()
+        """Where files the bot sends (reports) are saved."""
 
     def incoming(self, line: str) -> Incoming:
         text = line.strip()
@@ -74,5 +84,5 @@ class ConsoleChannel:
             if not line:
                 break
             for reply in await self.router.handle(self.incoming(line)):
-                self.stdout.write(render(reply) + "\n\n")
+                self.stdout.write(render(reply, self.files) + "\n\n")
             self.stdout.flush()

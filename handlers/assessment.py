@@ -1,0 +1,146 @@
+"""/tudanhgia: a member rates their own year; /danhgia: a lead sets the final rating.
+
+The window for self-assessment is 1–15 December of the campaign's year unless an admin opens
+or closes it (`/tudanhgia mo`, `/tudanhgia dong`, `/tudanhgia macdinh`). The lead's final
+rating wins over the self-assessment in every figure.
+"""
+
+from __future__ import annotations
+
+from campaign.dates import format_date
+from campaign.ratings import Rating, split_rating
+from campaign.roles import Role
+from campaign.text import fold
+from handlers import current
+from handlers.context import Context
+from handlers.messages import Option, Reply
+from handlers.registry import Command, Feature
+from storage import audit, members, pledges
+from storage.models import CampaignDocument
+
+DIALOG = "selfassess"
+WINDOW_WORDS = {"mo": True, "open": True, "dong": False, "close": False, "macdinh": None,
+                "mac dinh": None, "default": None}  # fmt: skip
+MAX_COMMENT = 1000
+
+
+def _rating_options(ctx: Context) -> tuple[Option, ...]:
+    return tuple(Option(ctx.t(f"rating.{r.value}"), f"assess:{r.value}") for r in Rating)
+
+
+async def self_assess(ctx: Context, args: str) -> list[Reply]:
+    row = await current.active(ctx.session)
+    if row is None:
+        return [ctx.reply("answer.no_campaign")]
+    if fold(args) in WINDOW_WORDS:
+        return [await _set_window(ctx, row, WINDOW_WORDS[fold(args)])]
+    if not current.assessment_open(row, current.today(ctx)):
+        return [ctx.reply("assess.closed", start=f"01/12/{row.year}", end=f"15/12/{row.year}")]
+    if args:
+        rating, comment = split_rating(args)
+        if rating is None:
+            return [ctx.reply("assess.unknown_rating", rating=args)]
+        return [await _save(ctx, row, rating, comment)]
+    question = ctx.reply("assess.ask", year=row.year, options=_rating_options(ctx))
+    return [await ctx.ask(DIALOG, "rating", question)]
+
+
+async def assess_answer(ctx: Context, answer: str, step: str, data: dict) -> list[Reply]:
+    row = await current.active(ctx.session)
+    if row is None:
+        await ctx.end_dialog()
+        return [ctx.reply("answer.no_campaign")]
+    if step == "rating":
+        rating, _ = split_rating(answer.removeprefix("assess:"))
+        if rating is None:
+            return [ctx.reply("assess.unknown_rating_retry", options=_rating_options(ctx))]
+        question = ctx.reply(
+            "assess.ask_comment",
+            rating=ctx.t(f"rating.{rating.value}"),
+            options=(Option(ctx.t("pledge.skip"), "assess:skip"),),
+        )
+        return [await ctx.ask(DIALOG, "comment", question, rating=rating.value)]
+    await ctx.end_dialog()
+    comment = "" if answer == "assess:skip" or fold(answer) in ("bo qua", "skip") else answer
+    return [await _save(ctx, row, Rating(data["rating"]), comment)]
+
+
+async def _save(ctx: Context, row: CampaignDocument, rating: Rating, comment: str) -> Reply:
+    if len(comment) > MAX_COMMENT:
+        return ctx.reply("assess.comment_too_long", limit=MAX_COMMENT)
+    assessment = await pledges.assessment_for_update(ctx.session, ctx.person.id, row.id)
+    again = assessment.self_rating is not None
+    assessment.self_rating, assessment.self_comment = rating.value, comment or None
+    assessment.self_at = ctx.now()
+    key = "assess.updated" if again else "assess.saved"
+    return ctx.reply(key, rating=ctx.t(f"rating.{rating.value}"), year=row.year)
+
+
+async def _set_window(ctx: Context, row: CampaignDocument, value: bool | None) -> Reply:
+    if not ctx.actor.is_admin:
+        return ctx.reply("error.not_allowed", command="/tudanhgia mo|dong")
+    row.assessment_open = value
+    await audit.record(
+        ctx.session,
+        actor=ctx.actor_ref,
+        actor_id=ctx.person.id,
+        action="assessment.window",
+        target=str(row.year),
+        detail={"open": value},
+    )
+    key = {True: "assess.window_open", False: "assess.window_closed", None: "assess.window_default"}
+    return ctx.reply(key[value], year=row.year)
+
+
+async def final_rating(ctx: Context, args: str) -> list[Reply]:
+    row = await current.active(ctx.session)
+    if row is None:
+        return [ctx.reply("answer.no_campaign")]
+    who, _, rest = args.partition(" ")
+    if not who or not rest.strip():
+        return [ctx.reply("rate.usage")]
+    rating, _ = split_rating(rest.strip())
+    if rating is None:
+        return [ctx.reply("assess.unknown_rating", rating=rest.strip())]
+    led = [m.unit_id for m in ctx.actor.memberships if m.role == Role.LEAD.code]
+    found = await members.find_members(ctx.session, None if ctx.actor.is_admin else led, who)
+    if not found:
+        return [ctx.reply("member.not_found", member=who)]
+    if len(found) > 1:
+        names = ", ".join(p.display_name for p in found)
+        return [ctx.reply("member.ambiguous", member=who, names=names)]
+    person = found[0]
+    assessment = await pledges.assessment_for_update(ctx.session, person.id, row.id)
+    assessment.final_rating, assessment.final_by = rating.value, ctx.person.id
+    assessment.final_at = ctx.now()
+    await audit.record(
+        ctx.session,
+        actor=ctx.actor_ref,
+        actor_id=ctx.person.id,
+        action="rating.final",
+        target=str(person.id),
+        detail={"rating": rating.value},
+    )
+    own = (
+        ctx.t("rate.self_was", rating=ctx.t(f"rating.{assessment.self_rating}"))
+        if assessment.self_rating
+        else ctx.t("rate.no_self")
+    )
+    return [
+        ctx.reply(
+            "rate.saved",
+            name=person.display_name,
+            rating=ctx.t(f"rating.{rating.value}"),
+            own=own,
+            date=format_date(current.today(ctx)),
+        )
+    ]
+
+
+FEATURE = Feature(
+    commands=(
+        Command("tudanhgia", "selfassess", ("tự đánh giá",), self_assess, required=Role.MEMBER),
+        Command("danhgia", "rate", ("đánh giá",), final_rating, required=Role.LEAD),
+    ),
+    dialogs={DIALOG: assess_answer},
+)

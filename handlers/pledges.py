@@ -1,0 +1,353 @@
+"""/dangky, /camket, /tiendo: a member's pledge for the year and their progress on it.
+
+/dangky is a guided dialog (title → commitments one per message → rating aimed for →
+confirm) kept in the database, so it survives a restart; `/dangky title; c1; c2` does it in
+one line. A lead registers for a member with `/dangky @member title; c1; c2`, which is also
+the way to change a pledge after the registration deadline.
+"""
+
+from __future__ import annotations
+
+from campaign.dates import format_date
+from campaign.progress import ProgressError, parse_progress
+from campaign.ratings import Rating, parse_rating
+from campaign.roles import Role
+from campaign.text import fold
+from campaign.titles import BY_CODE, TITLES, match_title
+from handlers import current
+from handlers.context import Context
+from handlers.messages import Option, Reply, join
+from handlers.registry import Command, Feature
+from storage import audit, members, pledges
+from storage.models import CampaignDocument, Person
+
+DIALOG = "pledge"
+DONE_WORDS = {"xong", "het", "done", "ket thuc", "xong roi", "het roi"}
+CANCEL_WORDS = {"huy", "cancel", "thoi", "khong"}
+MAX_COMMITMENTS = 20
+MAX_COMMITMENT_LENGTH = 500
+
+
+def _title_options() -> tuple[Option, ...]:
+    return tuple(Option(f"{t.name} ({t.short})", f"pledge:title:{t.code}") for t in TITLES)
+
+
+def _rating_options(ctx: Context) -> tuple[Option, ...]:
+    aimed = (Rating.EXCELLENT, Rating.GOOD, Rating.DONE)
+    return (
+        *(Option(ctx.t(f"rating.{r.value}"), f"pledge:rating:{r.value}") for r in aimed),
+        Option(ctx.t("pledge.skip"), "pledge:rating:skip"),
+    )
+
+
+async def pledge_command(ctx: Context, args: str) -> list[Reply]:
+    row = await current.active(ctx.session)
+    if row is None:
+        return [ctx.reply("answer.no_campaign")]
+    if args.startswith("@"):
+        return [await _on_behalf(ctx, row, args)]
+    existing = await pledges.find_pledge(ctx.session, ctx.person.id, row.id)
+    if existing is not None and not _may_change(ctx, row):
+        return [ctx.reply("pledge.deadline_passed", deadline=format_date(row.deadline))]
+    if args:
+        parsed = _parse_one_line(ctx, args)
+        if isinstance(parsed, Reply):
+            return [parsed]
+        title, commitments = parsed
+        data = {"title": title, "commitments": commitments, "rating": None}
+        if existing is not None:
+            return [await _ask_replace(ctx, existing.title, data)]
+        return [await _save(ctx, row, ctx.person, data)]
+    if existing is not None:
+        return [await _ask_replace(ctx, existing.title, {})]
+    return [await _ask_title(ctx)]
+
+
+def _may_change(ctx: Context, row: CampaignDocument) -> bool:
+    return current.today(ctx) <= row.deadline or (ctx.actor.level or Role.MEMBER) >= Role.LEAD
+
+
+def _parse_one_line(ctx: Context, args: str) -> tuple[str, list[str]] | Reply:
+    head, *rest = [part.strip() for part in args.split(";")]
+    if not head:
+        return ctx.reply("pledge.no_title", titles=_title_list())
+    title = match_title(head)
+    if title is None:
+        return ctx.reply("pledge.unknown_title", title=head, titles=_title_list())
+    commitments = [c for c in rest if c]
+    problem = _commitments_problem(ctx, commitments)
+    return problem or (title.code, commitments)
+
+
+def _commitments_problem(ctx: Context, commitments: list[str]) -> Reply | None:
+    if len(commitments) > MAX_COMMITMENTS:
+        return ctx.reply("pledge.too_many", limit=MAX_COMMITMENTS)
+    if any(len(c) > MAX_COMMITMENT_LENGTH for c in commitments):
+        return ctx.reply("pledge.commitment_too_long", limit=MAX_COMMITMENT_LENGTH)
+    return None
+
+
+def _title_list() -> str:
+    return ", ".join(f"{t.name} ({t.short})" for t in TITLES)
+
+
+async def _ask_replace(ctx: Context, title: str, data: dict) -> Reply:
+    question = ctx.reply(
+        "pledge.replace",
+        title=BY_CODE[title].name,
+        options=(
+            Option(ctx.t("pledge.replace_yes"), "pledge:replace"),
+            Option(ctx.t("pledge.replace_no"), "pledge:keep"),
+        ),
+    )
+    return await ctx.ask(DIALOG, "replace", question, draft=data)
+
+
+async def _ask_title(ctx: Context, **data: object) -> Reply:
+    return await ctx.ask(
+        DIALOG, "title", ctx.reply("pledge.ask_title", options=_title_options()), **data
+    )
+
+
+async def _ask_commitments(ctx: Context, title: str, data: dict) -> Reply:
+    data = {**data, "title": title, "commitments": []}
+    data.pop("_options", None)
+    question = ctx.reply(
+        "pledge.ask_commitments",
+        title=BY_CODE[title].name,
+        options=(Option(ctx.t("pledge.done_button"), "pledge:done"),),
+    )
+    return await ctx.ask(DIALOG, "commitments", question, **data)
+
+
+async def _ask_rating(ctx: Context, data: dict) -> Reply:
+    data = {k: v for k, v in data.items() if k != "_options"}
+    return await ctx.ask(
+        DIALOG, "rating", ctx.reply("pledge.ask_rating", options=_rating_options(ctx)), **data
+    )
+
+
+async def _ask_confirm(ctx: Context, data: dict) -> Reply:
+    data = {k: v for k, v in data.items() if k != "_options"}
+    summary = _summary(ctx, data["title"], data["commitments"], data.get("rating"))
+    question = ctx.reply(
+        "pledge.confirm",
+        summary=summary,
+        options=(
+            Option(ctx.t("pledge.confirm_yes"), "pledge:confirm"),
+            Option(ctx.t("pledge.confirm_no"), "pledge:cancel"),
+        ),
+    )
+    return await ctx.ask(DIALOG, "confirm", question, **data)
+
+
+def _summary(ctx: Context, title: str, commitments: list[str], rating: str | None):  # type: ignore[no-untyped-def]
+    lines = [ctx.t("pledge.summary_title", title=BY_CODE[title].name)]
+    if rating:
+        lines.append(ctx.t("pledge.summary_rating", rating=ctx.t(f"rating.{rating}")))
+    lines += [ctx.t("pledge.summary_item", number=n, text=c) for n, c in enumerate(commitments, 1)]
+    return join(lines)
+
+
+async def pledge_answer(ctx: Context, answer: str, state: str, data: dict) -> list[Reply]:
+    """One step of the /dangky dialog."""
+    folded = fold(answer)
+    if folded in CANCEL_WORDS or answer == "pledge:cancel":
+        await ctx.end_dialog()
+        return [ctx.reply("pledge.cancelled")]
+    if state == "replace":
+        if answer != "pledge:replace":
+            await ctx.end_dialog()
+            return [ctx.reply("pledge.kept")]
+        draft = data.get("draft") or {}
+        if draft:
+            return [await _ask_confirm(ctx, draft)]
+        return [await _ask_title(ctx)]
+    if state == "title":
+        code = answer.removeprefix("pledge:title:") if answer.startswith("pledge:") else None
+        title = BY_CODE.get(code) if code else match_title(answer)
+        if title is None:
+            retry = ctx.reply("pledge.unknown_title_retry", title=answer, options=_title_options())
+            return [await ctx.ask(DIALOG, "title", retry)]
+        return [await _ask_commitments(ctx, title.code, data)]
+    if state == "commitments":
+        commitments = list(data.get("commitments") or [])
+        if answer == "pledge:done" or folded in DONE_WORDS:
+            if not commitments:
+                return [ctx.reply("pledge.need_commitment")]
+            return [await _ask_rating(ctx, data)]
+        if len(answer) > MAX_COMMITMENT_LENGTH:
+            return [ctx.reply("pledge.commitment_too_long", limit=MAX_COMMITMENT_LENGTH)]
+        if len(commitments) >= MAX_COMMITMENTS:
+            return [ctx.reply("pledge.too_many", limit=MAX_COMMITMENTS)]
+        commitments.append(answer.strip())
+        data = {k: v for k, v in data.items() if k != "_options"}
+        data["commitments"] = commitments
+        noted = ctx.reply(
+            "pledge.commitment_noted",
+            number=len(commitments),
+            options=(Option(ctx.t("pledge.done_button"), "pledge:done"),),
+        )
+        return [await ctx.ask(DIALOG, "commitments", noted, **data)]
+    if state == "rating":
+        if answer == "pledge:rating:skip" or folded in ("bo qua", "skip"):
+            rating = None
+        else:
+            code = answer.removeprefix("pledge:rating:")
+            parsed = parse_rating(code)
+            if parsed is None:
+                return [ctx.reply("pledge.unknown_rating", options=_rating_options(ctx))]
+            rating = parsed.value
+        return [await _ask_confirm(ctx, {**data, "rating": rating})]
+    if state == "confirm":
+        if answer != "pledge:confirm" and folded not in ("co", "dong y", "xac nhan", "ok", "yes"):
+            return [ctx.reply("pledge.confirm_again")]
+        await ctx.end_dialog()
+        row = await current.active(ctx.session)
+        if row is None:
+            return [ctx.reply("answer.no_campaign")]
+        return [await _save(ctx, row, ctx.person, data)]
+    await ctx.end_dialog()
+    return [ctx.reply("error.stale_choice")]
+
+
+async def _save(ctx: Context, row: CampaignDocument, person: Person, data: dict) -> Reply:
+    late = current.today(ctx) > row.deadline
+    pledge, replaced = await pledges.save_pledge(
+        ctx.session,
+        person_id=person.id,
+        campaign_id=row.id,
+        title=data["title"],
+        commitments=list(data["commitments"]),
+        target_rating=data.get("rating"),
+        late=late,
+    )
+    if person.id != ctx.person.id:
+        await audit.record(
+            ctx.session,
+            actor=ctx.actor_ref,
+            actor_id=ctx.person.id,
+            action="pledge.on_behalf",
+            target=str(person.id),
+            detail={"title": pledge.title},
+        )
+    key = "pledge.replaced" if replaced else ("pledge.saved_late" if late else "pledge.saved")
+    summary = _summary(
+        ctx, pledge.title, [c.text for c in pledge.commitments], pledge.target_rating
+    )
+    return ctx.reply(key, summary=summary, year=row.year, deadline=format_date(row.deadline))
+
+
+async def _on_behalf(ctx: Context, row: CampaignDocument, args: str) -> Reply:
+    who, _, rest = args.partition(" ")
+    led = [m.unit_id for m in ctx.actor.memberships if m.role == Role.LEAD.code]
+    if not ctx.actor.is_admin and not led:
+        return ctx.reply("error.not_allowed", command="/dangky @")
+    found = await members.find_members(ctx.session, None if ctx.actor.is_admin else led, who)
+    if not found:
+        return ctx.reply("member.not_found", member=who)
+    if len(found) > 1:
+        return ctx.reply(
+            "member.ambiguous", member=who, names=", ".join(p.display_name for p in found)
+        )
+    parsed = _parse_one_line(ctx, rest.strip())
+    if isinstance(parsed, Reply):
+        return parsed
+    title, commitments = parsed
+    saved = await _save(ctx, row, found[0], {"title": title, "commitments": commitments})
+    return ctx.reply("pledge.on_behalf", name=found[0].display_name, result=saved.text)
+
+
+async def my_pledge(ctx: Context, args: str) -> list[Reply]:
+    row = await current.active(ctx.session)
+    if row is None:
+        return [ctx.reply("answer.no_campaign")]
+    pledge = await pledges.find_pledge(ctx.session, ctx.person.id, row.id)
+    if pledge is None:
+        return [ctx.reply("pledge.none", year=row.year, deadline=format_date(row.deadline))]
+    updates = await pledges.history(ctx.session, pledge.id)
+    latest = pledges.latest_by_commitment(updates)
+    lines = [ctx.t("pledge.mine_header", year=row.year, title=BY_CODE[pledge.title].name)]
+    if pledge.target_rating:
+        lines.append(ctx.t("pledge.summary_rating", rating=ctx.t(f"rating.{pledge.target_rating}")))
+    for commitment in pledge.commitments:
+        value = latest.get(commitment.position)
+        lines.append(
+            ctx.t("pledge.mine_item", number=commitment.position, text=commitment.text)
+            if value is None
+            else ctx.t(
+                "pledge.mine_item_progress",
+                number=commitment.position,
+                text=commitment.text,
+                percent=value,
+            )
+        )
+    if updates:
+        last = updates[-1]
+        when = format_date(last.created_at.astimezone(ctx.services.zone))
+        lines.append(ctx.t("pledge.mine_progress", percent=last.overall, date=when))
+        if last.note:
+            lines.append(ctx.t("pledge.mine_note", note=last.note))
+    else:
+        lines.append(ctx.t("pledge.mine_no_progress"))
+    if pledge.late:
+        lines.append(ctx.t("pledge.mine_late"))
+    lines.append(
+        ctx.t(
+            "pledge.requires",
+            title=BY_CODE[pledge.title].name,
+            requirement=ctx.t(f"title.{pledge.title}.requires"),
+        )
+    )
+    return [Reply(join(lines))]
+
+
+async def progress_command(ctx: Context, args: str) -> list[Reply]:
+    row = await current.active(ctx.session)
+    if row is None:
+        return [ctx.reply("answer.no_campaign")]
+    try:
+        given = parse_progress(args)
+    except ProgressError as error:
+        return [ctx.reply(error.key, value=error.value)]
+    pledge = await pledges.find_pledge(ctx.session, ctx.person.id, row.id)
+    if pledge is None:
+        return [ctx.reply("progress.no_pledge")]
+    if given.commitment is not None and not 1 <= given.commitment <= len(pledge.commitments):
+        return [
+            ctx.reply(
+                "progress.no_such_commitment",
+                number=given.commitment,
+                count=len(pledge.commitments),
+            )
+        ]
+    update = await pledges.add_progress(
+        ctx.session,
+        pledge,
+        percent=given.percent,
+        position=given.commitment,
+        note=given.note,
+        at=ctx.now(),
+    )
+    if given.commitment is None:
+        return [ctx.reply("progress.saved", percent=update.percent)]
+    text = pledge.commitments[given.commitment - 1].text
+    return [
+        ctx.reply(
+            "progress.saved_commitment",
+            number=given.commitment,
+            text=text,
+            percent=update.percent,
+            overall=update.overall,
+        )
+    ]
+
+
+FEATURE = Feature(
+    commands=(
+        Command("dangky", "pledge", ("đăng ký", "đăng kí"), pledge_command, required=Role.MEMBER),
+        Command("camket", "mypledge", ("cam kết",), my_pledge, required=Role.MEMBER),
+        Command("tiendo", "progress", ("tiến độ",), progress_command, required=Role.MEMBER),
+    ),
+    dialogs={DIALOG: pledge_answer},
+)

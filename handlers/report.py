@@ -1,0 +1,169 @@
+"""The report workbook: a summary sheet with a chart, and one sheet per unit (openpyxl)."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from campaign.ratings import Rating
+from campaign.titles import BY_CODE
+from handlers.context import Translate
+from handlers.messages import plain
+from storage.standing import MemberRow
+
+if TYPE_CHECKING:
+    from handlers.standing import UnitStanding
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+MAX_WIDTH = 60
+
+
+def _plain(t: Translate, key: str, **values: object) -> str:
+    return plain(t(key, **values))
+
+
+def build_workbook(
+    t: Translate, year: int, results: list[UnitStanding], people: dict[int, list[MemberRow]]
+) -> bytes:
+    workbook = Workbook()
+    summary = workbook.active
+    assert summary is not None
+    summary.title = _plain(t, "report.summary_sheet")
+    rules = results[0].targets if results else []
+    headers = [
+        _plain(t, "report.col_code"),
+        _plain(t, "report.col_unit"),
+        _plain(t, "report.col_members"),
+        _plain(t, "report.col_pledged"),
+        _plain(t, "report.col_pledged_share"),
+        _plain(t, "report.col_progress"),
+        *(_plain(t, f"rating.{r.value}") for r in Rating),
+        _plain(t, "report.col_unrated"),
+        *(_plain(t, f"target.{r.rule.metric}", percent=r.rule.percent) for r in rules),
+        *(
+            _plain(
+                t,
+                "report.col_target_status",
+                target=_plain(t, f"target.{r.rule.metric}", percent=r.rule.percent),
+            )
+            for r in rules
+        ),
+    ]
+    summary.append(headers)
+    for item in results:
+        tally = item.tally
+        code = item.unit.code if item.unit else ""
+        name = item.unit.name if item.unit else _plain(t, "report.department")
+        average = tally.progress_average
+        summary.append(
+            [
+                code,
+                name,
+                tally.members,
+                tally.pledged,
+                tally.pledged_share,
+                None if average is None else average / 100,
+                *(tally.ratings.get(r, 0) for r in Rating),
+                tally.members - tally.rated,
+                *(target.share for target in item.targets),
+                *(_plain(t, f"status.{target.status.value}") for target in item.targets),
+            ]
+        )
+    for row in summary.iter_rows(min_row=2):
+        for cell in (row[4], row[5], *row[11 : 11 + len(rules)]):
+            cell.number_format = "0%"
+    _style(summary)
+    units_with_rows = [r for r in results if r.unit is not None]
+    if units_with_rows and rules:
+        chart = BarChart()
+        chart.type = "col"
+        chart.title = _plain(t, "report.chart_title", year=year)
+        chart.y_axis.title = "%"
+        chart.y_axis.number_format = "0%"
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 1
+        first_target_col = 12
+        data = Reference(
+            summary,
+            min_col=first_target_col,
+            max_col=first_target_col + len(rules) - 1,
+            min_row=1,
+            max_row=1 + len(units_with_rows),
+        )
+        categories = Reference(summary, min_col=1, min_row=2, max_row=1 + len(units_with_rows))
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(categories)
+        chart.width, chart.height = 24, 12
+        summary.add_chart(chart, f"A{len(results) + 4}")
+
+    for item in units_with_rows:
+        assert item.unit is not None
+        sheet = workbook.create_sheet(_sheet_name(item.unit.code, workbook.sheetnames))
+        sheet.append(
+            [
+                _plain(t, "report.col_person"),
+                _plain(t, "report.col_role"),
+                _plain(t, "report.col_title"),
+                _plain(t, "report.col_commitments"),
+                _plain(t, "report.col_latest_progress"),
+                _plain(t, "report.col_self"),
+                _plain(t, "report.col_self_comment"),
+                _plain(t, "report.col_final"),
+            ]
+        )
+        for person in people.get(item.unit.id, []):
+            sheet.append(
+                [
+                    person.name,
+                    _plain(t, f"role.{person.role}"),
+                    BY_CODE[person.title].name if person.title in BY_CODE else "",
+                    "\n".join(f"{n}. {c}" for n, c in enumerate(person.commitments, 1)),
+                    None if person.progress is None else person.progress / 100,
+                    _plain(t, f"rating.{person.self_rating}") if person.self_rating else "",
+                    person.self_comment or "",
+                    _plain(t, f"rating.{person.final_rating}") if person.final_rating else "",
+                ]
+            )
+        for row in sheet.iter_rows(min_row=2):
+            row[4].number_format = "0%"
+            row[3].alignment = Alignment(wrap_text=True, vertical="top")
+        _style(sheet)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _sheet_name(code: str, taken: list[str]) -> str:
+    name = "".join(ch for ch in code if ch not in "[]:*?/\\")[:31] or "unit"
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate = f"{name[:28]}-{n}"
+        n += 1
+    return candidate
+
+
+def _style(sheet: Worksheet) -> None:
+    """Bold, shaded, frozen header row; columns as wide as their longest line (capped)."""
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(sheet.iter_cols(), start=1):
+        longest = max(
+            (
+                max((len(line) for line in str(c.value).split("\n")), default=0)
+                for c in column
+                if c.value is not None
+            ),
+            default=8,
+        )
+        sheet.column_dimensions[get_column_letter(index)].width = min(
+            MAX_WIDTH, max(8, longest + 2)
+        )
