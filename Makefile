@@ -21,6 +21,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/ask.py
+	$(PY) bench/stats.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

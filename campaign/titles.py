@@ -52,9 +52,12 @@ def match_title(text: str) -> Title | None:
     folded = " ".join(folded.split())
     if not folded:
         return None
+    compact = folded.replace(" ", "")
     for title in TITLES:
         if folded == title.code or folded in title.aliases:
             return title
+        if compact in {alias.replace(" ", "") for alias in title.aliases}:
+            return title  # "l.đ.t.t", "cstd cs"
     names = {alias: title for title in TITLES for alias in title.aliases}
     close = difflib.get_close_matches(folded, list(names), n=1, cutoff=0.8)
     return names[close[0]] if close else None

@@ -221,6 +221,7 @@ async def _save(ctx: Context, row: CampaignDocument, person: Person, data: dict)
         commitments=list(data["commitments"]),
         target_rating=data.get("rating"),
         late=late,
+        at=ctx.now(),
     )
     if person.id != ctx.person.id:
         await audit.record(

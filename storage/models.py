@@ -233,6 +233,9 @@ class Pledge(Base):
     target_rating: Mapped[str | None] = mapped_column(String(16))
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     """Registered after the campaign's registration deadline."""
+    progress: Mapped[int | None] = mapped_column(Integer)
+    """The latest overall progress (kept with each update so the figures need no history)."""
+    progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

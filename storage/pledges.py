@@ -29,6 +29,7 @@ async def save_pledge(
     commitments: list[str],
     target_rating: str | None,
     late: bool,
+    at: datetime,
 ) -> tuple[Pledge, bool]:
     """Create the pledge, or replace title, rating and commitments of the existing one (its
     progress history is kept). Returns the pledge and whether it replaced one."""
@@ -41,12 +42,14 @@ async def save_pledge(
             late=late,
             title=title,
             target_rating=target_rating,
+            created_at=at,
+            updated_at=at,
         )
         session.add(pledge)
         await session.flush()
     else:
         await session.execute(delete(Commitment).where(Commitment.pledge_id == pledge.id))
-        pledge.title, pledge.target_rating = title, target_rating
+        pledge.title, pledge.target_rating, pledge.updated_at = title, target_rating, at
     session.add_all(
         Commitment(pledge_id=pledge.id, position=n, text=text)
         for n, text in enumerate(commitments, start=1)
@@ -100,6 +103,7 @@ async def add_progress(
         created_at=at,
     )
     session.add(update)
+    pledge.progress, pledge.progress_at = total, at
     await session.flush()
     return update
 

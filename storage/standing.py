@@ -21,29 +21,11 @@ from storage.models import (
     Membership,
     Person,
     Pledge,
-    ProgressUpdate,
     Unit,
 )
 
 DEPARTMENT = 0
 """Key of the whole department (every person in any unit) in the tallies."""
-
-
-def _latest_update():  # type: ignore[no-untyped-def]
-    last = (
-        select(ProgressUpdate.pledge_id, func.max(ProgressUpdate.id).label("last_id"))
-        .group_by(ProgressUpdate.pledge_id)
-        .subquery()
-    )
-    return (
-        select(
-            ProgressUpdate.pledge_id,
-            ProgressUpdate.overall,
-            ProgressUpdate.created_at,
-        )
-        .join(last, last.c.last_id == ProgressUpdate.id)
-        .subquery()
-    )
 
 
 def _effective_rating():  # type: ignore[no-untyped-def]
@@ -82,17 +64,15 @@ async def _fill(session: AsyncSession, result: dict[int, Tally], people, campaig
     )
     for key, count in members.all():
         result[key] = Tally(members=int(count))
-    latest = _latest_update()
     pledged = await session.execute(
         select(
             people.c.key,
             func.count(Pledge.id),
-            func.coalesce(func.sum(func.coalesce(latest.c.overall, 0)), 0),
+            func.coalesce(func.sum(func.coalesce(Pledge.progress, 0)), 0),
         )
         .join(
             Pledge, and_(Pledge.person_id == people.c.person_id, Pledge.campaign_id == campaign_id)
         )
-        .outerjoin(latest, latest.c.pledge_id == Pledge.id)
         .group_by(people.c.key)
     )
     for key, count, total in pledged.all():
@@ -139,7 +119,6 @@ async def member_rows(
 ) -> dict[int, list[MemberRow]]:
     """Every member of the units with pledge, commitments, latest progress and ratings
     (four queries in all)."""
-    latest = _latest_update()
     rows = await session.execute(
         select(
             Membership.unit_id,
@@ -150,15 +129,14 @@ async def member_rows(
             Pledge.title,
             Pledge.target_rating,
             Pledge.created_at,
-            latest.c.overall,
-            latest.c.created_at,
+            Pledge.progress,
+            Pledge.progress_at,
             Assessment.self_rating,
             Assessment.self_comment,
             Assessment.final_rating,
         )
         .join(Person, Person.id == Membership.person_id)
         .outerjoin(Pledge, and_(Pledge.person_id == Person.id, Pledge.campaign_id == campaign_id))
-        .outerjoin(latest, latest.c.pledge_id == Pledge.id)
         .outerjoin(
             Assessment,
             and_(Assessment.person_id == Person.id, Assessment.campaign_id == campaign_id),

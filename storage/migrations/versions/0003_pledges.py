@@ -28,6 +28,8 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=32), nullable=False),
         sa.Column("target_rating", sa.String(length=16), nullable=True),
         sa.Column("late", sa.Boolean(), nullable=False),
+        sa.Column("progress", sa.Integer(), nullable=True),
+        sa.Column("progress_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(

@@ -1,0 +1,91 @@
+"""Pledges through `python -m bot console`, then `stats --json` and `export`, as processes."""
+
+import json
+import re
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from tests.conftest import run_cli
+
+ADMIN = {"BOT_ADMINS": "console:boss"}
+
+
+def _invite(database_url: str, tmp_path: Path) -> str:
+    made = run_cli(
+        "console",
+        "--user",
+        "boss",
+        database_url=database_url,
+        cwd=tmp_path,
+        env=ADMIN,
+        stdin="/donvi them KT Phòng Kế toán\n/moi KT\n",
+    )
+    return re.search(r": ([A-Z0-9]{8})\n", made.stdout).group(1)  # type: ignore[union-attr]
+
+
+def test_pledges_both_ways_then_stats_and_export(database_url: str, tmp_path: Path) -> None:
+    code = _invite(database_url, tmp_path)
+    guided = run_cli(
+        "console",
+        "--user",
+        "lan",
+        "--name",
+        "Lan",
+        database_url=database_url,
+        cwd=tmp_path,
+        stdin=f"/start {code}\n/dangky\n1\nHoàn thành hồ sơ\nxong\n2\n1\n/tiendo 70 xong dự thảo\n",
+    )
+    assert "Đã lưu đăng ký thi đua năm 2025" in guided.stdout, guided.stdout
+    assert "Đã ghi tiến độ chung: 70%." in guided.stdout
+    one_line = run_cli(
+        "console",
+        "--user",
+        "minh",
+        "--name",
+        "Minh",
+        database_url=database_url,
+        cwd=tmp_path,
+        stdin=f"/start {code}\ndang ky cstdcs; Sáng kiến; Không chậm muộn\ntien do 2 50\n",
+    )
+    assert "Danh hiệu: Chiến sĩ thi đua cơ sở" in one_line.stdout
+    assert "Tiến độ chung: 25%." in one_line.stdout
+
+    stats = json.loads(run_cli("stats", "--json", database_url=database_url, cwd=tmp_path).stdout)
+    assert stats["units"] == [
+        {
+            "code": "KT",
+            "members": 2,
+            "pledged": 2,
+            "progress_avg": 47.5,
+            "ratings": {"excellent": 0, "good": 0, "done": 0, "failed": 0, "unrated": 2},
+            "targets_met": {"done": None, "good": None, "excellent": None},
+            "excellent_over_limit": False,
+        }
+    ]
+    assert stats["department"]["members"] == 2
+    one = run_cli("stats", "--unit", "kt", database_url=database_url, cwd=tmp_path)
+    assert "Đăng ký thi đua: 2/2 (100%)" in one.stdout
+    assert "department" not in json.loads(
+        run_cli("stats", "--unit", "KT", "--json", database_url=database_url, cwd=tmp_path).stdout
+    )
+
+    written = run_cli("export", "report.xlsx", database_url=database_url, cwd=tmp_path)
+    assert written.stdout.strip() == "Đã ghi báo cáo vào report.xlsx."
+    book = load_workbook(tmp_path / "report.xlsx")
+    names = sorted(row[0].value for row in book["KT"].iter_rows(min_row=2))
+    assert names == ["Lan", "Minh"]
+
+
+def test_stats_and_export_bad_input(database_url: str, tmp_path: Path) -> None:
+    unknown = run_cli("stats", "--unit", "ZZ", database_url=database_url, cwd=tmp_path)
+    assert (unknown.returncode, unknown.stderr.strip()) == (
+        1,
+        "Không có đơn vị mã ZZ. Gõ /donvi để xem danh sách đơn vị.",
+    )
+    blocked = run_cli("export", "no/such/folder/r.xlsx", database_url=database_url, cwd=tmp_path)
+    assert blocked.returncode == 1
+    assert (
+        blocked.stderr.strip() == "Không ghi được no/such/folder/r.xlsx: No such file or directory"
+    )
+    assert not (tmp_path / "no").exists()
