@@ -100,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     campaign_import.add_argument("file", type=Path)
     campaign_import.add_argument("--year", default=None)
     campaign_sub.add_parser("list", help="documents loaded; the newest is active")
+    deadline = campaign_sub.add_parser("deadline", help="set the registration deadline")
+    deadline.add_argument("date", help="YYYY-MM-DD")
+    deadline.add_argument("--year", default=None, help="the campaign's year (default: active)")
 
     stats = sub.add_parser("stats", help="units against the campaign targets")
     stats.add_argument("--unit", default=None, help="one unit's code")
@@ -356,6 +359,32 @@ async def _campaign_import(app: App, args: argparse.Namespace, t: Translate) -> 
     return 0
 
 
+async def _campaign_deadline(app: App, args: argparse.Namespace, t: Translate) -> int:
+    try:
+        when = date.fromisoformat(args.date)
+    except ValueError:
+        raise UserError(t("cli.bad_date", value=args.date)) from None
+    async with app.db.transaction() as session:
+        if args.year is not None:
+            if not args.year.isdigit():
+                raise UserError(t("cli.bad_year"))
+            row = await campaigns.campaign_of_year(session, int(args.year))
+        else:
+            row = await campaigns.active_campaign(session)
+        if row is None:
+            raise UserError(t("cli.no_campaign_year", year=args.year or "?"))
+        row.registration_deadline = when
+        await audit.record(
+            session,
+            actor="cli",
+            action="campaign.deadline",
+            target=str(row.year),
+            detail={"deadline": when.isoformat()},
+        )
+    print(to_plain(t("cli.deadline_set", year=row.year, date=when.strftime("%d/%m/%Y"))))
+    return 0
+
+
 async def _campaign_list(app: App, args: argparse.Namespace, t: Translate) -> int:
     async with app.db.transaction() as session:
         rows = await campaigns.list_campaigns(session)
@@ -453,6 +482,7 @@ _ACTIONS: dict[str, Callable[[App, argparse.Namespace, Translate], Awaitable[int
     "events": _events,
     "campaign import": _campaign_import,
     "campaign list": _campaign_list,
+    "campaign deadline": _campaign_deadline,
     "stats": _stats,
     "export": _export,
 }

@@ -160,9 +160,13 @@ async def pledge_answer(ctx: Context, answer: str, state: str, data: dict) -> li
             await ctx.end_dialog()
             return [ctx.reply("pledge.kept")]
         draft = data.get("draft") or {}
-        if draft:
-            return [await _ask_confirm(ctx, draft)]
-        return [await _ask_title(ctx)]
+        if not draft:
+            return [await _ask_title(ctx)]
+        await ctx.end_dialog()  # typed whole in one line, and "replace" confirmed: save it
+        row = await current.active(ctx.session)
+        if row is None:
+            return [ctx.reply("answer.no_campaign")]
+        return [await _save(ctx, row, ctx.person, draft)]
     if state == "title":
         code = answer.removeprefix("pledge:title:") if answer.startswith("pledge:") else None
         title = BY_CODE.get(code) if code else match_title(answer)

@@ -89,3 +89,43 @@ def test_stats_and_export_bad_input(database_url: str, tmp_path: Path) -> None:
         blocked.stderr.strip() == "Không ghi được no/such/folder/r.xlsx: No such file or directory"
     )
     assert not (tmp_path / "no").exists()
+
+
+def test_the_registration_deadline_is_set_per_campaign(database_url: str, tmp_path: Path) -> None:
+    code = _invite(database_url, tmp_path)
+    late = run_cli(
+        "console",
+        "--user",
+        "lan",
+        database_url=database_url,
+        cwd=tmp_path,
+        stdin=f"/start {code}\n/dangky LĐTT; Hồ sơ\n/dangky CSTĐCS; Hồ sơ\n",
+    )
+    assert "Hạn đăng ký thi đua đã hết ngày 31/03/2025" in late.stdout
+    moved = run_cli("campaign", "deadline", "2099-04-15", database_url=database_url, cwd=tmp_path)
+    assert moved.stdout.strip() == "Hạn đăng ký thi đua năm 2025: hết ngày 15/04/2099."
+    again = run_cli(
+        "console",
+        "--user",
+        "lan",
+        database_url=database_url,
+        cwd=tmp_path,
+        stdin="/dangky CSTĐCS; Hồ sơ\n1\n",
+    )
+    assert "Đã thay đăng ký thi đua năm 2025" in again.stdout
+    for args, message in {
+        (
+            "campaign",
+            "deadline",
+            "15/04/2025",
+        ): '"15/04/2025" không phải ngày dạng YYYY-MM-DD, ví dụ 2025-04-15.',
+        (
+            "campaign",
+            "deadline",
+            "2025-04-15",
+            "--year",
+            "2019",
+        ): "Chưa có văn bản phát động năm 2019.",
+    }.items():
+        result = run_cli(*args, database_url=database_url, cwd=tmp_path)
+        assert (result.returncode, result.stderr.strip()) == (1, message)
