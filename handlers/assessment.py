@@ -15,7 +15,7 @@ from handlers import current
 from handlers.context import Context
 from handlers.messages import Option, Reply
 from handlers.registry import Command, Feature
-from storage import audit, members, pledges
+from storage import pledges
 from storage.models import CampaignDocument
 
 DIALOG = "selfassess"
@@ -80,14 +80,7 @@ async def _set_window(ctx: Context, row: CampaignDocument, value: bool | None) -
     if not ctx.actor.is_admin:
         return ctx.reply("error.not_allowed", command="/tudanhgia mo|dong")
     row.assessment_open = value
-    await audit.record(
-        ctx.session,
-        actor=ctx.actor_ref,
-        actor_id=ctx.person.id,
-        action="assessment.window",
-        target=str(row.year),
-        detail={"open": value},
-    )
+    await ctx.audit("assessment.window", str(row.year), {"open": value})
     key = {True: "assess.window_open", False: "assess.window_closed", None: "assess.window_default"}
     return ctx.reply(key[value], year=row.year)
 
@@ -102,25 +95,13 @@ async def final_rating(ctx: Context, args: str) -> list[Reply]:
     rating, _ = split_rating(rest.strip())
     if rating is None:
         return [ctx.reply("assess.unknown_rating", rating=rest.strip())]
-    led = [m.unit_id for m in ctx.actor.memberships if m.role == Role.LEAD.code]
-    found = await members.find_members(ctx.session, None if ctx.actor.is_admin else led, who)
-    if not found:
-        return [ctx.reply("member.not_found", member=who)]
-    if len(found) > 1:
-        names = ", ".join(p.display_name for p in found)
-        return [ctx.reply("member.ambiguous", member=who, names=names)]
-    person = found[0]
+    person = await current.member_named(ctx, who)
+    if isinstance(person, Reply):
+        return [person]
     assessment = await pledges.assessment_for_update(ctx.session, person.id, row.id)
     assessment.final_rating, assessment.final_by = rating.value, ctx.person.id
     assessment.final_at = ctx.now()
-    await audit.record(
-        ctx.session,
-        actor=ctx.actor_ref,
-        actor_id=ctx.person.id,
-        action="rating.final",
-        target=str(person.id),
-        detail={"rating": rating.value},
-    )
+    await ctx.audit("rating.final", str(person.id), {"rating": rating.value})
     own = (
         ctx.t("rate.self_was", rating=ctx.t(f"rating.{assessment.self_rating}"))
         if assessment.self_rating

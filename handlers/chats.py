@@ -7,7 +7,7 @@ from handlers.context import Context
 from handlers.formatting import unit_label
 from handlers.messages import Reply
 from handlers.registry import Command, Feature
-from storage import audit, units
+from storage import units
 
 
 async def link_command(ctx: Context, args: str) -> list[Reply]:
@@ -25,13 +25,10 @@ async def link_command(ctx: Context, args: str) -> list[Reply]:
     if previous is not None and previous.id == unit.id:
         return [ctx.reply("link.already", unit=unit_label(ctx, unit))]
     ctx.chat.unit_id = unit.id
-    await audit.record(
-        ctx.session,
-        actor=ctx.actor_ref,
-        actor_id=ctx.person.id,
-        action="chat.link",
-        target=unit.code,
-        detail={
+    await ctx.audit(
+        "chat.link",
+        unit.code,
+        {
             "platform": ctx.chat.platform,
             "chat": ctx.chat.platform_chat_id,
             "previous": previous.code if previous else None,

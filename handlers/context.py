@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.access import Actor
 from handlers.library import CampaignLibrary
 from handlers.messages import Incoming, Option, Reply, Safe
-from storage import dialogs
+from storage import audit, dialogs
 from storage.models import Account, Chat, Person
 
 
@@ -75,6 +75,19 @@ class Context:
         data["_options"] = [option.payload for option in reply.options]
         await dialogs.save_dialog(self.session, self.account.id, self.chat.id, dialog, step, data)
         return reply
+
+    async def audit(
+        self, action: str, target: str | None = None, detail: dict[str, Any] | None = None
+    ) -> None:
+        """Record a privileged action of this person (who, what, when) in the audit log."""
+        await audit.record(
+            self.session,
+            actor=self.actor_ref,
+            actor_id=self.person.id,
+            action=action,
+            target=target,
+            detail=detail,
+        )
 
     async def end_dialog(self) -> None:
         await dialogs.end_dialog(self.session, self.account.id, self.chat.id)

@@ -6,10 +6,12 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from campaign.roles import Role
 from campaign.standing import TargetRule, rules_from
 from handlers.context import Context
-from storage import campaigns
-from storage.models import CampaignDocument
+from handlers.messages import Reply
+from storage import campaigns, members
+from storage.models import CampaignDocument, Person
 
 
 async def active(session: AsyncSession) -> CampaignDocument | None:
@@ -31,3 +33,16 @@ async def target_rules(ctx: Context, row: CampaignDocument) -> tuple[TargetRule,
     knowledge = await ctx.services.library.of_year(ctx.session, row.year)
     targets = knowledge.campaign.targets if knowledge else []
     return rules_from([(t.percent, t.metric) for t in targets])
+
+
+async def member_named(ctx: Context, typed: str) -> Person | Reply:
+    """The one member of this lead's units (any unit for an admin) that `typed` names, or the
+    reply explaining that nobody or several people match."""
+    led = [m.unit_id for m in ctx.actor.memberships if m.role == Role.LEAD.code]
+    found = await members.find_members(ctx.session, None if ctx.actor.is_admin else led, typed)
+    if not found:
+        return ctx.reply("member.not_found", member=typed)
+    if len(found) > 1:
+        names = ", ".join(p.display_name for p in found)
+        return ctx.reply("member.ambiguous", member=typed, names=names)
+    return found[0]

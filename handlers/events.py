@@ -12,7 +12,7 @@ from handlers.context import Context
 from handlers.library import custom_observance
 from handlers.messages import Reply, join
 from handlers.registry import Command, Feature
-from storage import audit, campaigns
+from storage import campaigns
 
 DEFAULT_COUNT = 5
 MAX_COUNT = 30
@@ -67,13 +67,7 @@ async def _add(ctx: Context, args: str) -> Reply:
         one_off=one_off,
         created_by=ctx.person.id,
     )
-    await audit.record(
-        ctx.session,
-        actor=ctx.actor_ref,
-        actor_id=ctx.person.id,
-        action="event.add",
-        target=moment.isoformat(),
-    )
+    await ctx.audit("event.add", moment.isoformat())
     key = "events.added_once" if one_off else "events.added_yearly"
     return ctx.reply(key, name=name, date=moment.strftime("%d/%m/%Y"), since=year)
 

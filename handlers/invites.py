@@ -9,7 +9,7 @@ from handlers.context import Context
 from handlers.formatting import day, role_name, unit_label
 from handlers.messages import Reply
 from handlers.registry import Command, Feature
-from storage import audit, invites, units
+from storage import invites, units
 
 DEFAULT_USES = 50
 """A lead posts one code into the unit's group; fifty joins covers a large department."""
@@ -39,13 +39,8 @@ async def invite_command(ctx: Context, args: str) -> list[Reply]:
         expires_at=ctx.now() + timedelta(days=DEFAULT_DAYS),
         created_by=ctx.person.id,
     )
-    await audit.record(
-        ctx.session,
-        actor=ctx.actor_ref,
-        actor_id=ctx.person.id,
-        action="invite.create",
-        target=unit.code,
-        detail={"invite": invite.code, "role": role.code, "uses": DEFAULT_USES},
+    await ctx.audit(
+        "invite.create", unit.code, {"invite": invite.code, "role": role.code, "uses": DEFAULT_USES}
     )
     link = ctx.services.invite_link(ctx.incoming.platform, invite.code)
     replies = [

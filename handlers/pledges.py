@@ -18,7 +18,7 @@ from handlers import current
 from handlers.context import Context
 from handlers.messages import Option, Reply, join
 from handlers.registry import Command, Feature
-from storage import audit, members, pledges
+from storage import pledges
 from storage.models import CampaignDocument, Person
 
 DIALOG = "pledge"
@@ -228,14 +228,7 @@ async def _save(ctx: Context, row: CampaignDocument, person: Person, data: dict)
         at=ctx.now(),
     )
     if person.id != ctx.person.id:
-        await audit.record(
-            ctx.session,
-            actor=ctx.actor_ref,
-            actor_id=ctx.person.id,
-            action="pledge.on_behalf",
-            target=str(person.id),
-            detail={"title": pledge.title},
-        )
+        await ctx.audit("pledge.on_behalf", str(person.id), {"title": pledge.title})
     key = "pledge.replaced" if replaced else ("pledge.saved_late" if late else "pledge.saved")
     summary = _summary(
         ctx, pledge.title, [c.text for c in pledge.commitments], pledge.target_rating
@@ -248,19 +241,15 @@ async def _on_behalf(ctx: Context, row: CampaignDocument, args: str) -> Reply:
     led = [m.unit_id for m in ctx.actor.memberships if m.role == Role.LEAD.code]
     if not ctx.actor.is_admin and not led:
         return ctx.reply("error.not_allowed", command="/dangky @")
-    found = await members.find_members(ctx.session, None if ctx.actor.is_admin else led, who)
-    if not found:
-        return ctx.reply("member.not_found", member=who)
-    if len(found) > 1:
-        return ctx.reply(
-            "member.ambiguous", member=who, names=", ".join(p.display_name for p in found)
-        )
+    person = await current.member_named(ctx, who)
+    if isinstance(person, Reply):
+        return person
     parsed = _parse_one_line(ctx, rest.strip())
     if isinstance(parsed, Reply):
         return parsed
     title, commitments = parsed
-    saved = await _save(ctx, row, found[0], {"title": title, "commitments": commitments})
-    return ctx.reply("pledge.on_behalf", name=found[0].display_name, result=saved.text)
+    saved = await _save(ctx, row, person, {"title": title, "commitments": commitments})
+    return ctx.reply("pledge.on_behalf", name=person.display_name, result=saved.text)
 
 
 async def my_pledge(ctx: Context, args: str) -> list[Reply]:

@@ -8,7 +8,7 @@ from handlers.context import Context
 from handlers.formatting import role_name, unit_label
 from handlers.messages import Reply
 from handlers.registry import Command, Feature
-from storage import audit, invites, units
+from storage import invites, units
 
 
 async def start(ctx: Context, args: str) -> list[Reply]:
@@ -42,14 +42,7 @@ async def _join(ctx: Context, typed: str) -> Reply:
     if not await invites.use_invite(ctx.session, invite.id):
         return ctx.reply("invite.used_up", code=invite.code)
     await units.set_membership(ctx.session, ctx.person.id, invite.unit_id, invite.role)
-    await audit.record(
-        ctx.session,
-        actor=ctx.actor_ref,
-        actor_id=ctx.person.id,
-        action="invite.use",
-        target=invite.unit.code,
-        detail={"invite": invite.code, "role": invite.role},
-    )
+    await ctx.audit("invite.use", invite.unit.code, {"invite": invite.code, "role": invite.role})
     return ctx.reply(
         "invite.joined", unit=unit_label(ctx, invite.unit), role=role_name(ctx, invite.role)
     )

@@ -8,7 +8,7 @@ from handlers.context import Context
 from handlers.formatting import role_name, unit_label
 from handlers.messages import Reply, join
 from handlers.registry import Command, Feature
-from storage import audit, units
+from storage import units
 
 ADD_WORDS = {"them", "add"}
 
@@ -64,14 +64,7 @@ async def _add(ctx: Context, args: str) -> Reply:
     if await units.find_unit(ctx.session, code) is not None:
         return ctx.reply("units.exists", code=code)
     unit = await units.add_unit(ctx.session, code, name, guess_kind(name))
-    await audit.record(
-        ctx.session,
-        actor=ctx.actor_ref,
-        actor_id=ctx.person.id,
-        action="unit.add",
-        target=code,
-        detail={"kind": unit.kind},
-    )
+    await ctx.audit("unit.add", code, {"kind": unit.kind})
     return ctx.reply(
         "units.added", unit=unit_label(ctx, unit), kind=ctx.t(f"unit_kind.{unit.kind}")
     )
