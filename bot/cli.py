@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, timedelta
@@ -19,9 +20,11 @@ from typing import NoReturn
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
+from telegram.error import InvalidToken, NetworkError
 
 from bot.app import App, open_app
 from bot.channels.console import ConsoleChannel
+from bot.channels.telegram import TelegramChannel, Webhook
 from bot.channels.text import to_plain
 from bot.config import LANGUAGES, Settings, SettingsError, load_settings
 from bot.documents import read_text
@@ -156,9 +159,8 @@ async def _dispatch(
     args: argparse.Namespace, settings: Settings, catalog: Catalog, t: Translate
 ) -> int:
     command = args.command or "run"
-    if command == "run" and (settings.telegram_token or settings.zalo_token):
-        channel = "Telegram" if settings.telegram_token else "Zalo"
-        raise UserError(t("cli.channel_unavailable", channel=channel))
+    if command == "run" and settings.zalo_token and not settings.telegram_token:
+        raise UserError(t("cli.channel_unavailable", channel="Zalo"))
     app = await open_app(settings, catalog=catalog)
     try:
         action = _ACTIONS[_action_name(args)]
@@ -171,6 +173,45 @@ def _action_name(args: argparse.Namespace) -> str:
     command = args.command or "run"
     nested = getattr(args, f"{command}_command", None)
     return f"{command} {nested}" if nested else command
+
+
+async def _run(app: App, args: argparse.Namespace, t: Translate) -> int:
+    """The main job: every channel whose token is set, else the console chat."""
+    settings = app.settings
+    if not settings.telegram_token:
+        return await _console(app, args, t)
+    webhook = _webhook(settings, t)
+    channel = TelegramChannel(
+        app,
+        settings.telegram_token.get_secret_value(),
+        base_url=settings.telegram_api_base_url,
+    )
+    try:
+        await channel.start(webhook)
+    except InvalidToken:
+        raise UserError(t("cli.telegram_bad_token")) from None
+    except NetworkError as error:
+        raise UserError(t("cli.telegram_unreachable", error=str(error))) from None
+    log.warning("Telegram channel running (%s)", "webhook" if webhook else "polling")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await channel.stop()
+    return 0
+
+
+def _webhook(settings: Settings, t: Translate) -> Webhook | None:
+    if not settings.webhook_url:
+        return None
+    host, _, port = (settings.listen or "0.0.0.0:8080").rpartition(":")
+    if not host or not port.isdigit():
+        raise UserError(t("cli.bad_listen"))
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    return Webhook(url=settings.webhook_url, secret=secret, host=host, port=int(port))
 
 
 async def _console(app: App, args: argparse.Namespace, t: Translate) -> int:
@@ -471,7 +512,7 @@ async def _export(app: App, args: argparse.Namespace, t: Translate) -> int:
 
 
 _ACTIONS: dict[str, Callable[[App, argparse.Namespace, Translate], Awaitable[int]]] = {
-    "run": _console,
+    "run": _run,
     "console": _console,
     "db upgrade": _db_upgrade,
     "units import": _units_import,

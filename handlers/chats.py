@@ -21,6 +21,8 @@ async def link_command(ctx: Context, args: str) -> list[Reply]:
         return [ctx.reply("unit.unknown", code=code)]
     if not ctx.actor.may_manage(unit):
         return [ctx.reply("link.not_lead", unit=unit_label(ctx, unit))]
+    if await ctx.is_chat_admin() is False:
+        return [ctx.reply("link.not_chat_admin")]
     previous = ctx.chat.unit
     if previous is not None and previous.id == unit.id:
         return [ctx.reply("link.already", unit=unit_label(ctx, unit))]

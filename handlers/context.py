@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -40,8 +40,13 @@ class Services:
     clock: Callable[[], datetime]
     library: CampaignLibrary = field(default_factory=CampaignLibrary)
     """The campaign documents, parsed and indexed once."""
-    invite_link: Callable[[str, str], str | None] = lambda platform, code: None
-    """Deep link for an invite code on a platform (Telegram's t.me link), if it has one."""
+    invite_links: dict[str, Callable[[str], str]] = field(default_factory=dict)
+    """Per platform, the deep link that opens the bot with an invite code (Telegram's t.me)."""
+    chat_admin_checks: dict[str, Callable[[str, str], Awaitable[bool]]] = field(
+        default_factory=dict
+    )
+    """Per platform, whether a user is an admin of a group chat (Telegram's getChatMember);
+    channels register theirs at start-up."""
 
 
 @dataclass
@@ -88,6 +93,13 @@ class Context:
             target=target,
             detail=detail,
         )
+
+    async def is_chat_admin(self) -> bool | None:
+        """Whether the sender administers this group on the platform; None where unknowable."""
+        check = self.services.chat_admin_checks.get(self.incoming.platform)
+        if check is None:
+            return None
+        return await check(self.incoming.chat_id, self.incoming.user_id)
 
     async def end_dialog(self) -> None:
         await dialogs.end_dialog(self.session, self.account.id, self.chat.id)

@@ -42,7 +42,8 @@ async def invite_command(ctx: Context, args: str) -> list[Reply]:
     await ctx.audit(
         "invite.create", unit.code, {"invite": invite.code, "role": role.code, "uses": DEFAULT_USES}
     )
-    link = ctx.services.invite_link(ctx.incoming.platform, invite.code)
+    make_link = ctx.services.invite_links.get(ctx.incoming.platform)
+    link = make_link(invite.code) if make_link else None
     replies = [
         ctx.reply(
             "invite.created",

@@ -53,6 +53,8 @@ class Incoming:
     chat_title: str | None = None
     addressed: bool = True
     """In a group: the bot was mentioned or replied to. Private chats are always addressed."""
+    update_id: str | None = None
+    """The platform's id of this update: a replay with the same id is ignored."""
 
     @property
     def account_ref(self) -> str:

@@ -16,7 +16,7 @@ from handlers.access import Actor
 from handlers.context import Context, Services
 from handlers.messages import Incoming, Reply
 from handlers.registry import Command, Registry
-from storage import chats, dialogs, people
+from storage import chats, dialogs, people, seen
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,13 @@ class Router:
         language = self.services.default_language
         try:
             async with self.db.transaction() as session:
+                if incoming.update_id is not None and not await seen.first_time(
+                    session, incoming.platform, incoming.update_id
+                ):
+                    log.info(
+                        "ignored a replayed %s update %s", incoming.platform, incoming.update_id
+                    )
+                    return []
                 context = await self._context(session, incoming)
                 language = context.language
                 return await self._route(context)

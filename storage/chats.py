@@ -28,3 +28,38 @@ async def get_or_create_chat(
     if not chat.active:
         chat.active = True
     return chat
+
+
+async def find_chat(session: AsyncSession, platform: str, chat_id: str) -> Chat | None:
+    return await session.scalar(
+        select(Chat).where(Chat.platform == platform, Chat.platform_chat_id == chat_id)
+    )
+
+
+async def set_active(session: AsyncSession, platform: str, chat_id: str, active: bool) -> bool:
+    """Mark a chat (in)active: the bot was removed from it, or a user blocked the bot."""
+    chat = await find_chat(session, platform, chat_id)
+    if chat is None:
+        return False
+    chat.active = active
+    return True
+
+
+async def migrate(session: AsyncSession, platform: str, old_id: str, new_id: str) -> Chat | None:
+    """A group became a supergroup with a new id: keep its unit link and title under the new id.
+
+    When the bot has already seen the new id (a message arrived there first), the old row's
+    link moves over and the old row is retired."""
+    old = await find_chat(session, platform, old_id)
+    if old is None:
+        return None
+    new = await find_chat(session, platform, new_id)
+    if new is None:
+        old.platform_chat_id = new_id
+        return old
+    new.unit_id = new.unit_id or old.unit_id
+    new.title = new.title or old.title
+    new.active = True
+    old.active = False
+    old.unit_id = None
+    return new

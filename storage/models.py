@@ -284,3 +284,18 @@ class Assessment(Base):
     final_rating: Mapped[str | None] = mapped_column(String(16))
     final_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     final_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SeenUpdate(Base):
+    """An update already handled (Telegram update_id, Zalo message id): a replay is ignored.
+
+    Written in the transaction that handles the update, so a failed attempt is not marked seen.
+    """
+
+    __tablename__ = "seen_update"
+    __table_args__ = (UniqueConstraint("platform", "update_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    update_key: Mapped[str] = mapped_column(String(64))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -1,0 +1,375 @@
+"""The Telegram channel on python-telegram-bot: updates in, Replies out.
+
+Telegram users expect buttons, formatting and a command menu: Replies are sent as HTML (their
+text is already safe HTML), options become inline keyboards whose presses come back as
+payloads, long texts are split at paragraph boundaries, files are uploaded as documents. In a
+group the bot hears commands, mentions of itself and replies to its own messages only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+from dataclasses import dataclass
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    ChatMember,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+)
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.app import App
+from handlers.messages import Incoming, Reply, escape, plain
+from storage import chats
+
+PLATFORM = "telegram"
+MAX_TEXT = 4096
+TYPING_AFTER = 0.4
+"""Seconds of work after which the user sees "typing…" (fast answers need none)."""
+
+log = logging.getLogger(__name__)
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Pieces under `limit`, cut at paragraph breaks, else line breaks, else spaces."""
+    if len(text) <= limit:
+        return [text]
+    for separator in ("\n\n", "\n", " "):
+        parts = text.split(separator)
+        if len(parts) == 1:
+            continue
+        pieces: list[str] = []
+        current = ""
+        for part in parts:
+            candidate = f"{current}{separator}{part}" if current else part
+            if len(candidate) <= limit:
+                current = candidate
+                continue
+            if current:
+                pieces.append(current)
+            current = part
+        if current:
+            pieces.append(current)
+        if all(len(p) <= limit for p in pieces):
+            return pieces
+        return [q for p in pieces for q in split_text(p, limit)]
+    return [text[i : i + limit] for i in range(0, len(text), limit)]
+
+
+@dataclass(frozen=True)
+class Webhook:
+    url: str
+    secret: str | None
+    host: str
+    port: int
+
+
+class TelegramChannel:
+    def __init__(
+        self,
+        app: App,
+        token: str,
+        *,
+        base_url: str | None = None,
+        rate_limits: bool = True,
+        poll_interval: float = 0.0,
+        poll_timeout: int = 10,
+    ) -> None:
+        self.app = app
+        builder = Application.builder().token(token)
+        if base_url:
+            builder = builder.base_url(base_url).base_file_url(
+                base_url.replace("/bot", "/file/bot")
+            )
+        if rate_limits:
+            builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        self.application = builder.build()
+        self.poll_interval = poll_interval
+        self.poll_timeout = poll_timeout
+        self.username = ""
+        self.bot_id = 0
+        self.application.add_handler(
+            ChatMemberHandler(self.on_membership, ChatMemberHandler.MY_CHAT_MEMBER)
+        )
+        self.application.add_handler(
+            MessageHandler(filters.StatusUpdate.MIGRATE, self.on_migration)
+        )
+        self.application.add_handler(CallbackQueryHandler(self.on_button))
+        self.application.add_handler(MessageHandler(filters.ALL, self.on_message))
+        self.application.add_error_handler(self.on_error)
+
+    # -- life cycle ------------------------------------------------------------------------------
+
+    async def start(self, webhook: Webhook | None = None) -> None:
+        """Connect (getMe: a wrong token fails here), set the menus, then poll or listen."""
+        await self.application.initialize()
+        me = self.application.bot
+        self.username, self.bot_id = me.username, me.id
+        services = self.app.services
+        services.invite_links[PLATFORM] = lambda code: f"https://t.me/{self.username}?start={code}"
+        services.chat_admin_checks[PLATFORM] = self.is_chat_admin
+        await self.set_commands()
+        await self.application.start()
+        updater = self.application.updater
+        assert updater is not None
+        if webhook is None:
+            await self.application.bot.delete_webhook()
+            await updater.start_polling(
+                poll_interval=self.poll_interval,
+                timeout=self.poll_timeout,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            await updater.start_webhook(
+                listen=webhook.host,
+                port=webhook.port,
+                url_path="telegram",
+                webhook_url=webhook.url,
+                secret_token=webhook.secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+
+    async def stop(self) -> None:
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def set_commands(self) -> None:
+        """The command menu in Vietnamese (default) and English, for private chats and groups
+        (groups get only the commands that make sense there)."""
+        catalog = self.app.services.catalog
+        for language in catalog.languages:
+            t = catalog.translator(language)
+            code = None if language == "vi" else language
+            for scope, in_groups in (
+                (BotCommandScopeAllPrivateChats(), False),
+                (BotCommandScopeAllGroupChats(), True),
+            ):
+                commands = [
+                    BotCommand(
+                        command.english if language == "en" else command.name,
+                        _menu_text(plain(t(command.help_key))),
+                    )
+                    for command in self.app.router.registry.commands
+                    if (command.in_groups or not in_groups) and command.name != "start"
+                ]
+                await self.application.bot.set_my_commands(
+                    commands, scope=scope, language_code=code
+                )
+
+    async def is_chat_admin(self, chat_id: str, user_id: str) -> bool:
+        member = await self.application.bot.get_chat_member(int(chat_id), int(user_id))
+        return member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+
+    # -- updates in --------------------------------------------------------------------------------
+
+    async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        user = update.effective_user
+        if message is None or user is None or user.is_bot:
+            return
+        if message.chat.type == ChatType.PRIVATE and not message.text:
+            t = self.app.services.catalog.translator(self.app.services.default_language)
+            await self.send(message.chat_id, [Reply(t("telegram.non_text"))])
+            return
+        incoming = self.incoming(update, message)
+        if incoming is not None:
+            await self.handle(incoming, message.chat_id)
+
+    def incoming(self, update: Update, message: Message) -> Incoming | None:
+        user = update.effective_user
+        assert user is not None
+        group = message.chat.type != ChatType.PRIVATE
+        text = message.text or ""
+        addressed = not group
+        if group:
+            if not text:
+                return None
+            head = text.split(" ", 1)[0]
+            if head.startswith("/") and "@" in head and head.split("@", 1)[1] != self.username:
+                return None  # a command for another bot
+            mention = f"@{self.username}"
+            if mention.lower() in text.lower():
+                addressed = True
+                start = text.lower().index(mention.lower())
+                text = (text[:start] + text[start + len(mention) :]).strip()
+            reply_to = message.reply_to_message
+            if reply_to is not None and reply_to.from_user and reply_to.from_user.id == self.bot_id:
+                addressed = True
+        return Incoming(
+            platform=PLATFORM,
+            user_id=str(user.id),
+            chat_id=str(message.chat_id),
+            chat_kind="group" if group else "private",
+            text=text,
+            language=user.language_code,
+            user_name=user.full_name,
+            chat_title=message.chat.title,
+            addressed=addressed,
+            update_id=str(update.update_id),
+        )
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None or query.from_user is None:
+            return
+        await query.answer()
+        message = query.message if isinstance(query.message, Message) else None
+        if message is not None:
+            label = next(
+                (
+                    button.text
+                    for row in (
+                        message.reply_markup.inline_keyboard if message.reply_markup else ()
+                    )
+                    for button in row
+                    if button.callback_data == query.data
+                ),
+                None,
+            )
+            with contextlib.suppress(BadRequest):
+                if label is not None and message.text:
+                    await message.edit_text(
+                        f"{message.text_html}\n\n<i>➜ {_escape(label)}</i>",
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=None,
+                    )
+                else:
+                    await message.edit_reply_markup(reply_markup=None)
+        chat = message.chat if message is not None else None
+        chat_id = chat.id if chat is not None else query.from_user.id
+        incoming = Incoming(
+            platform=PLATFORM,
+            user_id=str(query.from_user.id),
+            chat_id=str(chat_id),
+            chat_kind="private" if chat is None or chat.type == ChatType.PRIVATE else "group",
+            payload=str(query.data or ""),
+            language=query.from_user.language_code,
+            user_name=query.from_user.full_name,
+            addressed=True,
+            update_id=str(update.update_id),
+        )
+        await self.handle(incoming, chat_id)
+
+    async def on_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The bot was added to a group (greet it), or removed or kicked (stop sending there)."""
+        change = update.my_chat_member
+        if change is None:
+            return
+        chat_id = str(change.chat.id)
+        status = change.new_chat_member.status
+        joined = status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR)
+        async with self.app.db.transaction() as session:
+            if joined:
+                kind = "private" if change.chat.type == ChatType.PRIVATE else "group"
+                await chats.get_or_create_chat(session, PLATFORM, chat_id, kind, change.chat.title)
+            else:
+                await chats.set_active(session, PLATFORM, chat_id, False)
+        was_in = change.old_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR)
+        if joined and not was_in and change.chat.type != ChatType.PRIVATE:
+            t = self.app.services.catalog.translator(self.app.services.default_language)
+            await self.send(change.chat.id, [Reply(t("telegram.group_greeting"))])
+
+    async def on_migration(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        if message.migrate_to_chat_id:
+            old, new = message.chat_id, message.migrate_to_chat_id
+        elif message.migrate_from_chat_id:
+            old, new = message.migrate_from_chat_id, message.chat_id
+        else:
+            return
+        async with self.app.db.transaction() as session:
+            await chats.migrate(session, PLATFORM, str(old), str(new))
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("Telegram update %s failed", update_id, exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            t = self.app.services.catalog.translator(self.app.services.default_language)
+            with contextlib.suppress(TelegramError):
+                await self.application.bot.send_message(
+                    update.effective_chat.id, str(t("error.unexpected")), parse_mode=ParseMode.HTML
+                )
+
+    # -- replies out -------------------------------------------------------------------------------
+
+    async def handle(self, incoming: Incoming, chat_id: int) -> None:
+        typing = asyncio.create_task(self._typing_later(chat_id))
+        try:
+            replies = await self.app.router.handle(incoming)
+        finally:
+            typing.cancel()
+        await self.send(chat_id, replies)
+
+    async def _typing_later(self, chat_id: int) -> None:
+        await asyncio.sleep(TYPING_AFTER)
+        with contextlib.suppress(TelegramError):
+            await self.application.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+    async def send(self, chat_id: int, replies: list[Reply]) -> None:
+        bot = self.application.bot
+        try:
+            for reply in replies:
+                pieces = split_text(str(reply.text)) if reply.text else []
+                markup = _keyboard(reply)
+                for number, piece in enumerate(pieces):
+                    last = number == len(pieces) - 1
+                    await bot.send_message(
+                        chat_id,
+                        piece,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=markup if last else None,
+                        disable_web_page_preview=True,
+                    )
+                if reply.file is not None:
+                    upload = InputFile(io.BytesIO(reply.file.data), filename=reply.file.filename)
+                    if reply.file.kind == "photo":
+                        await bot.send_photo(chat_id, upload, caption=reply.file.caption or None)
+                    else:
+                        await bot.send_document(chat_id, upload, caption=reply.file.caption or None)
+        except Forbidden:
+            log.info("Telegram chat %s blocked the bot or removed it; marking it inactive", chat_id)
+            async with self.app.db.transaction() as session:
+                await chats.set_active(session, PLATFORM, str(chat_id), False)
+
+
+def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.options:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(plain(o.label), callback_data=o.payload)] for o in reply.options]
+    )
+
+
+def _menu_text(text: str) -> str:
+    """A command description for the menu: one line, 3 to 256 characters."""
+    line = " ".join(text.split())
+    return (line[:253] + "…") if len(line) > 256 else line.ljust(3, ".")
+
+
+def _escape(text: str) -> str:
+    return str(escape(text))

@@ -1,0 +1,379 @@
+"""A fake Telegram Bot API server on loopback, for end-to-end tests of the real Application.
+
+It speaks the Bot API's HTTP protocol (`POST /bot<token>/<method>`, form or multipart fields
+whose values are JSON, answers `{"ok": …, "result": …}`), keeps a queue of updates that tests
+push, records every call the bot makes, and can be told to answer 429 with retry_after or 403.
+The standard library's threaded HTTP server runs it, so it needs nothing beyond Python.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import default as email_policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+BOT_ID = 777000111
+USER_FIELDS = {"is_bot": False, "language_code": "vi"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+class FakeTelegram:
+    def __init__(self, token: str = "123456:TEST-TOKEN", username: str = "thidua_test_bot") -> None:
+        self.token = token
+        self.username = username
+        self.calls: list[Call] = []
+        self.updates: list[dict[str, Any]] = []
+        self.failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        """method → queue of (status, parameters) to answer instead of success."""
+        self.forbidden_chats: set[int] = set()
+        self.chat_admins: dict[int, set[int]] = {}
+        self.poll_wait = 0.5
+        self._ids = itertools.count(1)
+        self._message_ids = itertools.count(5000)
+        self._lock = threading.Condition()
+        self._server: ThreadingHTTPServer | None = None
+
+    # -- running -----------------------------------------------------------------------------
+
+    def start(self) -> FakeTelegram:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                fake._handle(self)
+
+            do_GET = do_POST
+
+            def log_message(self, *args: object) -> None:
+                return
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}/bot"
+
+    # -- what tests do ---------------------------------------------------------------------------
+
+    def push(self, update: dict[str, Any]) -> int:
+        with self._lock:
+            update.setdefault("update_id", next(self._ids))
+            self.updates.append(update)
+            self._lock.notify_all()
+            return int(update["update_id"])
+
+    def user(self, user_id: int, name: str = "") -> dict[str, Any]:
+        return {"id": user_id, "first_name": name or f"User {user_id}", **USER_FIELDS}
+
+    def chat(self, chat_id: int, kind: str = "private", title: str = "") -> dict[str, Any]:
+        if kind == "private":
+            return {"id": chat_id, "type": "private", "first_name": f"User {chat_id}"}
+        return {"id": chat_id, "type": kind, "title": title or f"Group {chat_id}"}
+
+    def message(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        chat_id: int | None = None,
+        kind: str = "private",
+        name: str = "",
+        reply_to_bot: bool = False,
+        update_id: int | None = None,
+        **extra: Any,
+    ) -> int:
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.chat(chat_id or user_id, kind),
+            "from": self.user(user_id, name),
+            **extra,
+        }
+        if text:
+            message["text"] = text
+            if text.startswith("/"):
+                length = len(text.split(" ", 1)[0])
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if reply_to_bot:
+            message["reply_to_message"] = {
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": message["chat"],
+                "from": {
+                    "id": BOT_ID,
+                    "is_bot": True,
+                    "first_name": "Bot",
+                    "username": self.username,
+                },
+                "text": "…",
+            }
+        update: dict[str, Any] = {"message": message}
+        if update_id is not None:
+            update["update_id"] = update_id
+        return self.push(update)
+
+    def press(self, user_id: int, sent: Call, data: str) -> int:
+        """The user presses the button with callback `data` under a message the bot sent."""
+        result = sent.params["_result"]
+        return self.push(
+            {
+                "callback_query": {
+                    "id": str(next(self._ids) * 1000),
+                    "from": self.user(user_id),
+                    "chat_instance": "ci",
+                    "data": data,
+                    "message": result,
+                }
+            }
+        )
+
+    def membership(
+        self, chat_id: int, by_user: int, old: str, new: str, kind: str = "group"
+    ) -> int:
+        bot = {"id": BOT_ID, "is_bot": True, "first_name": "Bot", "username": self.username}
+        return self.push(
+            {
+                "my_chat_member": {
+                    "chat": self.chat(chat_id, kind),
+                    "from": self.user(by_user),
+                    "date": int(time.time()),
+                    "old_chat_member": {"status": old, "user": bot},
+                    "new_chat_member": {
+                        "status": new,
+                        "user": bot,
+                        **({"until_date": 0} if new == "kicked" else {}),
+                    },
+                }
+            }
+        )
+
+    def fail(self, method: str, status: int, **parameters: Any) -> None:
+        """Answer the next call of `method` with this error (429 takes retry_after=…)."""
+        self.failures.setdefault(method, []).append((status, parameters))
+
+    def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[Call]:
+        with self._lock:
+            return [
+                c for c in self.calls
+                if c.method == method and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)
+            ]  # fmt: skip
+
+    def texts(self, chat_id: int) -> list[str]:
+        return [str(c.params.get("text", "")) for c in self.sent(chat_id)]
+
+    async def wait_for(self, check: Callable[[], Any], timeout: float = 15.0) -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = check()
+            if result:
+                return result
+            await asyncio.sleep(0.02)
+        raise AssertionError("the bot did not do what was expected in time")
+
+    async def wait_sent(self, chat_id: int, count: int, timeout: float = 15.0) -> list[str]:
+        await self.wait_for(lambda: len(self.sent(chat_id)) >= count, timeout)
+        return self.texts(chat_id)
+
+    async def drained(self, timeout: float = 15.0) -> None:
+        """Every pushed update has been fetched and acknowledged by the bot."""
+        await self.wait_for(lambda: not self._pending(self._offset), timeout)
+
+    # -- the server side -------------------------------------------------------------------------
+
+    _offset = 0
+
+    def _pending(self, offset: int) -> list[dict[str, Any]]:
+        return [u for u in self.updates if u["update_id"] >= offset]
+
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        path = request.path.split("?", 1)[0]
+        prefix = f"/bot{self.token}/"
+        if not path.startswith(prefix):
+            self._reply(
+                request, 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+            )
+            return
+        method = path[len(prefix) :]
+        params, files = self._read(request)
+        call = Call(method, params, files)
+        if method != "getUpdates":
+            with self._lock:
+                self.calls.append(call)
+        failure = self._failure(method, params)
+        if failure is not None:
+            status, body = failure
+            self._reply(request, status, body)
+            return
+        result = self._result(method, params, files)
+        call.params["_result"] = result
+        self._reply(request, 200, {"ok": True, "result": result})
+
+    def _failure(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+        with self._lock:
+            queue = self.failures.get(method)
+            if queue:
+                status, parameters = queue.pop(0)
+                body: dict[str, Any] = {
+                    "ok": False,
+                    "error_code": status,
+                    "description": "Too Many Requests" if status == 429 else "Forbidden",
+                }
+                if parameters:
+                    body["parameters"] = parameters
+                return status, body
+        chat = params.get("chat_id")
+        if method.startswith("send") and chat is not None and int(chat) in self.forbidden_chats:
+            return 403, {
+                "ok": False,
+                "error_code": 403,
+                "description": "Forbidden: bot was blocked by the user",
+            }
+        return None
+
+    def _result(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> Any:
+        if method == "getMe":
+            return {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "Thi đua",
+                "username": self.username,
+                "can_join_groups": True,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
+        if method == "getUpdates":
+            offset = int(params.get("offset") or 0)
+            wait = min(float(params.get("timeout") or 0), self.poll_wait)
+            with self._lock:
+                if offset:
+                    self._offset = max(self._offset, offset)
+                self._lock.wait_for(lambda: bool(self._pending(offset)), timeout=wait)
+                return self._pending(offset)[:100]
+        if method in ("sendMessage", "sendDocument", "sendPhoto"):
+            chat_id = int(params["chat_id"])
+            message: dict[str, Any] = {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": self.chat(chat_id, "private" if chat_id > 0 else "group"),
+                "from": {
+                    "id": BOT_ID,
+                    "is_bot": True,
+                    "first_name": "Bot",
+                    "username": self.username,
+                },
+            }
+            if method == "sendMessage":
+                message["text"] = params.get("text", "")
+            elif method == "sendDocument":
+                message["document"] = {
+                    "file_id": "doc",
+                    "file_unique_id": "doc",
+                    "file_name": next(iter(files), "file"),
+                }
+            else:
+                message["photo"] = [
+                    {"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}
+                ]
+            if params.get("reply_markup"):
+                message["reply_markup"] = params["reply_markup"]
+            return message
+        if method in ("editMessageText", "editMessageReplyMarkup"):
+            return True
+        if method == "getChatMember":
+            chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+            status = (
+                "administrator" if user_id in self.chat_admins.get(chat_id, set()) else "member"
+            )
+            user = self.user(user_id)
+            if status == "administrator":
+                return {
+                    "status": status,
+                    "user": user,
+                    "can_be_edited": False,
+                    "is_anonymous": False,
+                    "can_manage_chat": True,
+                    "can_delete_messages": True,
+                    "can_manage_video_chats": True,
+                    "can_restrict_members": True,
+                    "can_promote_members": False,
+                    "can_change_info": True,
+                    "can_invite_users": True,
+                    "can_post_stories": False,
+                    "can_edit_stories": False,
+                    "can_delete_stories": False,
+                }
+            return {"status": status, "user": user}
+        return True  # answerCallbackQuery, sendChatAction, setMyCommands, deleteWebhook, …
+
+    def _read(self, request: BaseHTTPRequestHandler) -> tuple[dict[str, Any], dict[str, bytes]]:
+        length = int(request.headers.get("Content-Length") or 0)
+        body = request.rfile.read(length) if length else b""
+        kind = request.headers.get("Content-Type", "")
+        params: dict[str, Any] = {}
+        files: dict[str, bytes] = {}
+        if kind.startswith("multipart/form-data"):
+            message = BytesParser(policy=email_policy).parsebytes(
+                f"Content-Type: {kind}\r\n\r\n".encode() + body
+            )
+            for part in message.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                filename = part.get_filename()
+                payload = part.get_payload(decode=True) or b""
+                if filename:
+                    files[filename] = payload
+                    params[str(name)] = f"attach://{filename}"
+                else:
+                    params[str(name)] = _value(str(name), payload.decode())
+        elif body:
+            for key, values in parse_qs(body.decode(), keep_blank_values=True).items():
+                params[key] = _value(key, values[-1])
+        return params, files
+
+    def _reply(self, request: BaseHTTPRequestHandler, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        request.send_response(status)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Content-Length", str(len(data)))
+        request.end_headers()
+        # The bot may stop polling and close the connection first.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            request.wfile.write(data)
+
+
+RAW_FIELDS = {"text", "caption", "parse_mode", "callback_query_id", "language_code", "action",
+              "secret_token", "url", "description", "filename"}  # fmt: skip
+"""PTB sends strings as they are and everything else JSON-encoded."""
+
+
+def _value(key: str, text: str) -> Any:
+    if key in RAW_FIELDS:
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text

@@ -1,0 +1,257 @@
+"""The real python-telegram-bot Application against the fake Bot API server (tests/fakes)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import App, open_app
+from bot.channels.telegram import TelegramChannel, split_text
+from bot.config import load_settings
+from storage.models import Chat, Pledge
+from tests.conftest import run_cli
+from tests.fakes.telegram_api import FakeTelegram
+
+ADMIN, LAN, HEAD = 1, 2, 3
+GROUP = -100200
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def bot(database_url: str, fake: FakeTelegram) -> AsyncIterator[App]:
+    settings = load_settings(BOT_DATABASE_URL=database_url, BOT_ADMINS=f"telegram:{ADMIN}")
+    app = await open_app(settings)
+    channel = TelegramChannel(app, fake.token, base_url=fake.base_url, poll_timeout=1)
+    await channel.start()
+    yield app
+    await channel.stop()
+    await app.close()
+
+
+async def say(fake: FakeTelegram, user: int, text: str, **kwargs) -> str:  # type: ignore[no-untyped-def]
+    """Send a private message and wait for the bot's next answer to it."""
+    before = len(fake.sent(user))
+    fake.message(user, text, **kwargs)
+    texts = await fake.wait_sent(user, before + 1)
+    return texts[before]
+
+
+async def join(fake: FakeTelegram, user: int, role: str = "") -> None:
+    before = len(fake.sent(ADMIN))
+    fake.message(ADMIN, f"/moi KT {role}".strip())
+    texts = await fake.wait_sent(ADMIN, before + 2)  # the code, then the deep link
+    code = re.search(r"<code>([A-Z0-9]{8})</code>", texts[before]).group(1)  # type: ignore[union-attr]
+    assert "Chào mừng" in await say(fake, user, f"/start {code}")
+
+
+async def test_menus_are_set_in_both_languages_for_private_chats_and_groups(bot, fake) -> None:
+    menus = fake.sent(method="setMyCommands")
+    assert len(menus) == 4
+    by_key = {(c.params.get("language_code"), c.params["scope"]["type"]): c for c in menus}
+    private_vi = [c["command"] for c in by_key[(None, "all_private_chats")].params["commands"]]
+    group_vi = [c["command"] for c in by_key[(None, "all_group_chats")].params["commands"]]
+    private_en = [c["command"] for c in by_key[("en", "all_private_chats")].params["commands"]]
+    assert "trogiup" in private_vi and "dangky" in private_vi and "xoadulieu" in private_vi
+    assert "lienket" in group_vi and "xoadulieu" not in group_vi
+    assert "help" in private_en and "pledge" in private_en
+
+
+async def test_a_new_user_joins_with_the_deep_link(bot, fake) -> None:
+    assert "Đã thêm đơn vị" in await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await say(fake, ADMIN, "/moi KT")
+    texts = await fake.wait_sent(ADMIN, 3)  # the unit, the code, then the deep link
+    link = re.search(r"https://t\.me/thidua_test_bot\?start=([A-Z0-9]{8})", texts[2])
+    assert link, texts
+    # Opening https://t.me/<bot>?start=CODE makes Telegram send "/start CODE".
+    welcome = await say(fake, LAN, f"/start {link.group(1)}", name="Lan")
+    assert welcome.startswith("Chào mừng bạn đến với <b>Phòng Kế toán</b> (KT)!")
+    assert fake.sent(LAN)[-1].params["parse_mode"] == "HTML"
+
+
+async def test_a_pledge_registered_with_the_buttons(bot: App, fake) -> None:
+    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await join(fake, LAN)
+    await say(fake, LAN, "/dangky")
+    question = fake.sent(LAN)[-1]
+    buttons = question.params["reply_markup"]["inline_keyboard"]
+    assert buttons[0][0] == {
+        "text": "Lao động tiên tiến (LĐTT)",
+        "callback_data": "pledge:title:ldtt",
+    }
+
+    async def press(data: str) -> str:
+        before = len(fake.sent(LAN))
+        fake.press(LAN, fake.sent(LAN)[-1], data)
+        return (await fake.wait_sent(LAN, before + 1))[before]
+
+    assert "Bạn gửi từng cam kết" in await press("pledge:title:ldtt")
+    await fake.wait_for(lambda: fake.sent(method="answerCallbackQuery"))
+    edited = fake.sent(method="editMessageText")[0].params
+    assert edited["text"].endswith("<i>➜ Lao động tiên tiến (LĐTT)</i>")
+    assert "reply_markup" not in edited or not edited["reply_markup"]
+    assert "Đã ghi cam kết 1." in await say(fake, LAN, "Hoàn thành 100% hồ sơ")
+    assert "Bạn phấn đấu xếp loại" in await press("pledge:done")
+    assert "Bạn kiểm tra lại" in await press("pledge:rating:good")
+    assert "Đã lưu đăng ký thi đua năm 2025" in await press("pledge:confirm")
+    async with bot.db.transaction() as session:
+        pledge = await session.scalar(select(Pledge))
+        assert pledge is not None and pledge.title == "ldtt"
+
+
+async def test_questions_in_private_and_in_groups(bot, fake) -> None:
+    answer = await say(fake, LAN, "hạn chót là khi nào")
+    assert "đến hết ngày 31/12/2025" in answer
+    assert "<b>Mục III.1</b>" in answer
+    fake.message(LAN, "hạn chót là khi nào", chat_id=GROUP, kind="group")
+    fake.message(LAN, "@thidua_test_bot hạn chót là khi nào", chat_id=GROUP, kind="group")
+    fake.message(LAN, "chỉ tiêu là gì", chat_id=GROUP, kind="group", reply_to_bot=True)
+    await fake.drained()
+    texts = await fake.wait_sent(GROUP, 2)
+    await fake.drained()
+    assert len(fake.sent(GROUP)) == 2
+    assert "31/12/2025" in texts[0]
+    assert texts[1].startswith("Chỉ tiêu phấn đấu thi đua năm 2025:")
+
+
+async def test_a_lead_links_a_group_only_as_a_telegram_admin(bot: App, fake) -> None:
+    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await join(fake, HEAD, "lead")
+    fake.message(HEAD, "/lienket@thidua_test_bot KT", chat_id=GROUP, kind="group")
+    refused = (await fake.wait_sent(GROUP, 1))[0]
+    assert refused == "Chỉ quản trị viên của nhóm chat này mới liên kết được nhóm với đơn vị."
+    fake.chat_admins[GROUP] = {HEAD}
+    fake.message(HEAD, "/lienket KT", chat_id=GROUP, kind="group")
+    linked = (await fake.wait_sent(GROUP, 2))[1]
+    assert linked.startswith("Đã liên kết nhóm này với <b>Phòng Kế toán</b> (KT).")
+    assert fake.sent(method="getChatMember")[-1].params["user_id"] == HEAD
+    fake.message(LAN, "/lienket@another_bot KT", chat_id=GROUP, kind="group")
+    await fake.drained()
+    assert len(fake.sent(GROUP)) == 2
+
+
+async def test_added_to_a_group_then_kicked(bot: App, fake) -> None:
+    fake.membership(GROUP, HEAD, "left", "member")
+    greeting = (await fake.wait_sent(GROUP, 1))[0]
+    assert "/lienket MÃ_ĐƠN_VỊ" in greeting
+    fake.membership(GROUP, HEAD, "member", "kicked")
+    await fake.drained()
+
+    async def inactive() -> bool:
+        async with bot.db.transaction() as session:
+            chat = await session.scalar(select(Chat).where(Chat.platform_chat_id == str(GROUP)))
+            return chat is not None and chat.active is False
+
+    await fake.wait_for(lambda: True)
+    assert await inactive()
+
+
+async def test_a_group_that_migrates_keeps_its_unit(bot: App, fake) -> None:
+    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    fake.chat_admins[GROUP] = {ADMIN}
+    fake.message(ADMIN, "/lienket KT", chat_id=GROUP, kind="group")
+    await fake.wait_sent(GROUP, 1)
+    new_id = -1009990001
+    fake.message(ADMIN, "", chat_id=GROUP, kind="group", migrate_to_chat_id=new_id)
+    await fake.drained()
+    async with bot.db.transaction() as session:
+        chat = await session.scalar(select(Chat).where(Chat.platform_chat_id == str(new_id)))
+        assert chat is not None and chat.unit_id is not None and chat.active
+
+
+async def test_user_text_is_escaped(bot, fake) -> None:
+    reply = await say(fake, ADMIN, "/donvi them KT <b>& Tên")
+    assert reply == "Đã thêm đơn vị <b>&lt;b&gt;&amp; Tên</b> (KT) (phòng, ban)."
+
+
+async def test_a_replayed_update_is_answered_once(bot, fake) -> None:
+    fake.message(LAN, "/trogiup", update_id=900)
+    fake.message(LAN, "/trogiup", update_id=900)
+    fake.message(LAN, "/start", update_id=901)
+    await fake.wait_sent(LAN, 2)
+    await fake.drained()
+    texts = fake.texts(LAN)
+    assert len(texts) == 2 and texts[1].startswith("Xin chào")
+
+
+async def test_rate_limits_and_blocked_users(bot: App, fake) -> None:
+    fake.fail("sendMessage", 429, retry_after=1)
+    fake.message(LAN, "/trogiup")
+    first, second = await fake.wait_sent(LAN, 2)  # refused once with retry_after, then sent
+    assert first == second and "/trogiup" in second
+    await fake.drained()
+    assert len(fake.sent(LAN)) == 2
+    fake.forbidden_chats.add(LAN)
+    fake.message(LAN, "/start")
+    await fake.drained()
+
+    async def blocked() -> bool:
+        async with bot.db.transaction() as session:
+            chat = await session.scalar(select(Chat).where(Chat.platform_chat_id == str(LAN)))
+            return chat is not None and chat.active is False
+
+    for _ in range(100):
+        if await blocked():
+            break
+        await fake.wait_for(lambda: True)
+    assert await blocked()
+
+
+async def test_non_text_messages_get_an_explanation(bot, fake) -> None:
+    fake.message(
+        LAN,
+        "",
+        sticker={
+            "file_id": "s",
+            "file_unique_id": "s",
+            "type": "regular",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+        },
+    )
+    text = (await fake.wait_sent(LAN, 1))[0]
+    assert text == "Mình chỉ đọc được tin nhắn chữ. Gõ /trogiup để xem những gì mình làm được."
+
+
+async def test_the_report_is_sent_as_a_document(bot, fake) -> None:
+    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    fake.message(ADMIN, "/baocao")
+    await fake.wait_for(lambda: fake.sent(ADMIN, "sendDocument"))
+    document = fake.sent(ADMIN, "sendDocument")[0]
+    assert list(document.files) == ["bao-cao-thi-dua-2025.xlsx"]
+    assert document.files["bao-cao-thi-dua-2025.xlsx"][:2] == b"PK"
+
+
+def test_long_texts_are_split_at_paragraphs() -> None:
+    paragraph = "Một đoạn văn. " * 100
+    text = "\n\n".join([paragraph.strip()] * 5)
+    pieces = split_text(text, 4096)
+    assert all(len(p) <= 4096 for p in pieces)
+    assert "\n\n".join(pieces) == text
+    assert len(pieces) == 3  # two paragraphs fit in a message, three do not
+    assert split_text("x" * 9000) == ["x" * 4096, "x" * 4096, "x" * 808]
+
+
+def test_a_wrong_token_is_one_line(fake: FakeTelegram, tmp_path: Path) -> None:
+    result = run_cli(
+        "run",
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        cwd=tmp_path,
+        env={"TELEGRAM_BOT_TOKEN": "999:WRONG", "TELEGRAM_API_BASE_URL": fake.base_url},
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Token Telegram không hợp lệ (TELEGRAM_BOT_TOKEN): Telegram từ chối token này."
+    )
+    assert "999:WRONG" not in result.stderr + result.stdout
