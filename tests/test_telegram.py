@@ -255,3 +255,96 @@ def test_a_wrong_token_is_one_line(fake: FakeTelegram, tmp_path: Path) -> None:
         "Token Telegram không hợp lệ (TELEGRAM_BOT_TOKEN): Telegram từ chối token này."
     )
     assert "999:WRONG" not in result.stderr + result.stdout
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_webhook_mode_checks_the_secret(database_url: str, fake: FakeTelegram) -> None:
+    import json
+
+    import httpx
+
+    from bot.channels.telegram import Webhook
+
+    settings = load_settings(BOT_DATABASE_URL=database_url)
+    app = await open_app(settings)
+    port = _free_port()
+    channel = TelegramChannel(app, fake.token, base_url=fake.base_url)
+    await channel.start(Webhook("https://bot.example.vn/telegram", "s3cret", "127.0.0.1", port))
+    try:
+        hook = fake.sent(method="setWebhook")[-1].params
+        assert (hook["url"], hook["secret_token"]) == ("https://bot.example.vn/telegram", "s3cret")
+        update = {
+            "update_id": 7,
+            "message": {
+                "message_id": 1, "date": 0, "text": "/start",
+                "chat": {"id": LAN, "type": "private", "first_name": "Lan"},
+                "from": {"id": LAN, "is_bot": False, "first_name": "Lan"},
+            },
+        }  # fmt: skip
+        async with httpx.AsyncClient() as client:
+            url = f"http://127.0.0.1:{port}/telegram"
+            body = json.dumps(update)
+            headers = {"Content-Type": "application/json"}
+            wrong = await client.post(
+                url, content=body, headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "nope"}
+            )
+            assert wrong.status_code == 403
+            right = await client.post(
+                url, content=body, headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+            )
+            assert right.status_code == 200
+            again = await client.post(
+                url, content=body, headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+            )
+            assert (
+                again.status_code == 200
+            )  # Telegram retries: the replay is accepted, not answered
+        texts = await fake.wait_sent(LAN, 1)
+        await fake.wait_for(lambda: True)
+        assert texts[0].startswith("Xin chào <b>Lan</b>!")
+    finally:
+        await channel.stop()
+        await app.close()
+    assert len(fake.sent(LAN)) == 1
+
+
+def test_run_polls_and_stops_cleanly_on_sigterm(fake: FakeTelegram, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "ZALO_"))}
+    env.update(
+        BOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        TELEGRAM_BOT_TOKEN=fake.token,
+        TELEGRAM_API_BASE_URL=fake.base_url,
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot"], cwd=tmp_path, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while not fake.sent(method="setMyCommands") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        fake.message(LAN, "/start")
+        while not fake.sent(LAN) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert fake.texts(LAN)[0].startswith("Xin chào")
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    assert fake.token not in err
