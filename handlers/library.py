@@ -46,7 +46,8 @@ class CampaignLibrary:
             return None
         cached = self._cache.get(row.id)
         if cached is None or cached[0] != row.imported_at:
-            knowledge = Knowledge(parse(row.document, year=row.year))
+            text = await campaigns.document_text(session, row.id)
+            knowledge = Knowledge(parse(text, year=row.year))
             self._cache[row.id] = (row.imported_at, knowledge)
         else:
             knowledge = cached[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from campaign.document import Campaign
 from storage.models import CampaignDocument, CustomEvent, utcnow
@@ -43,14 +44,28 @@ async def list_campaigns(session: AsyncSession) -> list[CampaignDocument]:
 
 
 async def active_campaign(session: AsyncSession) -> CampaignDocument | None:
-    """The newest campaign (by year) is the active one."""
+    """The newest campaign (by year) is the active one. Its text loads only when read."""
     return await session.scalar(
-        select(CampaignDocument).order_by(CampaignDocument.year.desc()).limit(1)
+        select(CampaignDocument)
+        .options(defer(CampaignDocument.document, raiseload=False))
+        .order_by(CampaignDocument.year.desc())
+        .limit(1)
     )
 
 
 async def campaign_of_year(session: AsyncSession, year: int) -> CampaignDocument | None:
-    return await session.scalar(select(CampaignDocument).where(CampaignDocument.year == year))
+    return await session.scalar(
+        select(CampaignDocument)
+        .options(defer(CampaignDocument.document, raiseload=False))
+        .where(CampaignDocument.year == year)
+    )
+
+
+async def document_text(session: AsyncSession, campaign_id: int) -> str:
+    text = await session.scalar(
+        select(CampaignDocument.document).where(CampaignDocument.id == campaign_id)
+    )
+    return text or ""
 
 
 async def years(session: AsyncSession) -> list[int]:

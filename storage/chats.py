@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from storage.models import Chat
 
@@ -15,7 +15,7 @@ async def get_or_create_chat(
     chat = await session.scalar(
         select(Chat)
         .where(Chat.platform == platform, Chat.platform_chat_id == chat_id)
-        .options(selectinload(Chat.unit))
+        .options(joinedload(Chat.unit))
     )
     if chat is None:
         chat = Chat(platform=platform, platform_chat_id=chat_id, kind=kind, title=title)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from storage.models import Account, AuditLog, Membership, Person
 
@@ -13,7 +13,7 @@ async def find_account(session: AsyncSession, platform: str, user_id: str) -> Ac
     return await session.scalar(
         select(Account)
         .where(Account.platform == platform, Account.platform_user_id == user_id)
-        .options(selectinload(Account.person))
+        .options(joinedload(Account.person))
     )
 
 
@@ -37,7 +37,7 @@ async def memberships_of(session: AsyncSession, person_id: int) -> list[Membersh
     rows = await session.scalars(
         select(Membership)
         .where(Membership.person_id == person_id)
-        .options(selectinload(Membership.unit))
+        .options(joinedload(Membership.unit))
         .order_by(Membership.id)
     )
     return list(rows)

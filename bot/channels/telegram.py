@@ -12,7 +12,9 @@ import asyncio
 import contextlib
 import io
 import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import (
     BotCommand,
@@ -30,6 +32,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     ChatMemberHandler,
     ContextTypes,
@@ -43,8 +46,9 @@ from storage import chats
 
 PLATFORM = "telegram"
 MAX_TEXT = 4096
-TYPING_AFTER = 0.4
-"""Seconds of work after which the user sees "typing…" (fast answers need none)."""
+TYPING_AFTER = 1.0
+"""Seconds after which the user sees "typing…": a report or a busy hour; most answers need none."""
+CONCURRENT_UPDATES = 16
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +79,44 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     return [text[i : i + limit] for i in range(0, len(text), limit)]
 
 
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Updates of different chats are handled at the same time, those of one chat in order.
+
+    Three hundred staff must not wait for each other, but a dialog's steps (title, then
+    commitments, then "xong") must be handled in the order they were typed.
+    """
+
+    __slots__ = ("_locks",)
+
+    def __init__(self, max_concurrent_updates: int = CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        """Per chat: its lock and how many updates hold or wait for it."""
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock, users = self._locks.get(chat.id, (asyncio.Lock(), 0))
+        self._locks[chat.id] = (lock, users + 1)
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            lock, users = self._locks[chat.id]
+            if users == 1:
+                del self._locks[chat.id]
+            else:
+                self._locks[chat.id] = (lock, users - 1)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+
 @dataclass(frozen=True)
 class Webhook:
     url: str
@@ -95,7 +137,7 @@ class TelegramChannel:
         poll_timeout: int = 10,
     ) -> None:
         self.app = app
-        builder = Application.builder().token(token)
+        builder = Application.builder().token(token).concurrent_updates(PerChatUpdateProcessor())
         if base_url:
             builder = builder.base_url(base_url).base_file_url(
                 base_url.replace("/bot", "/file/bot")
