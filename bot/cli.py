@@ -126,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged PDF is reported in one line
+    # httpx logs each request URL at INFO, and Bot API URLs carry the token: never log them.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     catalog = Catalog.load()
     fallback_language = os.environ.get("BOT_LANGUAGE", "vi").strip().lower()
