@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 
@@ -29,8 +29,9 @@ from bot.channels.text import to_plain
 from bot.config import LANGUAGES, Settings, SettingsError, load_settings
 from bot.documents import read_text
 from bot.i18n import Catalog
-from campaign import calendar
+from campaign import calendar, timephrase
 from campaign.accounts import parse_account_ref
+from campaign.dates import format_datetime, weekday_key
 from campaign.document import DocumentError, parse
 from campaign.ratings import Rating
 from campaign.roles import parse_unit_role
@@ -106,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
     deadline = campaign_sub.add_parser("deadline", help="set the registration deadline")
     deadline.add_argument("date", help="YYYY-MM-DD")
     deadline.add_argument("--year", default=None, help="the campaign's year (default: active)")
+
+    when = sub.add_parser("when", help="how the bot reads a Vietnamese time phrase")
+    when.add_argument("phrase")
+    when.add_argument("--now", default=None, help="ISO time in BOT_TIMEZONE (default: now)")
+    when.add_argument("--json", action="store_true")
 
     stats = sub.add_parser("stats", help="units against the campaign targets")
     stats.add_argument("--unit", default=None, help="one unit's code")
@@ -320,6 +326,35 @@ async def _admin_grant(app: App, args: argparse.Namespace, t: Translate) -> int:
     return 0
 
 
+async def _when(app: App, args: argparse.Namespace, t: Translate) -> int:
+    zone = app.services.zone
+    try:
+        now = datetime.fromisoformat(args.now) if args.now else app.services.clock()
+    except ValueError:
+        raise UserError(t("cli.bad_now", value=args.now)) from None
+    now = now.replace(tzinfo=zone) if now.tzinfo is None else now.astimezone(zone)
+    try:
+        reading = timephrase.read(args.phrase, now)
+    except timephrase.TimePhraseError as error:
+        message = to_plain(t(error.key, phrase=args.phrase))
+        if args.json:
+            print(json.dumps({"error": message}, ensure_ascii=False))
+            return 1
+        raise UserError(message) from None
+    if args.json:
+        print(
+            json.dumps(
+                {"at": reading.at.isoformat(), "repeat": reading.repeat, "rrule": reading.rrule},
+                ensure_ascii=False,
+            )
+        )
+    else:
+        weekday = to_plain(t(weekday_key(reading.at)))
+        repeat = to_plain(t(f"time.repeat.{reading.repeat}")) if reading.repeat else ""
+        print(f"{weekday}, {format_datetime(reading.at)}{repeat}")
+    return 0
+
+
 def _today(app: App) -> date:
     return app.services.clock().astimezone(app.services.zone).date()
 
@@ -522,6 +557,7 @@ _ACTIONS: dict[str, Callable[[App, argparse.Namespace, Translate], Awaitable[int
     "invite": _invite,
     "admin grant": _admin_grant,
     "ask": _ask,
+    "when": _when,
     "events": _events,
     "campaign import": _campaign_import,
     "campaign list": _campaign_list,
