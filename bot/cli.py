@@ -23,12 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app import App, open_app
-from bot.channels.console import ConsoleChannel
+from bot.channels.console import ConsoleChannel, ConsoleSender
 from bot.channels.telegram import TelegramChannel, Webhook
 from bot.channels.text import to_plain
 from bot.config import LANGUAGES, Settings, SettingsError, load_settings
 from bot.documents import read_text
 from bot.i18n import Catalog
+from bot.scheduler import Scheduler
 from campaign import calendar, timephrase
 from campaign.accounts import parse_account_ref
 from campaign.dates import format_datetime, weekday_key
@@ -184,10 +185,23 @@ def _action_name(args: argparse.Namespace) -> str:
 
 
 async def _run(app: App, args: argparse.Namespace, t: Translate) -> int:
-    """The main job: every channel whose token is set, else the console chat."""
+    """The main job: every channel whose token is set, else the console chat; with either,
+    the scheduler that sends reminders and announcements."""
     settings = app.settings
+    stop = asyncio.Event()
+    scheduler = Scheduler(
+        app,
+        max_late=timedelta(hours=settings.reminder_max_late_hours),
+        notice_days=settings.event_notice_days,
+    )
     if not settings.telegram_token:
-        return await _console(app, args, t)
+        scheduler.senders["console"] = ConsoleSender()
+        pushing = asyncio.create_task(scheduler.run(stop, app.services.clock))
+        try:
+            return await _console(app, args, t)
+        finally:
+            stop.set()
+            await pushing
     webhook = _webhook(settings, t)
     channel = TelegramChannel(
         app,
@@ -200,14 +214,16 @@ async def _run(app: App, args: argparse.Namespace, t: Translate) -> int:
         raise UserError(t("cli.telegram_bad_token")) from None
     except NetworkError as error:
         raise UserError(t("cli.telegram_unreachable", error=str(error))) from None
+    scheduler.senders["telegram"] = channel
     log.warning("Telegram channel running (%s)", "webhook" if webhook else "polling")
-    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    pushing = asyncio.create_task(scheduler.run(stop, app.services.clock))
     try:
         await stop.wait()
     finally:
+        await pushing
         await channel.stop()
     return 0
 

@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(None, alias="BOT_WEBHOOK_SECRET")
     listen: str | None = Field(None, alias="BOT_LISTEN")
     public_url: str | None = Field(None, alias="BOT_PUBLIC_URL")
+    reminder_max_late_hours: float = Field(6.0, alias="BOT_REMINDER_MAX_LATE_HOURS", ge=0)
+    """A reminder missed while the bot was down goes out late unless older than this."""
+    event_notice_days: Annotated[tuple[int, ...], NoDecode] = Field(
+        (7, 1), alias="BOT_EVENT_NOTICE_DAYS"
+    )
+    """How many days before each commemoration linked groups hear of it."""
 
     @field_validator("database_url")
     @classmethod
@@ -84,6 +90,16 @@ class Settings(BaseSettings):
                 )
             accounts.append(":".join(parsed))
         return tuple(accounts)
+
+    @field_validator("event_notice_days", mode="before")
+    @classmethod
+    def _notice_days(cls, value: object) -> tuple[int, ...]:
+        if isinstance(value, str):
+            items = [v.strip() for v in value.split(",") if v.strip()]
+            if not items or not all(v.isdigit() and 0 < int(v) <= 60 for v in items):
+                raise ValueError(f"expected days like 7,1 (1 to 60), got {value!r}")
+            return tuple(sorted({int(v) for v in items}, reverse=True))
+        return tuple(value)  # type: ignore[arg-type]
 
     @field_validator(
         "telegram_token",

@@ -43,6 +43,8 @@ class Feature:
     dialogs: dict[str, DialogHandler] | None = None
     free_text: CommandHandler | None = None
     """What answers text that is no command (the question answering feature)."""
+    buttons: dict[str, CommandHandler] | None = None
+    """Buttons that work outside any dialog, by payload prefix ("snooze:" → handler)."""
 
 
 class Registry:
@@ -52,6 +54,7 @@ class Registry:
         self._by_name: dict[str, Command] = {}
         self.phrases: dict[str, str] = {}
         self.free_text: CommandHandler | None = None
+        self.buttons: dict[str, CommandHandler] = {}
         for feature in features:
             for command in feature.commands:
                 self.commands.append(command)
@@ -61,6 +64,7 @@ class Registry:
                     self.phrases[fold(phrase)] = command.name
             self.dialogs.update(feature.dialogs or {})
             self.free_text = feature.free_text or self.free_text
+            self.buttons.update(feature.buttons or {})
 
     def get(self, name: str) -> Command | None:
         return self._by_name.get(name.lower())

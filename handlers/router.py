@@ -93,6 +93,10 @@ class Router:
                 answer = incoming.payload or _option_by_number(text, state.data) or text
                 return await handler(ctx, answer, state.step, dict(state.data))
         if incoming.payload:
+            prefix = incoming.payload.split(":", 1)[0] + ":"
+            button = self.registry.buttons.get(prefix)
+            if button is not None:
+                return await button(ctx, incoming.payload[len(prefix) :])
             return [ctx.reply("error.stale_choice")]
 
         if slash is not None:

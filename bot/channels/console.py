@@ -86,3 +86,19 @@ class ConsoleChannel:
             for reply in await self.router.handle(self.incoming(line)):
                 self.stdout.write(render(reply, self.files) + "\n\n")
             self.stdout.flush()
+
+
+class ConsoleSender:
+    """Push messages (reminders, announcements) printed into the console chat."""
+
+    def __init__(self, stdout: TextIO = sys.stdout) -> None:
+        self.stdout = stdout
+        self.count = 0
+
+    async def deliver(self, chat_id: str, text: str, options: list[dict]) -> str:  # type: ignore[type-arg]
+        self.count += 1
+        lines = [f"[→ {chat_id}] {to_plain(text)}"]
+        lines += [f"  {n}. {to_plain(o['label'])}" for n, o in enumerate(options, start=1)]
+        self.stdout.write("\n".join(lines) + "\n\n")
+        self.stdout.flush()
+        return f"console-{self.count}"

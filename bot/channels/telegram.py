@@ -28,7 +28,15 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -41,6 +49,7 @@ from telegram.ext import (
 )
 
 from bot.app import App
+from bot.delivery import ChatGone, ChatMoved, Permanent, RetryLater, Transient
 from handlers.messages import Incoming, Reply, escape, plain
 from storage import chats
 
@@ -359,6 +368,33 @@ class TelegramChannel:
 
     # -- replies out -------------------------------------------------------------------------------
 
+    async def deliver(self, chat_id: str, text: str, options: list[dict[str, Any]]) -> str:
+        """Send one push message for the dispatcher; failures as delivery errors."""
+        bot = self.application.bot
+        pieces = split_text(text)
+        try:
+            sent = None
+            for number, piece in enumerate(pieces):
+                last = number == len(pieces) - 1
+                sent = await bot.send_message(
+                    int(chat_id),
+                    piece,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=_buttons(options) if last else None,
+                    disable_web_page_preview=True,
+                )
+        except RetryAfter as error:
+            raise RetryLater(_seconds(error.retry_after)) from error
+        except ChatMigrated as error:
+            raise ChatMoved(str(error.new_chat_id)) from error
+        except Forbidden as error:
+            raise ChatGone(str(error)) from error
+        except BadRequest as error:
+            raise Permanent(str(error)) from error
+        except (TimedOut, NetworkError) as error:
+            raise Transient(str(error)) from error
+        return str(sent.message_id) if sent is not None else ""
+
     async def handle(self, incoming: Incoming, chat_id: int) -> None:
         typing = asyncio.create_task(self._typing_later(chat_id))
         try:
@@ -399,12 +435,24 @@ class TelegramChannel:
                 await chats.set_active(session, PLATFORM, str(chat_id), False)
 
 
+def _buttons(options: list[dict[str, Any]]) -> InlineKeyboardMarkup | None:
+    if not options:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(plain(o["label"]), callback_data=o["payload"])] for o in options]
+    )
+
+
 def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.options:
         return None
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(plain(o.label), callback_data=o.payload)] for o in reply.options]
     )
+
+
+def _seconds(value: object) -> float:
+    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)  # type: ignore[arg-type]
 
 
 def _menu_text(text: str) -> str:

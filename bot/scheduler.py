@@ -1,0 +1,289 @@
+"""The push side: reminders, commemorations and nudges become outbox rows, and the dispatcher
+sends due rows through each chat's channel.
+
+Producers write outbox rows in the same transaction that advances what produced them (a
+reminder's next run), with a dedupe key, so a crash can neither lose nor double a promise. The
+dispatcher claims due rows, sends them, and records the outcome (see storage/outbox.py for the
+delivery guarantee). Time is passed in, never read from the wall inside, so tests need no sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
+from sqlalchemy import select
+
+from bot.app import App
+from bot.delivery import ChatGone, ChatMoved, Permanent, RetryLater, Sender, Transient
+from campaign import calendar
+from campaign.dates import format_date, weekday_key
+from storage import campaigns, chats, outbox, reminders
+from storage.models import Account, Chat, Membership, Outbox, Person, Pledge, Reminder
+
+log = logging.getLogger(__name__)
+
+LATE_GRACE = timedelta(minutes=2)
+"""A reminder sent later than this after its time says it is late."""
+MAX_ATTEMPTS = 8
+EVENT_HOUR = 8
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(600, 5 * 2**attempts))
+
+
+def next_run(reminder: Reminder, after: datetime) -> datetime | None:
+    """The first occurrence of a repeating reminder after `after` (in its own time zone)."""
+    if not reminder.rrule:
+        return None
+    zone = ZoneInfo(reminder.timezone)
+    start = reminder.next_at.astimezone(zone).replace(tzinfo=None)
+    rule = rrulestr(reminder.rrule, dtstart=start)
+    following = rule.after(after.astimezone(zone).replace(tzinfo=None))
+    return following.replace(tzinfo=zone).astimezone(UTC) if following else None
+
+
+@dataclass
+class Scheduler:
+    app: App
+    senders: dict[str, Sender] = field(default_factory=dict)
+    max_late: timedelta = timedelta(hours=6)
+    notice_days: tuple[int, ...] = (7, 1)
+    batch: int = 50
+    concurrency: int = 30
+
+    def _t(self):  # type: ignore[no-untyped-def]
+        return self.app.services.catalog.translator(self.app.services.default_language)
+
+    # -- producers -------------------------------------------------------------------------
+
+    async def produce(self, now: datetime) -> int:
+        made = await self._reminders(now)
+        made += await self._commemorations(now)
+        made += await self._nudges(now)
+        return made
+
+    async def _reminders(self, now: datetime) -> int:
+        made = 0
+        async with self.app.db.transaction() as session:
+            for reminder in await reminders.due(session, now):
+                lateness = now - reminder.next_at
+                if lateness <= self.max_late:
+                    late = lateness > LATE_GRACE
+                    made += await self._enqueue_reminder(session, reminder, late=late)
+                else:
+                    log.warning("reminder %s skipped: %s late", reminder.id, lateness)
+                following = next_run(reminder, now)
+                if following is None:
+                    reminder.active = False
+                else:
+                    reminder.next_at = following
+        return made
+
+    async def _enqueue_reminder(self, session, reminder: Reminder, *, late: bool) -> int:  # type: ignore[no-untyped-def]
+        t = self._t()
+        made = 0
+        for chat in await reminders.target_chats(session, reminder):
+            text = t("push.reminder_late" if late else "push.reminder", text=reminder.text)
+            options = (
+                [{"label": str(t("push.snooze")), "payload": f"snooze:{reminder.id}"}]
+                if chat.kind == "private"
+                else []
+            )
+            key = f"reminder:{reminder.id}:{reminder.next_at.isoformat()}:{chat.id}"
+            made += await outbox.enqueue(
+                session, chat_id=chat.id, kind="reminder", text=text, options=options,
+                dedupe_key=key, due_at=reminder.next_at, late=late,
+            )  # fmt: skip
+        return made
+
+    async def _commemorations(self, now: datetime) -> int:
+        """Each linked group hears of a commemoration 7 and 1 days before, at 08:00, once."""
+        zone = self.app.services.zone
+        local = now.astimezone(zone)
+        if local.time() < time(EVENT_HOUR):
+            return 0
+        t = self._t()
+        made = 0
+        async with self.app.db.transaction() as session:
+            knowledge = await self.app.services.library.active(session)
+            if knowledge is None:
+                return 0
+            groups = list(
+                await session.scalars(
+                    select(Chat).where(
+                        Chat.active.is_(True), Chat.kind == "group", Chat.unit_id.is_not(None)
+                    )
+                )
+            )
+            if not groups:
+                return 0
+            coming = calendar.upcoming(
+                [o for o in knowledge.observances if o.scope in ("campaign", "custom")],
+                local.date(),
+                days=max(self.notice_days) + 1,
+            )
+            due_at = datetime.combine(local.date(), time(EVENT_HOUR), tzinfo=zone)
+            for occurrence in coming:
+                if occurrence.days_left not in self.notice_days:
+                    continue
+                anniversary = (
+                    t("events.anniversary", number=occurrence.anniversary)
+                    if occurrence.anniversary
+                    else ""
+                )
+                text = t(
+                    "push.event",
+                    name=occurrence.observance.name,
+                    anniversary=anniversary,
+                    day=t("format.day", weekday=t(weekday_key(occurrence.date)),
+                          date=format_date(occurrence.date)),
+                    days=occurrence.days_left,
+                )  # fmt: skip
+                for chat in groups:
+                    key = (
+                        f"event:{occurrence.date.isoformat()}:{occurrence.observance.name[:60]}"
+                        f":{occurrence.days_left}:{chat.id}"
+                    )
+                    made += await outbox.enqueue(
+                        session, chat_id=chat.id, kind="event", text=text,
+                        dedupe_key=key, due_at=due_at,
+                    )  # fmt: skip
+        return made
+
+    async def _nudges(self, now: datetime) -> int:
+        """Members without a pledge hear once, in private, in the week before the deadline."""
+        zone = self.app.services.zone
+        today = now.astimezone(zone).date()
+        t = self._t()
+        made = 0
+        async with self.app.db.transaction() as session:
+            row = await campaigns.active_campaign(session)
+            if row is None or not (row.deadline - timedelta(days=7) <= today <= row.deadline):
+                return 0
+            pledged = select(Pledge.person_id).where(Pledge.campaign_id == row.id)
+            targets = await session.execute(
+                select(Person.id, Chat.id)
+                .join(Membership, Membership.person_id == Person.id)
+                .join(Account, Account.person_id == Person.id)
+                .join(
+                    Chat,
+                    (Chat.platform == Account.platform)
+                    & (Chat.platform_chat_id == Account.platform_user_id),
+                )
+                .where(
+                    Person.nudges_off.is_(False),
+                    Person.id.not_in(pledged),
+                    Chat.active.is_(True),
+                    Chat.kind == "private",
+                )
+                .distinct()
+            )
+            text = t("push.nudge", year=row.year, deadline=format_date(row.deadline))
+            options = [{"label": str(t("push.nudges_off")), "payload": "nudges:off"}]
+            for person_id, chat_id in targets.all():
+                made += await outbox.enqueue(
+                    session, chat_id=chat_id, kind="nudge", text=text, options=options,
+                    dedupe_key=f"nudge:{row.id}:{person_id}:{chat_id}", due_at=now,
+                )  # fmt: skip
+        return made
+
+    # -- dispatcher ------------------------------------------------------------------------
+
+    async def dispatch(self, now: datetime) -> tuple[int, int]:
+        """Send one batch of what is due now: (rows taken, messages delivered)."""
+        async with self.app.db.transaction() as session:
+            claimed = await outbox.claim(session, now, self.batch)
+        if not claimed:
+            return 0, 0
+        by_chat: dict[int, list[Outbox]] = defaultdict(list)
+        for row in claimed:
+            by_chat[row.chat_id].append(row)
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one_chat(rows: list[Outbox]) -> int:
+            async with gate:
+                sent = 0
+                for row in rows:
+                    sent += await self._send(row, now)
+                return sent
+
+        delivered = sum(await asyncio.gather(*(one_chat(rows) for rows in by_chat.values())))
+        return len(claimed), delivered
+
+    async def _send(self, row: Outbox, now: datetime) -> int:
+        chat = row.chat
+        sender = self.senders.get(chat.platform)
+        if sender is None:
+            async with self.app.db.transaction() as session:
+                await outbox.retry_at(session, row.id, now + timedelta(minutes=1),
+                                      f"no channel for {chat.platform}", count=False)  # fmt: skip
+            return 0
+        try:
+            message_id = await sender.deliver(chat.platform_chat_id, row.text, row.options)
+        except RetryLater as error:
+            async with self.app.db.transaction() as session:
+                await outbox.retry_at(session, row.id, now + timedelta(seconds=error.seconds),
+                                      str(error), count=False)  # fmt: skip
+            return 0
+        except ChatMoved as error:
+            async with self.app.db.transaction() as session:
+                moved = await chats.migrate(session, chat.platform, chat.platform_chat_id,
+                                            error.new_chat_id)  # fmt: skip
+                if moved is not None:
+                    await outbox.move_chat(session, row.id, moved)
+            return 0
+        except ChatGone as error:
+            async with self.app.db.transaction() as session:
+                await chats.set_active(session, chat.platform, chat.platform_chat_id, False)
+                await outbox.give_up(session, row.id, "failed", str(error))
+            return 0
+        except Transient as error:
+            async with self.app.db.transaction() as session:
+                if row.attempts + 1 >= MAX_ATTEMPTS:
+                    await outbox.give_up(session, row.id, "dead", str(error))
+                else:
+                    await outbox.retry_at(session, row.id, now + backoff(row.attempts),
+                                          str(error), count=True)  # fmt: skip
+            return 0
+        except Permanent as error:
+            async with self.app.db.transaction() as session:
+                await outbox.give_up(session, row.id, "failed", str(error))
+            return 0
+        async with self.app.db.transaction() as session:
+            await outbox.mark_sent(session, row.id, message_id, now)
+        return 1
+
+    async def recover(self) -> int:
+        """After a crash on SQLite (one process), rows left mid-send go out again."""
+        if self.app.db.dialect != "sqlite":
+            return 0
+        async with self.app.db.transaction() as session:
+            return await outbox.release_all_claims(session)
+
+    async def tick(self, now: datetime) -> int:
+        await self.produce(now)
+        delivered = 0
+        while True:  # a batch reschedules its failures into the future, so this ends
+            taken, sent = await self.dispatch(now)
+            delivered += sent
+            if taken == 0:
+                return delivered
+
+    async def run(self, stop: asyncio.Event, clock: Any, interval: float = 1.0) -> None:
+        await self.recover()
+        while not stop.is_set():
+            try:
+                await self.tick(clock())
+            except Exception:
+                log.exception("scheduler tick failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval)

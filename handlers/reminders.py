@@ -1,0 +1,233 @@
+"""/nhacnho, /lichnhac, /huynhac: reminders typed in plain Vietnamese; /thongbao: announcements.
+
+Who reaches whom: anyone reminds themselves (private chat) or the group they type in; a lead
+reminds their unit's groups (`/nhacnho @KT …`), an admin every group (`/nhacnho @tatca …`).
+Announcements go from a lead or outreach member to the groups of their units, from an admin to
+all, after a confirmation that says how many chats they will reach.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from campaign.dates import format_datetime, weekday_key
+from campaign.roles import Role
+from campaign.text import fold
+from campaign.timephrase import TimePhraseError, read
+from handlers.context import Context
+from handlers.formatting import unit_label
+from handlers.messages import Option, Reply, Safe, join
+from handlers.registry import Command, Feature
+from storage import outbox, reminders, units
+from storage.models import Chat, Reminder
+
+ALL_WORDS = {"tatca", "tat ca", "all", "toan co quan"}
+MAX_TEXT = 1000
+MAX_PHRASE_WORDS = 8
+ANNOUNCE = "announce"
+
+
+def split_when(words: list[str], now) -> tuple[object, str] | None:  # type: ignore[no-untyped-def]
+    """The longest leading words that read as a time, and the rest as the reminder's text."""
+    last_error: TimePhraseError | None = None
+    for size in range(min(MAX_PHRASE_WORDS, len(words) - 1), 0, -1):
+        try:
+            return read(" ".join(words[:size]), now), " ".join(words[size:])
+        except TimePhraseError as error:
+            if error.key in ("time.past", "time.bad_date", "time.bad_clock") and last_error is None:
+                last_error = error
+    if last_error is not None:
+        raise last_error
+    return None
+
+
+def when_label(ctx: Context, reading) -> Safe:  # type: ignore[no-untyped-def]
+    local = reading.at.astimezone(ctx.services.zone)
+    repeat = ctx.t(f"time.repeat.{reading.repeat}") if reading.repeat else ""
+    return ctx.t("remind.when", weekday=ctx.t(weekday_key(local)),
+                 moment=format_datetime(local), repeat=repeat)  # fmt: skip
+
+
+async def remind_command(ctx: Context, args: str) -> list[Reply]:
+    words = args.split()
+    target, unit = "chat", None
+    if words and words[0].startswith("@"):
+        name = words[0][1:]
+        if fold(name) in ALL_WORDS:
+            if not ctx.actor.is_admin:
+                return [ctx.reply("error.not_allowed", command="/nhacnho @tatca")]
+            target = "all"
+        else:
+            unit = await units.find_unit(ctx.session, name)
+            if unit is None:
+                return [ctx.reply("unit.unknown", code=name)]
+            if not ctx.actor.may_manage(unit):
+                return [ctx.reply("remind.not_lead", unit=unit_label(ctx, unit))]
+            target = "unit"
+        words = words[1:]
+    if len(words) < 2:
+        return [ctx.reply("remind.usage")]
+    now = ctx.now().astimezone(ctx.services.zone)
+    try:
+        found = split_when(words, now)
+    except TimePhraseError as error:
+        return [ctx.reply(error.key, phrase=" ".join(words))]
+    if found is None:
+        return [ctx.reply("remind.no_time", phrase=" ".join(words[:3]))]
+    reading, text = found
+    if len(text) > MAX_TEXT:
+        return [ctx.reply("remind.too_long", limit=MAX_TEXT)]
+    reminder = await reminders.create(
+        ctx.session,
+        created_by=ctx.person.id,
+        target=target,
+        chat_id=ctx.chat.id if target == "chat" else None,
+        unit_id=unit.id if unit else None,
+        text=text,
+        next_at=reading.at,  # type: ignore[attr-defined]
+        rrule=reading.rrule,  # type: ignore[attr-defined]
+        timezone=str(ctx.services.zone),
+        active=True,
+    )
+    if target != "chat":
+        await ctx.audit("reminder.create", unit.code if unit else "all", {"id": reminder.id})
+    where = {
+        "chat": ctx.t("remind.to_here" if ctx.incoming.chat_kind == "group" else "remind.to_me"),
+        "unit": ctx.t("remind.to_unit", unit=unit_label(ctx, unit)) if unit else Safe(""),
+        "all": ctx.t("remind.to_all"),
+    }[target]
+    return [ctx.reply("remind.saved", id=reminder.id, when=when_label(ctx, reading), text=text,
+                      where=where)]  # fmt: skip
+
+
+async def _my_chats(ctx: Context) -> list[int]:
+    accounts = [ctx.account.platform_user_id]
+    rows = await ctx.session.scalars(
+        select(Chat.id).where(
+            (Chat.platform == ctx.account.platform) & Chat.platform_chat_id.in_(accounts)
+            | Chat.unit_id.in_([m.unit_id for m in ctx.actor.memberships])
+        )
+    )
+    return [*rows, ctx.chat.id]
+
+
+async def list_command(ctx: Context, args: str) -> list[Reply]:
+    units_of_mine = [m.unit_id for m in ctx.actor.memberships]
+    found = await reminders.visible_to(
+        ctx.session, ctx.person.id, await _my_chats(ctx), units_of_mine
+    )
+    if not found:
+        return [ctx.reply("remind.none")]
+    zone = ctx.services.zone
+    lines = [ctx.t("remind.list_header", count=len(found))]
+    for reminder in found:
+        local = reminder.next_at.astimezone(zone)
+        repeat = ctx.t("remind.repeats") if reminder.rrule else ""
+        lines.append(
+            ctx.t("remind.list_line", id=reminder.id, weekday=ctx.t(weekday_key(local)),
+                  moment=format_datetime(local), repeat=repeat, text=reminder.text)
+        )  # fmt: skip
+    return [Reply(join(lines))]
+
+
+async def cancel_command(ctx: Context, args: str) -> list[Reply]:
+    number = args.strip().lstrip("#")
+    if not number.isdigit():
+        return [ctx.reply("remind.cancel_usage")]
+    reminder = await reminders.find(ctx.session, int(number))
+    if reminder is None or not reminder.active:
+        return [ctx.reply("remind.not_found", id=number)]
+    if not await _may_cancel(ctx, reminder):
+        return [ctx.reply("remind.not_yours", id=reminder.id)]
+    reminder.active = False
+    await ctx.audit("reminder.cancel", str(reminder.id))
+    return [ctx.reply("remind.cancelled", id=reminder.id, text=reminder.text)]
+
+
+async def _may_cancel(ctx: Context, reminder: Reminder) -> bool:
+    if ctx.actor.is_admin or reminder.created_by == ctx.person.id:
+        return True
+    unit_id = reminder.unit_id
+    if unit_id is None and reminder.chat_id is not None:
+        chat = await ctx.session.get(Chat, reminder.chat_id)
+        unit_id = chat.unit_id if chat else None
+    return any(m.unit_id == unit_id and m.role == Role.LEAD.code for m in ctx.actor.memberships)
+
+
+async def snooze(ctx: Context, argument: str) -> list[Reply]:
+    """The "remind me again in an hour" button under a private reminder."""
+    original = await reminders.find(ctx.session, int(argument)) if argument.isdigit() else None
+    if original is None:
+        return [ctx.reply("error.stale_choice")]
+    later = ctx.now() + timedelta(hours=1)
+    await reminders.create(
+        ctx.session, created_by=ctx.person.id, target="chat", chat_id=ctx.chat.id,
+        text=original.text, next_at=later, rrule=None, timezone=original.timezone, active=True,
+    )  # fmt: skip
+    local = later.astimezone(ctx.services.zone)
+    return [ctx.reply("remind.snoozed", moment=format_datetime(local))]
+
+
+async def nudges_off(ctx: Context, argument: str) -> list[Reply]:
+    ctx.person.nudges_off = True
+    return [ctx.reply("remind.nudges_off")]
+
+
+async def announce_command(ctx: Context, args: str) -> list[Reply]:
+    text = args.strip()
+    if not text:
+        return [ctx.reply("announce.usage")]
+    if len(text) > MAX_TEXT:
+        return [ctx.reply("remind.too_long", limit=MAX_TEXT)]
+    chats_ = await _announce_targets(ctx)
+    if not chats_:
+        return [ctx.reply("announce.no_groups")]
+    question = ctx.reply(
+        "announce.confirm", count=len(chats_), text=text,
+        options=(Option(ctx.t("announce.send"), "announce:send"),
+                 Option(ctx.t("announce.cancel"), "announce:cancel")),
+    )  # fmt: skip
+    return [await ctx.ask(ANNOUNCE, "confirm", question, text=text)]
+
+
+async def _announce_targets(ctx: Context) -> list[Chat]:
+    query = select(Chat).where(
+        Chat.active.is_(True), Chat.kind == "group", Chat.unit_id.is_not(None)
+    )
+    if not ctx.actor.is_admin:
+        mine = [m.unit_id for m in ctx.actor.memberships if m.role in ("lead", "outreach")]
+        query = query.where(Chat.unit_id.in_(mine))
+    return list(await ctx.session.scalars(query.order_by(Chat.id)))
+
+
+async def announce_answer(ctx: Context, answer: str, step: str, data: dict) -> list[Reply]:
+    await ctx.end_dialog()
+    if answer != "announce:send" and fold(answer) not in ("gui", "co", "ok"):
+        return [ctx.reply("announce.cancelled")]
+    chats_ = await _announce_targets(ctx)
+    batch = uuid.uuid4().hex[:12]
+    text = ctx.t("push.announcement", text=data["text"], by=ctx.person.display_name or "")
+    for chat in chats_:
+        await outbox.enqueue(
+            ctx.session, chat_id=chat.id, kind="announce", text=text,
+            dedupe_key=f"announce:{batch}:{chat.id}", due_at=ctx.now(),
+        )  # fmt: skip
+    await ctx.audit("announce", None, {"chats": len(chats_), "batch": batch})
+    return [ctx.reply("announce.queued", count=len(chats_))]
+
+
+FEATURE = Feature(
+    commands=(
+        Command(
+            "nhacnho", "remind", ("nhắc nhở", "nhắc việc"), remind_command, required=Role.MEMBER
+        ),
+        Command("lichnhac", "reminders", ("lịch nhắc",), list_command),
+        Command("huynhac", "cancel", ("huỷ nhắc", "hủy nhắc"), cancel_command),
+        Command("thongbao", "announce", ("thông báo",), announce_command, required=Role.OUTREACH),
+    ),
+    dialogs={ANNOUNCE: announce_answer},
+    buttons={"snooze:": snooze, "nudges:": nudges_off},
+)
