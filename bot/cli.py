@@ -114,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument("--now", default=None, help="ISO time in BOT_TIMEZONE (default: now)")
     when.add_argument("--json", action="store_true")
 
+    sub.add_parser("dispatch", help="send every due message of the outbox, then exit")
+
     stats = sub.add_parser("stats", help="units against the campaign targets")
     stats.add_argument("--unit", default=None, help="one unit's code")
     stats.add_argument("--json", action="store_true")
@@ -193,6 +195,7 @@ async def _run(app: App, args: argparse.Namespace, t: Translate) -> int:
         app,
         max_late=timedelta(hours=settings.reminder_max_late_hours),
         notice_days=settings.event_notice_days,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
     )
     if not settings.telegram_token:
         scheduler.senders["console"] = ConsoleSender()
@@ -225,6 +228,37 @@ async def _run(app: App, args: argparse.Namespace, t: Translate) -> int:
     finally:
         await pushing
         await channel.stop()
+    return 0
+
+
+async def _dispatch_outbox(app: App, args: argparse.Namespace, t: Translate) -> int:
+    """Send what is due (after a crash, or from cron) and exit."""
+    settings = app.settings
+    scheduler = Scheduler(
+        app,
+        max_late=timedelta(hours=settings.reminder_max_late_hours),
+        notice_days=settings.event_notice_days,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
+    )
+    channel = None
+    if settings.telegram_token:
+        channel = TelegramChannel(
+            app, settings.telegram_token.get_secret_value(), base_url=settings.telegram_api_base_url
+        )
+        try:
+            await channel.connect()
+        except InvalidToken:
+            raise UserError(t("cli.telegram_bad_token")) from None
+        scheduler.senders["telegram"] = channel
+    else:
+        scheduler.senders["console"] = ConsoleSender()
+    try:
+        await scheduler.recover()
+        delivered = await scheduler.tick(app.services.clock())
+    finally:
+        if channel is not None:
+            await channel.application.shutdown()
+    print(to_plain(t("cli.dispatched", count=delivered)))
     return 0
 
 
@@ -566,6 +600,7 @@ async def _export(app: App, args: argparse.Namespace, t: Translate) -> int:
 
 _ACTIONS: dict[str, Callable[[App, argparse.Namespace, Translate], Awaitable[int]]] = {
     "run": _run,
+    "dispatch": _dispatch_outbox,
     "console": _console,
     "db upgrade": _db_upgrade,
     "units import": _units_import,

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     public_url: str | None = Field(None, alias="BOT_PUBLIC_URL")
     reminder_max_late_hours: float = Field(6.0, alias="BOT_REMINDER_MAX_LATE_HOURS", ge=0)
     """A reminder missed while the bot was down goes out late unless older than this."""
+    outbox_lease_seconds: float = Field(120.0, alias="BOT_OUTBOX_LEASE_SECONDS", ge=0)
+    """A message claimed by a dispatcher that died is taken again after this many seconds."""
     event_notice_days: Annotated[tuple[int, ...], NoDecode] = Field(
         (7, 1), alias="BOT_EVENT_NOTICE_DAYS"
     )

@@ -57,8 +57,12 @@ class Scheduler:
     senders: dict[str, Sender] = field(default_factory=dict)
     max_late: timedelta = timedelta(hours=6)
     notice_days: tuple[int, ...] = (7, 1)
+    lease: timedelta = outbox.LEASE
+    """After this, rows claimed by a process that died are taken again (PostgreSQL)."""
     batch: int = 50
-    concurrency: int = 30
+    concurrency: int = 8
+    """Sends in flight at once: enough for Telegram's 30 messages/s at ~0.1 s each, and the
+    most that a crash can leave ambiguous."""
 
     def _t(self):  # type: ignore[no-untyped-def]
         return self.app.services.catalog.translator(self.app.services.default_language)
@@ -201,7 +205,7 @@ class Scheduler:
     async def dispatch(self, now: datetime) -> tuple[int, int]:
         """Send one batch of what is due now: (rows taken, messages delivered)."""
         async with self.app.db.transaction() as session:
-            claimed = await outbox.claim(session, now, self.batch)
+            claimed = await outbox.claim(session, now, self.batch, self.lease)
         if not claimed:
             return 0, 0
         by_chat: dict[int, list[Outbox]] = defaultdict(list)
@@ -227,6 +231,8 @@ class Scheduler:
                 await outbox.retry_at(session, row.id, now + timedelta(minutes=1),
                                       f"no channel for {chat.platform}", count=False)  # fmt: skip
             return 0
+        async with self.app.db.transaction() as session:
+            await outbox.mark_sending(session, row.id)
         try:
             message_id = await sender.deliver(chat.platform_chat_id, row.text, row.options)
         except RetryLater as error:

@@ -336,7 +336,7 @@ class Outbox(Base):
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(8), default="pending", index=True)
-    """pending → sending → sent; or failed (will not go: chat gone), dead (gave up)."""
+    """pending → claimed → sending → sent; or failed (will not go: chat gone), dead (gave up)."""
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     late: Mapped[bool] = mapped_column(Boolean, default=False)

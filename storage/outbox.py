@@ -1,10 +1,11 @@
 """The outbox: messages the bot promised, one row per message per chat.
 
-Delivery guarantee: a row is claimed (status "sending") before it is sent and marked "sent"
-with the platform's message id right after. A row marked sent is never sent again; a row that
-is due is sent as soon as a dispatcher runs. If a process dies between sending and marking,
-that one row is sent again after its claim lease expires (at least once for the row in
-flight, exactly once for all others).
+Delivery guarantee: a dispatcher claims due rows ("claimed": reserved, not yet sent), marks
+each one "sending" just before the request, and "sent" with the platform's message id right
+after. A row marked sent is never sent again; a claimed row that was never sent goes out once
+after a crash; only a row whose request was in flight when the process died ("sending") may
+reach its chat twice. So: exactly once for every row but those in flight at a crash (at most
+the dispatcher's concurrency), at least once for those.
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ async def enqueue(
     return result.rowcount == 1
 
 
-async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Outbox]:
+async def claim(
+    session: AsyncSession, now: datetime, limit: int, lease: timedelta = LEASE
+) -> list[Outbox]:
     """Take up to `limit` due rows for this process; other processes skip them (PostgreSQL
     FOR UPDATE SKIP LOCKED; SQLite has one writer at a time)."""
     due = (
@@ -66,7 +69,7 @@ async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Outbox
             Outbox.next_attempt_at <= now,
             or_(
                 Outbox.status == "pending",
-                (Outbox.status == "sending") & (Outbox.claimed_at < now - LEASE),
+                Outbox.status.in_(("claimed", "sending")) & (Outbox.claimed_at <= now - lease),
             ),
         )
         .order_by(Outbox.next_attempt_at, Outbox.id)
@@ -77,7 +80,7 @@ async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Outbox
     if not ids:
         return []
     await session.execute(
-        update(Outbox).where(Outbox.id.in_(ids)).values(status="sending", claimed_at=now)
+        update(Outbox).where(Outbox.id.in_(ids)).values(status="claimed", claimed_at=now)
     )
     rows = await session.scalars(
         select(Outbox)
@@ -87,6 +90,10 @@ async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Outbox
         .execution_options(populate_existing=True)
     )
     return list(rows)
+
+
+async def mark_sending(session: AsyncSession, row_id: int) -> None:
+    await session.execute(update(Outbox).where(Outbox.id == row_id).values(status="sending"))
 
 
 async def mark_sent(session: AsyncSession, row_id: int, message_id: str, at: datetime) -> None:
@@ -120,9 +127,10 @@ async def move_chat(session: AsyncSession, row_id: int, chat: Chat) -> None:
 
 
 async def release_all_claims(session: AsyncSession) -> int:
-    """On start with SQLite (one process): rows left "sending" by a killed process go again."""
+    """On start with SQLite (one process): rows a killed process left claimed or in flight
+    go again."""
     result = await session.execute(
-        update(Outbox).where(Outbox.status == "sending").values(status="pending")
+        update(Outbox).where(Outbox.status.in_(("claimed", "sending"))).values(status="pending")
     )
     return result.rowcount or 0
 

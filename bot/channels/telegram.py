@@ -170,6 +170,10 @@ class TelegramChannel:
 
     # -- life cycle ------------------------------------------------------------------------------
 
+    async def connect(self) -> None:
+        """Only the Bot API client (getMe), for sending pushes without receiving updates."""
+        await self.application.initialize()
+
     async def start(self, webhook: Webhook | None = None) -> None:
         """Connect (getMe: a wrong token fails here), set the menus, then poll or listen."""
         await self.application.initialize()

@@ -44,6 +44,8 @@ class FakeTelegram:
         self.forbidden_chats: set[int] = set()
         self.chat_admins: dict[int, set[int]] = {}
         self.poll_wait = 0.5
+        self.send_delay = 0.0
+        """Seconds each send takes to answer (after it is recorded as delivered)."""
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(5000)
         self._lock = threading.Condition()
@@ -234,6 +236,8 @@ class FakeTelegram:
             return
         result = self._result(method, params, files)
         call.params["_result"] = result
+        if self.send_delay and method.startswith("send"):
+            time.sleep(self.send_delay)
         self._reply(request, 200, {"ok": True, "result": result})
 
     def _failure(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
@@ -278,7 +282,7 @@ class FakeTelegram:
                 self._lock.wait_for(lambda: bool(self._pending(offset)), timeout=wait)
                 return self._pending(offset)[:100]
         if method in ("sendMessage", "sendDocument", "sendPhoto"):
-            chat_id = int(params["chat_id"])
+            chat_id = int(params.get("chat_id") or 0)
             message: dict[str, Any] = {
                 "message_id": next(self._message_ids),
                 "date": int(time.time()),
