@@ -227,3 +227,39 @@ async def test_a_dead_letter_after_bounded_attempts(
         row = (await outbox.rows(session))[0]
     assert (row.status, row.attempts) == ("dead", 7)
     assert channel.to("lan") == []
+
+
+async def test_pushes_through_telegram_follow_migration_and_blocks(app: App, admin, clock) -> None:
+    """The dispatcher with the real PTB client against the fake Bot API server."""
+    from bot.channels.telegram import TelegramChannel
+    from tests.fakes.telegram_api import FakeTelegram
+
+    fake = FakeTelegram().start()
+    channel = TelegramChannel(app, fake.token, base_url=fake.base_url)
+    await channel.connect()
+    scheduler = Scheduler(app, senders={"telegram": channel})
+    try:
+        async with app.db.transaction() as session:
+            for chat_id in ("-101", "-102", "-103"):
+                session.add(Chat(platform="telegram", platform_chat_id=chat_id, kind="group"))
+            await session.flush()
+            for row in await session.scalars(select(Chat).where(Chat.platform == "telegram")):
+                await outbox.enqueue(session, chat_id=row.id, kind="announce", text="<b>Họp</b> & bàn",
+                                     dedupe_key=f"t:{row.platform_chat_id}", due_at=MONDAY_9)  # fmt: skip
+        fake.fail("sendMessage", 400, migrate_to_chat_id=-100777)  # the first send: -101 moved
+        fake.forbidden_chats.add(-102)
+        await scheduler.tick(MONDAY_9)
+    finally:
+        await channel.application.shutdown()
+        fake.stop()
+    delivered = {int(c.params["chat_id"]) for c in fake.sent()}
+    assert {-100777, -103} <= delivered
+    assert fake.sent(-100777)[-1].params["text"] == "<b>Họp</b> & bàn"
+    async with app.db.transaction() as session:
+        chats = {
+            c.platform_chat_id: c.active
+            for c in await session.scalars(select(Chat).where(Chat.platform == "telegram"))
+        }
+        states = sorted(r.status for r in await outbox.rows(session))
+    assert chats == {"-100777": True, "-102": False, "-103": True}
+    assert states == ["failed", "sent", "sent"]
