@@ -22,6 +22,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/ask.py
 	$(PY) bench/stats.py
+	$(PY) bench/telegram.py
+	$(PY) bench/broadcast.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

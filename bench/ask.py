@@ -25,7 +25,9 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# Run as a script, this folder comes first on the import path, and bench/telegram.py would hide
+# the `telegram` package: the project root takes its place.
+sys.path[0] = str(ROOT)
 
 from bot.channels.text import to_plain  # noqa: E402
 from bot.i18n import Catalog  # noqa: E402

@@ -24,7 +24,9 @@ from pathlib import Path
 from sqlalchemy import event, func, insert, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# Run as a script, this folder comes first on the import path, and bench/telegram.py would hide
+# the `telegram` package: the project root takes its place.
+sys.path[0] = str(ROOT)
 
 from bot.app import seed_default_campaign  # noqa: E402
 from bot.cli import stats_json  # noqa: E402

@@ -246,9 +246,12 @@ async def test_pushes_through_telegram_follow_migration_and_blocks(app: App, adm
             for row in await session.scalars(select(Chat).where(Chat.platform == "telegram")):
                 await outbox.enqueue(session, chat_id=row.id, kind="announce", text="<b>Họp</b> & bàn",
                                      dedupe_key=f"t:{row.platform_chat_id}", due_at=MONDAY_9)  # fmt: skip
-        fake.fail("sendMessage", 400, migrate_to_chat_id=-100777)  # the first send: -101 moved
+        fake.fail("sendMessage", 400, chat=-101, migrate_to_chat_id=-100777)  # -101 moved
         fake.forbidden_chats.add(-102)
+        fake.fail("sendMessage", 502, chat=-103)  # a bad gateway: back off, then try again
         await scheduler.tick(MONDAY_9)
+        assert fake.sent(-103) and not [c for c in fake.sent(-103) if "_result" in c.params]
+        await scheduler.tick(MONDAY_9 + timedelta(seconds=6))
     finally:
         await channel.application.shutdown()
         fake.stop()

@@ -39,13 +39,20 @@ class FakeTelegram:
         self.username = username
         self.calls: list[Call] = []
         self.updates: list[dict[str, Any]] = []
-        self.failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-        """method → queue of (status, parameters) to answer instead of success."""
+        self.failures: dict[str, list[tuple[int, dict[str, Any], int | None]]] = {}
+        """method → queue of (status, parameters, chat or None for any) to answer instead."""
         self.forbidden_chats: set[int] = set()
         self.chat_admins: dict[int, set[int]] = {}
         self.poll_wait = 0.5
         self.send_delay = 0.0
         """Seconds each send takes to answer (after it is recorded as delivered)."""
+        self.limit_scale = 0.0
+        """When set, Telegram's flood limits are enforced with time running this much faster:
+        30 messages per second overall, 20 per minute into a group, 1 per second into a private
+        chat; a send over a limit gets 429 retry_after=1."""
+        self.too_many: list[float] = []
+        """When each 429 was answered (time.monotonic())."""
+        self._recent: list[tuple[float, int]] = []
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(5000)
         self._lock = threading.Condition()
@@ -177,9 +184,10 @@ class FakeTelegram:
             }
         )
 
-    def fail(self, method: str, status: int, **parameters: Any) -> None:
-        """Answer the next call of `method` with this error (429 takes retry_after=…)."""
-        self.failures.setdefault(method, []).append((status, parameters))
+    def fail(self, method: str, status: int, chat: int | None = None, **parameters: Any) -> None:
+        """Answer the next call of `method` (into `chat`, if given) with this error (429 takes
+        retry_after=…, 400 may take migrate_to_chat_id=…)."""
+        self.failures.setdefault(method, []).append((status, parameters, chat))
 
     def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[Call]:
         with self._lock:
@@ -241,10 +249,16 @@ class FakeTelegram:
         self._reply(request, 200, {"ok": True, "result": result})
 
     def _failure(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+        target = params.get("chat_id")
         with self._lock:
-            queue = self.failures.get(method)
-            if queue:
-                status, parameters = queue.pop(0)
+            queue = self.failures.get(method) or []
+            match = next(
+                (f for f in queue if f[2] is None or (target is not None and int(target) == f[2])),
+                None,
+            )
+            if match is not None:
+                queue.remove(match)
+                status, parameters, _ = match
                 body: dict[str, Any] = {
                     "ok": False,
                     "error_code": status,
@@ -254,12 +268,34 @@ class FakeTelegram:
                     body["parameters"] = parameters
                 return status, body
         chat = params.get("chat_id")
+        if self.limit_scale and method == "sendMessage" and chat is not None:
+            with self._lock:
+                refused = self._over_limit(int(chat))
+            if refused is not None:
+                return refused
         if method.startswith("send") and chat is not None and int(chat) in self.forbidden_chats:
             return 403, {
                 "ok": False,
                 "error_code": 403,
                 "description": "Forbidden: bot was blocked by the user",
             }
+        return None
+
+    def _over_limit(self, chat: int) -> tuple[int, dict[str, Any]] | None:
+        """Called under the lock: a 429 when this send would break a flood limit."""
+        now = time.monotonic()
+        scale = self.limit_scale
+        self._recent = [(t, c) for t, c in self._recent if now - t < 60 / scale]
+        overall = sum(1 for t, _ in self._recent if now - t < 1 / scale)
+        here = [t for t, c in self._recent if c == chat]
+        group_full = chat < 0 and len(here) >= 20
+        private_full = chat > 0 and any(now - t < 1 / scale for t in here)
+        if overall >= 30 or group_full or private_full:
+            self.too_many.append(now)
+            body = {"ok": False, "error_code": 429, "description": "Too Many Requests",
+                    "parameters": {"retry_after": 1}}  # fmt: skip
+            return 429, body
+        self._recent.append((now, chat))
         return None
 
     def _result(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> Any:
