@@ -186,18 +186,42 @@ def _action_name(args: argparse.Namespace) -> str:
     return f"{command} {nested}" if nested else command
 
 
-async def _run(app: App, args: argparse.Namespace, t: Translate) -> int:
-    """The main job: every channel whose token is set, else the console chat; with either,
-    the scheduler that sends reminders and announcements."""
+def _scheduler(app: App) -> Scheduler:
     settings = app.settings
-    stop = asyncio.Event()
-    scheduler = Scheduler(
+    return Scheduler(
         app,
         max_late=timedelta(hours=settings.reminder_max_late_hours),
         notice_days=settings.event_notice_days,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
     )
-    if not settings.telegram_token:
+
+
+async def _telegram(app: App, t: Translate, *, receive: Webhook | bool) -> TelegramChannel:
+    """The Telegram channel, connected: receiving updates (polling, or a Webhook), or with
+    `receive=False` only sending. A wrong token or no network is one line for the user."""
+    token = app.settings.telegram_token
+    assert token is not None
+    channel = TelegramChannel(
+        app, token.get_secret_value(), base_url=app.settings.telegram_api_base_url
+    )
+    try:
+        if receive is False:
+            await channel.connect()
+        else:
+            await channel.start(receive if isinstance(receive, Webhook) else None)
+    except InvalidToken:
+        raise UserError(t("cli.telegram_bad_token")) from None
+    except NetworkError as error:
+        raise UserError(t("cli.telegram_unreachable", error=str(error))) from None
+    return channel
+
+
+async def _run(app: App, args: argparse.Namespace, t: Translate) -> int:
+    """The main job: every channel whose token is set, else the console chat; with either,
+    the scheduler that sends reminders and announcements."""
+    stop = asyncio.Event()
+    scheduler = _scheduler(app)
+    if not app.settings.telegram_token:
         scheduler.senders["console"] = ConsoleSender()
         pushing = asyncio.create_task(scheduler.run(stop, app.services.clock))
         try:
@@ -205,18 +229,8 @@ async def _run(app: App, args: argparse.Namespace, t: Translate) -> int:
         finally:
             stop.set()
             await pushing
-    webhook = _webhook(settings, t)
-    channel = TelegramChannel(
-        app,
-        settings.telegram_token.get_secret_value(),
-        base_url=settings.telegram_api_base_url,
-    )
-    try:
-        await channel.start(webhook)
-    except InvalidToken:
-        raise UserError(t("cli.telegram_bad_token")) from None
-    except NetworkError as error:
-        raise UserError(t("cli.telegram_unreachable", error=str(error))) from None
+    webhook = _webhook(app.settings, t)
+    channel = await _telegram(app, t, receive=webhook or True)
     scheduler.senders["telegram"] = channel
     log.warning("Telegram channel running (%s)", "webhook" if webhook else "polling")
     loop = asyncio.get_running_loop()
@@ -233,22 +247,9 @@ async def _run(app: App, args: argparse.Namespace, t: Translate) -> int:
 
 async def _dispatch_outbox(app: App, args: argparse.Namespace, t: Translate) -> int:
     """Send what is due (after a crash, or from cron) and exit."""
-    settings = app.settings
-    scheduler = Scheduler(
-        app,
-        max_late=timedelta(hours=settings.reminder_max_late_hours),
-        notice_days=settings.event_notice_days,
-        lease=timedelta(seconds=settings.outbox_lease_seconds),
-    )
-    channel = None
-    if settings.telegram_token:
-        channel = TelegramChannel(
-            app, settings.telegram_token.get_secret_value(), base_url=settings.telegram_api_base_url
-        )
-        try:
-            await channel.connect()
-        except InvalidToken:
-            raise UserError(t("cli.telegram_bad_token")) from None
+    scheduler = _scheduler(app)
+    channel = await _telegram(app, t, receive=False) if app.settings.telegram_token else None
+    if channel is not None:
         scheduler.senders["telegram"] = channel
     else:
         scheduler.senders["console"] = ConsoleSender()
