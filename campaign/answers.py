@@ -293,7 +293,6 @@ _TARGET_WORDS = {
     "what",
     "are",
     "nay",
-    str(date.today().year),
 }
 
 

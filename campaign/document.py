@@ -378,7 +378,6 @@ def _signature_and_appendix(closing: list[str]) -> tuple[str, str, list[Clause]]
     """After "Nơi nhận": the signer's title in capitals, their name, then any list appended."""
     signer_title = signer = ""
     appendix: list[Clause] = []
-    appendix_title = ""
     index = 0
     while index < len(closing):
         para = closing[index]
@@ -390,15 +389,12 @@ def _signature_and_appendix(closing: list[str]) -> tuple[str, str, list[Clause]]
                 continue
         if signer:
             numbered = _NUMBERED.match(para)
-            if para.isupper() and not numbered:
-                appendix_title = para
-            elif numbered:
+            if numbered:
                 appendix.append(Clause(f"{APPENDIX}.{numbered.group(1)}", numbered.group(2)))
-            elif appendix:
+            elif appendix and not para.isupper():  # a heading ("DANH SÁCH …") is skipped
                 last = appendix[-1]
                 appendix[-1] = Clause(last.section, f"{last.text} {para}")
         index += 1
-    del appendix_title  # the appendix is named generically in answers
     return signer_title, signer, appendix
 
 

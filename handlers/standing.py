@@ -127,11 +127,7 @@ async def stats_command(ctx: Context, args: str) -> list[Reply]:
         unit_ids = list(mine)
     results = await compute(ctx.session, row, rules, unit_ids)
     blocks = [ctx.t("stats.header", year=row.year)]
-    led = [
-        u
-        for u in (unit_ids or [r.unit.id for r in results if r.unit])
-        if ctx.actor.is_admin or (u in mine and mine[u].role == Role.LEAD.code)
-    ]
+    led = [r.unit.id for r in results if r.unit is not None and ctx.actor.may_manage(r.unit)]
     laggards = await _laggards(ctx, row, led) if led else {}
     for item in results:
         lines = standing_lines(ctx.t, item)

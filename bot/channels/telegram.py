@@ -325,7 +325,7 @@ class TelegramChannel:
             with contextlib.suppress(BadRequest):
                 if label is not None and message.text:
                     await message.edit_text(
-                        f"{message.text_html}\n\n<i>➜ {_escape(label)}</i>",
+                        f"{message.text_html}\n\n<i>➜ {escape(label)}</i>",
                         parse_mode=ParseMode.HTML,
                         reply_markup=None,
                     )
@@ -481,7 +481,3 @@ def _menu_text(text: str) -> str:
     """A command description for the menu: one line, 3 to 256 characters."""
     line = " ".join(text.split())
     return (line[:253] + "…") if len(line) > 256 else line.ljust(3, ".")
-
-
-def _escape(text: str) -> str:
-    return str(escape(text))
