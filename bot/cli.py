@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import os
+import secrets
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -24,12 +25,14 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.app import App, open_app
 from bot.channels.console import ConsoleChannel, ConsoleSender
-from bot.channels.telegram import TelegramChannel, Webhook
+from bot.channels.telegram import TelegramChannel
 from bot.channels.text import to_plain
+from bot.channels.zalo import ZaloChannel, ZaloError
 from bot.config import LANGUAGES, Settings, SettingsError, load_settings
 from bot.documents import read_text
 from bot.i18n import Catalog
 from bot.scheduler import Scheduler
+from bot.web import Hook, WebServer
 from campaign import calendar, timephrase
 from campaign.accounts import parse_account_ref
 from campaign.dates import format_datetime, weekday_key
@@ -169,9 +172,6 @@ def _first_line(error: BaseException) -> str:
 async def _dispatch(
     args: argparse.Namespace, settings: Settings, catalog: Catalog, t: Translate
 ) -> int:
-    command = args.command or "run"
-    if command == "run" and settings.zalo_token and not settings.telegram_token:
-        raise UserError(t("cli.channel_unavailable", channel="Zalo"))
     app = await open_app(settings, catalog=catalog)
     try:
         action = _ACTIONS[_action_name(args)]
@@ -196,24 +196,49 @@ def _scheduler(app: App) -> Scheduler:
     )
 
 
-async def _telegram(app: App, t: Translate, *, receive: Webhook | bool) -> TelegramChannel:
-    """The Telegram channel, connected: receiving updates (polling, or a Webhook), or with
-    `receive=False` only sending. A wrong token or no network is one line for the user."""
-    token = app.settings.telegram_token
-    assert token is not None
-    channel = TelegramChannel(
-        app, token.get_secret_value(), base_url=app.settings.telegram_api_base_url
-    )
+Channel = TelegramChannel | ZaloChannel
+
+
+def _channels(app: App) -> list[Channel]:
+    """A channel for every platform whose token is set (not connected yet)."""
+    settings = app.settings
+    made: list[Channel] = []
+    if settings.telegram_token:
+        made.append(
+            TelegramChannel(
+                app,
+                settings.telegram_token.get_secret_value(),
+                base_url=settings.telegram_api_base_url,
+            )
+        )
+    if settings.zalo_token:
+        made.append(
+            ZaloChannel(
+                app,
+                settings.zalo_token.get_secret_value(),
+                base_url=settings.zalo_api_base_url,
+                public_url=settings.public_url,
+            )
+        )
+    return made
+
+
+async def _connect(channel: Channel, t: Translate, *, receive: bool, hook: Hook | None) -> None:
+    """Start receiving (polling, or the webhook `hook`), or with `receive=False` only connect
+    for sending. A wrong token or no network is one line for the user."""
     try:
-        if receive is False:
-            await channel.connect()
+        if receive:
+            await channel.start(hook)
         else:
-            await channel.start(receive if isinstance(receive, Webhook) else None)
+            await channel.connect()
     except InvalidToken:
         raise UserError(t("cli.telegram_bad_token")) from None
     except NetworkError as error:
         raise UserError(t("cli.telegram_unreachable", error=str(error))) from None
-    return channel
+    except ZaloError as error:
+        if error.code in (401, 403, 404):
+            raise UserError(t("cli.zalo_bad_token")) from None
+        raise UserError(t("cli.zalo_unreachable", error=error.description)) from None
 
 
 async def _run(app: App, args: argparse.Namespace, t: Translate) -> int:
@@ -221,7 +246,8 @@ async def _run(app: App, args: argparse.Namespace, t: Translate) -> int:
     the scheduler that sends reminders and announcements."""
     stop = asyncio.Event()
     scheduler = _scheduler(app)
-    if not app.settings.telegram_token:
+    channels = _channels(app)
+    if not channels:
         scheduler.senders["console"] = ConsoleSender()
         pushing = asyncio.create_task(scheduler.run(stop, app.services.clock))
         try:
@@ -229,48 +255,76 @@ async def _run(app: App, args: argparse.Namespace, t: Translate) -> int:
         finally:
             stop.set()
             await pushing
-    webhook = _webhook(app.settings, t)
-    channel = await _telegram(app, t, receive=webhook or True)
-    scheduler.senders["telegram"] = channel
-    log.warning("Telegram channel running (%s)", "webhook" if webhook else "polling")
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    pushing = asyncio.create_task(scheduler.run(stop, app.services.clock))
+    settings = app.settings
+    secret = (
+        settings.webhook_secret.get_secret_value()
+        if settings.webhook_secret
+        else secrets.token_urlsafe(32)  # nobody needs to know it but the platforms
+    )
+    web = _web(settings, t)
+    started: list[Channel] = []
     try:
+        if web is not None:
+            for channel in channels if settings.webhook_url else []:
+                web.webhook(f"/{channel.platform}", channel.secret_header, secret, channel.feed)
+            if settings.public_url:
+                web.downloads(app.db, app.services.clock)
+            await web.start()
+        for channel in channels:
+            hook = (
+                Hook(f"{settings.webhook_url.rstrip('/')}/{channel.platform}", secret)
+                if settings.webhook_url
+                else None
+            )
+            await _connect(channel, t, receive=True, hook=hook)
+            started.append(channel)
+            scheduler.senders[channel.platform] = channel
+            log.warning(
+                "%s channel running (%s)", channel.platform, "webhook" if hook else "polling"
+            )
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        pushing = asyncio.create_task(scheduler.run(stop, app.services.clock))
         await stop.wait()
-    finally:
         await pushing
-        await channel.stop()
+    finally:
+        for channel in started:
+            await channel.stop()
+        if web is not None:
+            await web.stop()
     return 0
 
 
 async def _dispatch_outbox(app: App, args: argparse.Namespace, t: Translate) -> int:
     """Send what is due (after a crash, or from cron) and exit."""
     scheduler = _scheduler(app)
-    channel = await _telegram(app, t, receive=False) if app.settings.telegram_token else None
-    if channel is not None:
-        scheduler.senders["telegram"] = channel
-    else:
-        scheduler.senders["console"] = ConsoleSender()
+    channels = _channels(app)
+    connected: list[Channel] = []
     try:
+        for channel in channels:
+            await _connect(channel, t, receive=False, hook=None)
+            connected.append(channel)
+            scheduler.senders[channel.platform] = channel
+        if not channels:
+            scheduler.senders["console"] = ConsoleSender()
         await scheduler.recover()
         delivered = await scheduler.tick(app.services.clock())
     finally:
-        if channel is not None:
-            await channel.application.shutdown()
+        for channel in connected:
+            await channel.stop()
     print(to_plain(t("cli.dispatched", count=delivered)))
     return 0
 
 
-def _webhook(settings: Settings, t: Translate) -> Webhook | None:
-    if not settings.webhook_url:
+def _web(settings: Settings, t: Translate) -> WebServer | None:
+    """The web server, when something must reach the bot: webhooks or file downloads."""
+    if not (settings.webhook_url or settings.public_url):
         return None
     host, _, port = (settings.listen or "0.0.0.0:8080").rpartition(":")
     if not host or not port.isdigit():
         raise UserError(t("cli.bad_listen"))
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    return Webhook(url=settings.webhook_url, secret=secret, host=host, port=int(port))
+    return WebServer(host, int(port))
 
 
 async def _console(app: App, args: argparse.Namespace, t: Translate) -> int:

@@ -25,7 +25,7 @@ from bot.app import App
 from bot.delivery import ChatGone, ChatMoved, Permanent, RetryLater, Sender, Transient
 from campaign import calendar
 from campaign.dates import format_date, weekday_key
-from storage import campaigns, chats, outbox, reminders
+from storage import campaigns, chats, downloads, outbox, reminders, seen
 from storage.models import Account, Chat, Membership, Outbox, Person, Pledge, Reminder
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,10 @@ LATE_GRACE = timedelta(minutes=2)
 """A reminder sent later than this after its time says it is late."""
 MAX_ATTEMPTS = 8
 EVENT_HOUR = 8
+SEEN_WINDOW = timedelta(days=7)
+"""How long handled update ids are remembered: Telegram keeps updates a day, and Zalo's
+replays come within minutes; a week is ample and keeps the table small."""
+HOUSEKEEPING_EVERY = timedelta(hours=1)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -63,6 +67,7 @@ class Scheduler:
     concurrency: int = 8
     """Sends in flight at once: enough for Telegram's 30 messages/s at ~0.1 s each, and the
     most that a crash can leave ambiguous."""
+    swept_at: datetime | None = None
 
     def _t(self):  # type: ignore[no-untyped-def]
         return self.app.services.catalog.translator(self.app.services.default_language)
@@ -275,7 +280,18 @@ class Scheduler:
         async with self.app.db.transaction() as session:
             return await outbox.release_all_claims(session)
 
+    async def sweep(self, now: datetime) -> None:
+        """Forget what is no longer needed: old update ids, expired download links."""
+        async with self.app.db.transaction() as session:
+            forgotten = await seen.forget_before(session, now - SEEN_WINDOW)
+            expired = await downloads.forget_expired(session, now)
+        self.swept_at = now
+        if forgotten or expired:
+            log.info("forgot %d old update ids and %d expired files", forgotten, expired)
+
     async def tick(self, now: datetime) -> int:
+        if self.swept_at is None or now - self.swept_at >= HOUSEKEEPING_EVERY:
+            await self.sweep(now)
         await self.produce(now)
         delivered = 0
         while True:  # a batch reschedules its failures into the future, so this ends

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App, open_app
-from bot.channels.telegram import TelegramChannel, split_text
+from bot.channels.telegram import TelegramChannel
+from bot.channels.text import split_text
 from bot.config import load_settings
 from storage.models import Chat, Pledge
 from tests.conftest import run_cli
@@ -240,7 +241,7 @@ def test_long_texts_are_split_at_paragraphs() -> None:
     assert all(len(p) <= 4096 for p in pieces)
     assert "\n\n".join(pieces) == text
     assert len(pieces) == 3  # two paragraphs fit in a message, three do not
-    assert split_text("x" * 9000) == ["x" * 4096, "x" * 4096, "x" * 808]
+    assert split_text("x" * 9000, 4096) == ["x" * 4096, "x" * 4096, "x" * 808]
 
 
 def test_a_wrong_token_is_one_line(fake: FakeTelegram, tmp_path: Path) -> None:
@@ -257,26 +258,21 @@ def test_a_wrong_token_is_one_line(fake: FakeTelegram, tmp_path: Path) -> None:
     assert "999:WRONG" not in result.stderr + result.stdout
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def test_webhook_mode_checks_the_secret(database_url: str, fake: FakeTelegram) -> None:
     import json
 
     import httpx
 
-    from bot.channels.telegram import Webhook
+    from bot.web import Hook, WebServer
 
     settings = load_settings(BOT_DATABASE_URL=database_url)
     app = await open_app(settings)
-    port = _free_port()
     channel = TelegramChannel(app, fake.token, base_url=fake.base_url)
-    await channel.start(Webhook("https://bot.example.vn/telegram", "s3cret", "127.0.0.1", port))
+    web = WebServer("127.0.0.1", 0)
+    web.webhook("/telegram", channel.secret_header, "s3cret", channel.feed)
+    await web.start()
+    port = web.port
+    await channel.start(Hook("https://bot.example.vn/telegram", "s3cret"))
     try:
         hook = fake.sent(method="setWebhook")[-1].params
         assert (hook["url"], hook["secret_token"]) == ("https://bot.example.vn/telegram", "s3cret")
@@ -311,6 +307,7 @@ async def test_webhook_mode_checks_the_secret(database_url: str, fake: FakeTeleg
         assert texts[0].startswith("Xin chào <b>Lan</b>!")
     finally:
         await channel.stop()
+        await web.stop()
         await app.close()
     assert len(fake.sent(LAN)) == 1
 

@@ -13,7 +13,6 @@ import contextlib
 import io
 import logging
 from collections.abc import Awaitable
-from dataclasses import dataclass
 from typing import Any
 
 from telegram import (
@@ -49,7 +48,10 @@ from telegram.ext import (
 )
 
 from bot.app import App
+from bot.channels.ordering import ChatLocks
+from bot.channels.text import split_text
 from bot.delivery import ChatGone, ChatMoved, Permanent, RetryLater, Transient
+from bot.web import Hook
 from handlers.messages import Incoming, Reply, escape, plain
 from storage import chats
 
@@ -62,62 +64,22 @@ CONCURRENT_UPDATES = 16
 log = logging.getLogger(__name__)
 
 
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Pieces under `limit`, cut at paragraph breaks, else line breaks, else spaces."""
-    if len(text) <= limit:
-        return [text]
-    for separator in ("\n\n", "\n", " "):
-        parts = text.split(separator)
-        if len(parts) == 1:
-            continue
-        pieces: list[str] = []
-        current = ""
-        for part in parts:
-            candidate = f"{current}{separator}{part}" if current else part
-            if len(candidate) <= limit:
-                current = candidate
-                continue
-            if current:
-                pieces.append(current)
-            current = part
-        if current:
-            pieces.append(current)
-        if all(len(p) <= limit for p in pieces):
-            return pieces
-        return [q for p in pieces for q in split_text(p, limit)]
-    return [text[i : i + limit] for i in range(0, len(text), limit)]
-
-
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """Updates of different chats are handled at the same time, those of one chat in order.
+    """PTB's update processor with our ordering: chats at once, each chat in order."""
 
-    Three hundred staff must not wait for each other, but a dialog's steps (title, then
-    commitments, then "xong") must be handled in the order they were typed.
-    """
-
-    __slots__ = ("_locks",)
+    __slots__ = ("_chats",)
 
     def __init__(self, max_concurrent_updates: int = CONCURRENT_UPDATES) -> None:
         super().__init__(max_concurrent_updates)
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
-        """Per chat: its lock and how many updates hold or wait for it."""
+        self._chats = ChatLocks()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
             await coroutine
             return
-        lock, users = self._locks.get(chat.id, (asyncio.Lock(), 0))
-        self._locks[chat.id] = (lock, users + 1)
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            lock, users = self._locks[chat.id]
-            if users == 1:
-                del self._locks[chat.id]
-            else:
-                self._locks[chat.id] = (lock, users - 1)
+        async with self._chats.hold(chat.id):
+            await coroutine
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -143,15 +105,10 @@ def paced_limiter(scale: float = 1.0) -> AIORateLimiter:
     )
 
 
-@dataclass(frozen=True)
-class Webhook:
-    url: str
-    secret: str | None
-    host: str
-    port: int
-
-
 class TelegramChannel:
+    platform = PLATFORM
+    secret_header = "X-Telegram-Bot-Api-Secret-Token"
+
     def __init__(
         self,
         app: App,
@@ -192,8 +149,9 @@ class TelegramChannel:
         """Only the Bot API client (getMe), for sending pushes without receiving updates."""
         await self.application.initialize()
 
-    async def start(self, webhook: Webhook | None = None) -> None:
-        """Connect (getMe: a wrong token fails here), set the menus, then poll or listen."""
+    async def start(self, hook: Hook | None = None) -> None:
+        """Connect (getMe: a wrong token fails here), set the menus, then poll, or (with a
+        Hook) have Telegram post updates to the web server, which feeds them in."""
         await self.application.initialize()
         me = self.application.bot
         self.username, self.bot_id = me.username, me.id
@@ -204,22 +162,23 @@ class TelegramChannel:
         await self.application.start()
         updater = self.application.updater
         assert updater is not None
-        if webhook is None:
-            await self.application.bot.delete_webhook()
-            await updater.start_polling(
-                poll_interval=self.poll_interval,
-                timeout=self.poll_timeout,
-                allowed_updates=Update.ALL_TYPES,
+        if hook is not None:
+            await self.application.bot.set_webhook(
+                hook.url, secret_token=hook.secret, allowed_updates=Update.ALL_TYPES
             )
-        else:
-            await updater.start_webhook(
-                listen=webhook.host,
-                port=webhook.port,
-                url_path="telegram",
-                webhook_url=webhook.url,
-                secret_token=webhook.secret,
-                allowed_updates=Update.ALL_TYPES,
-            )
+            return
+        await self.application.bot.delete_webhook()
+        await updater.start_polling(
+            poll_interval=self.poll_interval,
+            timeout=self.poll_timeout,
+            allowed_updates=Update.ALL_TYPES,
+        )
+
+    async def feed(self, body: dict[str, Any]) -> None:
+        """A webhook request's body, queued for the Application like a polled update."""
+        update = Update.de_json(body, self.application.bot)
+        if update is not None:
+            await self.application.update_queue.put(update)
 
     async def stop(self) -> None:
         updater = self.application.updater
@@ -265,7 +224,7 @@ class TelegramChannel:
             return
         if message.chat.type == ChatType.PRIVATE and not message.text:
             t = self.app.services.catalog.translator(self.app.services.default_language)
-            await self.send(message.chat_id, [Reply(t("telegram.non_text"))])
+            await self.send(message.chat_id, [Reply(t("channel.non_text"))])
             return
         incoming = self.incoming(update, message)
         if incoming is not None:
@@ -393,7 +352,7 @@ class TelegramChannel:
     async def deliver(self, chat_id: str, text: str, options: list[dict[str, Any]]) -> str:
         """Send one push message for the dispatcher; failures as delivery errors."""
         bot = self.application.bot
-        pieces = split_text(text)
+        pieces = split_text(text, MAX_TEXT)
         try:
             sent = None
             for number, piece in enumerate(pieces):
@@ -434,7 +393,7 @@ class TelegramChannel:
         bot = self.application.bot
         try:
             for reply in replies:
-                pieces = split_text(str(reply.text)) if reply.text else []
+                pieces = split_text(str(reply.text), MAX_TEXT) if reply.text else []
                 markup = _keyboard(reply)
                 for number, piece in enumerate(pieces):
                     last = number == len(pieces) - 1

@@ -1,0 +1,413 @@
+"""The Zalo channel: the Zalo Bot API over httpx, by long polling or webhook.
+
+The Zalo Bot API is shaped like Telegram's (`POST <base>/bot<token>/<method>` with JSON,
+answers `{"ok", "result", "error_code", "description"}`) but offers less, and the channel makes
+up for it:
+
+- getUpdates hands out one update per call, answers 408 when there is none, has no offset and
+  may hand an update again: polling waits a second after an empty call, backs off on errors,
+  and a replay is recognised by its message id (the router's seen-update table).
+- No formatting, buttons or command menu: replies are plain text, options become numbered
+  lines answered by number (the router maps "2" to the second option), and texts are split
+  under 2,000 characters at paragraph breaks.
+- No file upload: a file becomes a short summary and, when BOT_PUBLIC_URL is set, a link to
+  download it from the bot's own web server (bot/web.py).
+- Groups are mention-gated by Zalo itself: every group message that reaches the bot is
+  addressed to it; the mention is taken off the text.
+
+The PyPI wrappers for this API are thin and unmaintained (docs/decisions.md); httpx, which the
+project already uses, is all it takes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from bot.app import App
+from bot.channels.ordering import ChatLocks
+from bot.channels.text import split_text, to_plain
+from bot.delivery import ChatGone, Permanent, RetryLater, Transient
+from bot.web import Hook
+from campaign.dates import format_datetime
+from campaign.text import fold
+from handlers.context import Translate
+from handlers.messages import Attachment, Incoming, Reply
+from storage import chats, downloads, seen
+
+PLATFORM = "zalo"
+DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com"
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+MAX_TEXT = 2000
+POLL_TIMEOUT = 30
+"""Seconds Zalo holds a getUpdates call open when there is nothing to hand out."""
+IDLE_GAP = 1.0
+"""Seconds between a getUpdates call that returned nothing and the next one."""
+MAX_BACKOFF = 60.0
+SENDS_PER_SECOND = 10.0
+"""Zalo publishes no figure; ten messages a second, evenly paced, stays well clear of its
+throttling, and a 429 that comes anyway is honoured (its retry_after, else RETRY_AFTER)."""
+RETRY_AFTER = 5.0
+TYPING_AFTER = 1.0
+CONCURRENT_UPDATES = 16
+DOWNLOAD_LIFETIME = timedelta(hours=24)
+"""How long a file link works: reports hold personal data, so not for ever."""
+
+log = logging.getLogger(__name__)
+
+
+class ZaloError(Exception):
+    """The Zalo Bot API answered ok=false (or not at all, for a network error: code 0)."""
+
+    def __init__(self, code: int, description: str, retry_after: float | None = None) -> None:
+        super().__init__(f"Zalo error {code}: {description}")
+        self.code = code
+        self.description = description
+        self.retry_after = retry_after
+
+
+class ZaloApi:
+    """`POST <base>/bot<token>/<method>` with JSON. The token stays inside: it appears in no
+    exception message and no log line (httpx's own request log is kept at WARNING)."""
+
+    def __init__(
+        self, token: str, base_url: str | None = None, *, timeout: float = POLL_TIMEOUT + 15
+    ) -> None:
+        self._token = token
+        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        self._client = httpx.AsyncClient(timeout=timeout)
+
+    async def call(self, method: str, *, timeout: float | None = None, **params: Any) -> Any:
+        url = f"{self.base_url}/bot{self._token}/{method}"
+        try:
+            wait = timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT
+            response = await self._client.post(url, json=params, timeout=wait)
+        except httpx.HTTPError as error:
+            raise ZaloError(0, self._hide(f"{type(error).__name__}: {error}")) from None
+        try:
+            body = response.json()
+        except ValueError:
+            raise ZaloError(response.status_code, "the answer is not JSON") from None
+        if not isinstance(body, dict):
+            raise ZaloError(response.status_code, "the answer is not a JSON object")
+        if body.get("ok"):
+            return body.get("result")
+        parameters = body.get("parameters") if isinstance(body.get("parameters"), dict) else {}
+        retry_after = parameters.get("retry_after") if parameters else None
+        raise ZaloError(
+            int(body.get("error_code") or response.status_code),
+            self._hide(str(body.get("description") or "")),
+            float(retry_after) if isinstance(retry_after, int | float) else None,
+        )
+
+    def _hide(self, text: str) -> str:
+        return text.replace(self._token, "<token>")
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+class Pacer:
+    """Sends evenly spaced, one every 1/rate seconds, however many tasks want to send."""
+
+    def __init__(self, per_second: float) -> None:
+        self.interval = 1 / per_second
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            now = asyncio.get_running_loop().time()
+            delay = self._next - now
+            self._next = max(now, self._next) + self.interval
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+@dataclass(frozen=True)
+class ZaloMessage:
+    """What the channel needs of one update."""
+
+    event: str
+    message_id: str
+    user_id: str
+    user_name: str
+    chat_id: str
+    group: bool
+    text: str | None
+    from_bot: bool
+
+
+def read_update(body: dict[str, Any]) -> ZaloMessage | None:
+    """An update as getUpdates hands it, or a webhook body (sometimes wrapped in {"ok",
+    "result"}); None for anything without a message."""
+    update = body.get("result") if isinstance(body.get("result"), dict) else body
+    message = update.get("message")
+    if not isinstance(message, dict):
+        return None
+    sender = message.get("from") if isinstance(message.get("from"), dict) else {}
+    chat = message.get("chat") if isinstance(message.get("chat"), dict) else {}
+    user_id = str(sender.get("id") or "")
+    chat_id = str(chat.get("id") or user_id)
+    if not user_id or not chat_id:
+        return None
+    text = message.get("text")
+    return ZaloMessage(
+        event=str(update.get("event_name") or ""),
+        message_id=str(message.get("message_id") or ""),
+        user_id=user_id,
+        user_name=str(sender.get("display_name") or sender.get("name") or ""),
+        chat_id=chat_id,
+        group=str(chat.get("chat_type") or "").upper() == "GROUP",
+        text=text if isinstance(text, str) else None,
+        from_bot=bool(sender.get("is_bot")),
+    )
+
+
+def strip_mention(text: str, names: tuple[str, ...]) -> str:
+    """ "@Bot Thi Đua chỉ tiêu là gì" → "chỉ tiêu là gì" for any of the bot's names."""
+    text = text.strip()
+    if not text.startswith("@"):
+        return text
+    for name in sorted(names, key=len, reverse=True):
+        head = text[1 : 1 + len(name)]
+        if name and fold(head) == fold(name):
+            return text[1 + len(name) :].lstrip(" ,:").strip()
+    return text
+
+
+class ZaloChannel:
+    platform = PLATFORM
+    secret_header = SECRET_HEADER
+
+    def __init__(
+        self,
+        app: App,
+        token: str,
+        *,
+        base_url: str | None = None,
+        public_url: str | None = None,
+        poll_timeout: int = POLL_TIMEOUT,
+        idle_gap: float = IDLE_GAP,
+        sends_per_second: float = SENDS_PER_SECOND,
+    ) -> None:
+        self.app = app
+        self.api = ZaloApi(token, base_url, timeout=poll_timeout + 15)
+        self.public_url = public_url.rstrip("/") if public_url else None
+        self.poll_timeout = poll_timeout
+        self.idle_gap = idle_gap
+        self.pacer = Pacer(sends_per_second)
+        self.names: tuple[str, ...] = ()
+        self._chats = ChatLocks()
+        self._gate = asyncio.Semaphore(CONCURRENT_UPDATES)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._poller: asyncio.Task[None] | None = None
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        """getMe: a wrong token or an unreachable API fails here, as a ZaloError."""
+        me = await self.api.call("getMe")
+        me = me if isinstance(me, dict) else {}
+        names = (me.get("account_name"), me.get("display_name"), me.get("name"))
+        self.names = tuple(str(n) for n in names if n)
+
+    async def start(self, hook: Hook | None = None) -> None:
+        """Connect, then poll, or (with a Hook) have Zalo post updates to the web server."""
+        await self.connect()
+        if hook is not None:
+            await self.api.call("setWebhook", url=hook.url, secret_token=hook.secret)
+            return
+        with contextlib.suppress(ZaloError):  # polling only works without a webhook
+            await self.api.call("deleteWebhook")
+        self._poller = asyncio.create_task(self._poll())
+
+    async def stop(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=10)
+        await self.api.close()
+
+    # -- updates in ------------------------------------------------------------------------
+
+    async def _poll(self) -> None:
+        failures = 0
+        while True:
+            try:
+                update = await self.api.call("getUpdates", timeout=self.poll_timeout + 10,
+                                             **{"timeout": str(self.poll_timeout)})  # fmt: skip
+            except ZaloError as error:
+                if error.code != 408:  # 408: nothing came during the long poll
+                    failures += 1
+                    pause = min(MAX_BACKOFF, self.idle_gap * 2**failures)
+                    log.warning("Zalo getUpdates failed (%s); again in %.0f s", error, pause)
+                    await asyncio.sleep(pause)
+                    continue
+                update = None
+            failures = 0
+            updates = update if isinstance(update, list) else [update] if update else []
+            if not updates:
+                await asyncio.sleep(self.idle_gap)
+                continue
+            for one in updates:
+                if isinstance(one, dict):
+                    self.take(one)
+
+    async def feed(self, body: dict[str, Any]) -> None:
+        """A webhook request's body (bot/web.py answers Zalo at once; the work goes on)."""
+        self.take(body)
+
+    def take(self, body: dict[str, Any]) -> None:
+        """Handle an update in the background, after earlier updates of the same chat."""
+        message = read_update(body)
+        if message is None or message.from_bot:
+            return
+        task = asyncio.create_task(self._process(message))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _process(self, message: ZaloMessage) -> None:
+        async with self._chats.hold(message.chat_id), self._gate:
+            try:
+                await self._answer(message)
+            except Exception:
+                log.exception("failed to answer Zalo message %s", message.message_id)
+
+    async def _answer(self, message: ZaloMessage) -> None:
+        if message.text is None or not message.event.startswith("message.text"):
+            if message.group:
+                return  # a sticker in a group is not for the bot
+            if message.message_id and not await self._first_time(message.message_id):
+                return
+            await self.send(message.chat_id, [Reply(self._t()("channel.non_text"))])
+            return
+        incoming = Incoming(
+            platform=PLATFORM,
+            user_id=message.user_id,
+            chat_id=message.chat_id,
+            chat_kind="group" if message.group else "private",
+            text=strip_mention(message.text, self.names) if message.group else message.text,
+            user_name=message.user_name,
+            addressed=True,
+            update_id=message.message_id or None,
+        )
+        typing = asyncio.create_task(self._typing_later(message.chat_id))
+        try:
+            replies = await self.app.router.handle(incoming)
+        finally:
+            typing.cancel()
+        await self.send(message.chat_id, replies)
+
+    async def _first_time(self, message_id: str) -> bool:
+        async with self.app.db.transaction() as session:
+            return await seen.first_time(session, PLATFORM, message_id)
+
+    async def _typing_later(self, chat_id: str) -> None:
+        await asyncio.sleep(TYPING_AFTER)
+        with contextlib.suppress(ZaloError):
+            await self.api.call("sendChatAction", chat_id=chat_id, action="typing")
+
+    # -- replies out -----------------------------------------------------------------------
+
+    async def send(self, chat_id: str, replies: list[Reply]) -> None:
+        try:
+            for reply in replies:
+                for piece in await self.render(reply):
+                    await self._send_text(chat_id, piece)
+                if reply.file is not None and reply.file.kind == "photo" and self.public_url:
+                    link = await self._link(reply.file)
+                    await self.pacer.wait()
+                    await self.api.call("sendPhoto", chat_id=chat_id, photo=link,
+                                        caption=reply.file.caption)  # fmt: skip
+        except ZaloError as error:
+            if error.code in (403, 404):
+                log.info("Zalo chat %s is gone (%s); marking it inactive", chat_id, error.code)
+                async with self.app.db.transaction() as session:
+                    await chats.set_active(session, PLATFORM, chat_id, False)
+            else:
+                log.warning("could not answer in Zalo chat %s: %s", chat_id, error)
+
+    async def _send_text(self, chat_id: str, text: str) -> Any:
+        """sendMessage, waiting out a 429 (twice at most) rather than losing an answer."""
+        for attempt in range(3):
+            await self.pacer.wait()
+            try:
+                return await self.api.call("sendMessage", chat_id=chat_id, text=text)
+            except ZaloError as error:
+                if error.code != 429 or attempt == 2:
+                    raise
+                await asyncio.sleep(error.retry_after or RETRY_AFTER)
+        return None
+
+    async def render(self, reply: Reply) -> list[str]:
+        """The reply as plain-text messages under Zalo's 2,000 characters."""
+        t = self._t()
+        parts = [to_plain(reply.text).strip()]
+        if reply.options:
+            numbered = [f"{n}. {to_plain(o.label)}" for n, o in enumerate(reply.options, start=1)]
+            parts.append("\n".join(numbered) + "\n" + to_plain(t("zalo.answer_by_number")))
+        if reply.file is not None:
+            parts.append(await self._file_note(reply.file, t))
+        return split_text("\n\n".join(p for p in parts if p), MAX_TEXT)
+
+    async def _file_note(self, file: Attachment, t: Translate) -> str:
+        size = _size(len(file.data))
+        if self.public_url is None:
+            return to_plain(t("zalo.file_no_link", name=file.filename, size=size))
+        expires = self.app.services.clock() + DOWNLOAD_LIFETIME
+        link = await self._link(file, expires)
+        until = format_datetime(expires.astimezone(self.app.services.zone))
+        return to_plain(t("zalo.file_link", name=file.filename, size=size, link=link, until=until))
+
+    async def _link(self, file: Attachment, expires: datetime | None = None) -> str:
+        expires = expires or self.app.services.clock() + DOWNLOAD_LIFETIME
+        async with self.app.db.transaction() as session:
+            kept = await downloads.keep(session, file.filename, file.data, expires_at=expires)
+        return f"{self.public_url}/files/{kept.token}/{quote(file.filename)}"
+
+    async def deliver(self, chat_id: str, text: str, options: list[dict[str, Any]]) -> str:
+        """Send one push message for the dispatcher; Zalo's errors as delivery errors."""
+        body = to_plain(text).strip()
+        if options:
+            numbered = [f"{n}. {to_plain(o['label'])}" for n, o in enumerate(options, start=1)]
+            body += "\n\n" + "\n".join(numbered)
+        sent: Any = None
+        try:
+            for piece in split_text(body, MAX_TEXT):
+                await self.pacer.wait()
+                sent = await self.api.call("sendMessage", chat_id=chat_id, text=piece)
+        except ZaloError as error:
+            raise _delivery_error(error) from error
+        return str(sent.get("message_id") or "") if isinstance(sent, dict) else ""
+
+    def _t(self) -> Translate:
+        services = self.app.services
+        return services.catalog.translator(services.default_language)
+
+
+def _delivery_error(error: ZaloError) -> Exception:
+    """What the dispatcher should do about a Zalo error."""
+    if error.code == 429:
+        return RetryLater(error.retry_after or RETRY_AFTER)
+    if error.code in (403, 404):  # the bot left the group or the user blocked it
+        return ChatGone(error.description)
+    if error.code == 401:  # the token was revoked: keep the messages until someone fixes it
+        log.error("Zalo refuses the bot's token (401); messages wait until ZALO_BOT_TOKEN works")
+        return RetryLater(300)
+    if error.code == 400:
+        return Permanent(error.description)
+    return Transient(str(error))  # network (0), 408, 5xx and codes Zalo has not documented
+
+
+def _size(length: int) -> str:
+    return f"{length / 1024:,.0f} KB" if length >= 1024 else f"{length} B"
