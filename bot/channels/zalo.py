@@ -84,10 +84,11 @@ class ZaloApi:
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         self._client = httpx.AsyncClient(timeout=timeout)
 
-    async def call(self, method: str, *, timeout: float | None = None, **params: Any) -> Any:
+    async def call(self, method: str, /, http_timeout: float | None = None, **params: Any) -> Any:
+        """The method's result; ZaloError for ok=false or a network failure (code 0)."""
         url = f"{self.base_url}/bot{self._token}/{method}"
         try:
-            wait = timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT
+            wait = http_timeout if http_timeout is not None else httpx.USE_CLIENT_DEFAULT
             response = await self._client.post(url, json=params, timeout=wait)
         except httpx.HTTPError as error:
             raise ZaloError(0, self._hide(f"{type(error).__name__}: {error}")) from None
@@ -244,16 +245,22 @@ class ZaloChannel:
         failures = 0
         while True:
             try:
-                update = await self.api.call("getUpdates", timeout=self.poll_timeout + 10,
-                                             **{"timeout": str(self.poll_timeout)})  # fmt: skip
+                update = await self.api.call(
+                    "getUpdates",
+                    http_timeout=self.poll_timeout + 10,
+                    timeout=str(self.poll_timeout),
+                )
             except ZaloError as error:
                 if error.code != 408:  # 408: nothing came during the long poll
                     failures += 1
-                    pause = min(MAX_BACKOFF, self.idle_gap * 2**failures)
-                    log.warning("Zalo getUpdates failed (%s); again in %.0f s", error, pause)
-                    await asyncio.sleep(pause)
+                    await self._back_off(failures, error)
                     continue
                 update = None
+            except Exception as error:  # a bug must not leave the bot deaf for good
+                log.exception("Zalo polling failed")
+                failures += 1
+                await self._back_off(failures, error)
+                continue
             failures = 0
             updates = update if isinstance(update, list) else [update] if update else []
             if not updates:
@@ -262,6 +269,11 @@ class ZaloChannel:
             for one in updates:
                 if isinstance(one, dict):
                     self.take(one)
+
+    async def _back_off(self, failures: int, error: Exception) -> None:
+        pause = min(MAX_BACKOFF, self.idle_gap * 2**failures)
+        log.warning("Zalo getUpdates failed (%s); trying again in %.1f s", error, pause)
+        await asyncio.sleep(pause)
 
     async def feed(self, body: dict[str, Any]) -> None:
         """A webhook request's body (bot/web.py answers Zalo at once; the work goes on)."""

@@ -1,0 +1,320 @@
+"""The real Zalo channel (httpx) against the fake Zalo Bot API server (tests/fakes)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from bot.app import App, open_app
+from bot.channels.zalo import ZaloChannel, read_update, strip_mention
+from bot.config import load_settings
+from bot.delivery import ChatGone, Permanent, RetryLater, Transient
+from bot.scheduler import Scheduler
+from bot.web import Hook, WebServer
+from handlers.messages import Attachment, Option, Reply, Safe
+from storage import outbox
+from storage.models import Chat, Outbox, Pledge
+from tests.conftest import Clock
+from tests.fakes.zalo_api import MAX_TEXT, FakeZalo
+
+ADMIN, LAN, HEAD = "za-admin", "za-lan", "za-head"
+GROUP = "zg-ketoan"
+MONDAY_9 = datetime(2025, 3, 10, 2, 0, tzinfo=UTC)  # Monday 10/03/2025 09:00 in Hà Nội
+PUBLIC = "https://thidua.example.gov.vn/bot"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeZalo]:
+    server = FakeZalo().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def zapp(database_url: str) -> AsyncIterator[App]:
+    settings = load_settings(BOT_DATABASE_URL=database_url, BOT_ADMINS=f"zalo:{ADMIN}")
+    app = await open_app(settings, clock=Clock(MONDAY_9))
+    yield app
+    await app.close()
+
+
+@pytest.fixture
+async def bot(zapp: App, fake: FakeZalo) -> AsyncIterator[ZaloChannel]:
+    channel = ZaloChannel(
+        zapp, fake.token, base_url=fake.base_url, public_url=PUBLIC, poll_timeout=1, idle_gap=0.05
+    )
+    await channel.start()
+    yield channel
+    await channel.stop()
+
+
+async def say(fake: FakeZalo, user: str, text: str, **kwargs) -> str:  # type: ignore[no-untyped-def]
+    """Send a private message and wait for the bot's next answer to it."""
+    before = len(fake.texts(user))
+    fake.message(user, text, **kwargs)
+    return (await fake.wait_sent(user, before + 1))[before]
+
+
+async def join(fake: FakeZalo, user: str, role: str = "", name: str = "") -> None:
+    invite = await say(fake, ADMIN, f"/moi KT {role}".strip())
+    code = re.search(r": ([A-Z0-9]{8})\n", invite).group(1)  # type: ignore[union-attr]
+    assert "Chào mừng" in await say(fake, user, f"/start {code}", name=name)
+
+
+async def test_join_pledge_by_numbers_and_ask_in_plain_text(
+    bot: ZaloChannel, fake: FakeZalo, zapp: App
+) -> None:
+    assert fake.sent(method="deleteWebhook")  # polling needs no webhook
+    assert "Đã thêm đơn vị Phòng Kế toán (KT)" in await say(
+        fake, ADMIN, "/donvi them KT Phòng Kế toán"
+    )
+    invite = await say(fake, ADMIN, "/moi KT")
+    assert "t.me" not in invite  # Zalo has no deep links: the code is typed after /start
+    code = re.search(r"Mã mời vào Phòng Kế toán \(KT\): ([A-Z0-9]{8})\n", invite)
+    assert code, invite
+    welcome = await say(fake, LAN, f"/start {code.group(1)}", name="Lan")
+    assert welcome.startswith("Chào mừng bạn đến với Phòng Kế toán (KT)!")
+
+    question = await say(fake, LAN, "/dangky")
+    assert "1. Lao động tiên tiến (LĐTT)" in question
+    assert question.rstrip().endswith("(Trả lời bằng số thứ tự, ví dụ: 1)")
+    assert "Danh hiệu: Lao động tiên tiến." in await say(fake, LAN, "1")
+    assert (await say(fake, LAN, "Hoàn thành 100% hồ sơ đúng hạn")).startswith("Đã ghi cam kết 1.")
+    assert "Bạn phấn đấu xếp loại ở mức nào?" in await say(fake, LAN, "xong")
+    confirm = await say(fake, LAN, "2")
+    assert "Mức xếp loại phấn đấu: Hoàn thành tốt nhiệm vụ" in confirm
+    assert "Đã lưu đăng ký thi đua năm 2025" in await say(fake, LAN, "1")
+    async with zapp.db.transaction() as session:
+        pledge = await session.scalar(select(Pledge))
+        assert pledge is not None and pledge.title == "ldtt"
+
+    answer = await say(fake, LAN, "han chot la khi nao")
+    assert "đến hết ngày 31/12/2025" in answer and "Mục III.1" in answer
+    everything = fake.texts(LAN) + fake.texts(ADMIN)
+    assert not [t for t in everything if re.search(r"</?(b|i|code)>|&amp;|&lt;", t)], everything
+    assert all(len(t) <= MAX_TEXT for t in everything)
+
+
+async def test_a_replayed_update_is_answered_once(bot: ZaloChannel, fake: FakeZalo) -> None:
+    fake.replay_all = True  # Zalo hands each update out twice
+    fake.message(LAN, "/trogiup")
+    fake.message(LAN, "/ngonngu")
+    await fake.drained()
+    texts = await fake.wait_sent(LAN, 2)
+    assert texts[0].startswith("Bạn chưa thuộc đơn vị nào.")
+    assert texts[1] == ("Ngôn ngữ hiện tại: tiếng Việt. Đổi bằng /ngonngu vi hoặc /ngonngu en.")
+    fake.replay_all = False
+    assert "Mình chưa nhận được nội dung nào" not in await say(fake, LAN, "/trogiup")
+    assert len(fake.texts(LAN)) == 3  # two answers, not four, then the third question's
+
+
+async def test_long_answers_are_split_under_2000_characters(bot: ZaloChannel) -> None:
+    paragraph = "Một đoạn văn dài về phong trào thi đua. " * 20  # about 800 characters
+    reply = Reply(Safe("\n\n".join([paragraph.strip()] * 6)), options=(Option("Xong", "x:1"),))
+    pieces = await bot.render(reply)
+    assert len(pieces) == 3  # two paragraphs fit in a message, three do not
+    assert all(len(p) <= MAX_TEXT and p.count("\n\n") >= 1 for p in pieces)
+    assert pieces[0] == paragraph.strip() + "\n\n" + paragraph.strip()
+    assert pieces[-1].endswith("1. Xong\n(Trả lời bằng số thứ tự, ví dụ: 1)")
+
+
+async def test_other_messages_get_an_explanation_in_private_only(
+    bot: ZaloChannel, fake: FakeZalo
+) -> None:
+    image = fake.update(LAN, None, event="message.image.received")
+    fake.push(image)
+    fake.push(json.loads(json.dumps(image)))  # the same image handed out again
+    fake.message(LAN, None, chat_id=GROUP, group=True, event="message.sticker.received")
+    texts = await fake.wait_sent(LAN, 1)
+    assert texts == ["Mình chỉ đọc được tin nhắn chữ. Gõ /trogiup để xem những gì mình làm được."]
+    await fake.drained()
+    assert await say(fake, LAN, "/trogiup")
+    assert len(fake.texts(LAN)) == 2 and fake.texts(GROUP) == []
+
+
+async def test_the_report_is_offered_as_a_link_that_expires(
+    zapp: App, bot: ZaloChannel, fake: FakeZalo
+) -> None:
+    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    web = WebServer("127.0.0.1", 0)
+    web.downloads(zapp.db, zapp.services.clock)
+    await web.start()
+    try:
+        report = await say(fake, ADMIN, "/baocao")
+        link = re.search(rf"{re.escape(PUBLIC)}(/files/\S+)", report)
+        assert link, report
+        assert "bao-cao-thi-dua-2025.xlsx" in report
+        assert "Liên kết dùng được đến 09:00 11/03/2025." in report
+        local = f"http://127.0.0.1:{web.port}{link.group(1)}"
+        async with httpx.AsyncClient() as client:
+            got = await client.get(local)
+            assert got.status_code == 200 and got.content[:2] == b"PK"
+            assert "attachment" in got.headers["content-disposition"]
+            wrong = await client.get(local.replace("/files/", "/files/x"))
+            assert wrong.status_code == 404
+            zapp.services.clock.advance(hours=25)  # type: ignore[attr-defined]
+            expired = await client.get(local)
+            assert expired.status_code == 404 and "hết hạn" in expired.text
+    finally:
+        await web.stop()
+
+
+async def test_without_a_public_url_the_file_is_explained(zapp: App, fake: FakeZalo) -> None:
+    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url)
+    reply = Reply(Safe("Báo cáo"), file=Attachment("bao-cao.xlsx", b"PK" + b"0" * 5000))
+    (text,) = await channel.render(reply)
+    await channel.stop()
+    assert text.startswith("Báo cáo\n\n📎 Tệp bao-cao.xlsx (5 KB) đã sẵn sàng")
+    assert "BOT_PUBLIC_URL" in text
+
+
+async def test_a_reminder_reaches_a_linked_zalo_group(
+    zapp: App, bot: ZaloChannel, fake: FakeZalo
+) -> None:
+    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await join(fake, HEAD, role="lead", name="Hùng")
+    fake.message(HEAD, "@Bot Thi Đua /lienket KT", chat_id=GROUP, group=True)
+    linked = (await fake.wait_sent(GROUP, 1))[0]
+    assert "Đã liên kết" in linked and "Phòng Kế toán" in linked
+    fake.message(HEAD, "@Bot Thi Đua /nhacnho 30 phút nữa Chuẩn bị họp giao ban", chat_id=GROUP,
+                 group=True)  # fmt: skip
+    assert "Đã đặt nhắc việc #1" in (await fake.wait_sent(GROUP, 2))[1]
+    scheduler = Scheduler(zapp, senders={"zalo": bot})
+    await scheduler.tick(MONDAY_9 + timedelta(minutes=30))
+    assert fake.texts(GROUP)[-1] == "🔔 Nhắc việc: Chuẩn bị họp giao ban"
+    await scheduler.tick(MONDAY_9 + timedelta(minutes=31))
+    assert len(fake.texts(GROUP)) == 3  # once
+    async with zapp.db.transaction() as session:
+        (row,) = await outbox.rows(session)
+        assert row.status == "sent" and row.sent_message_id.startswith("s")
+
+
+async def test_the_dispatcher_knows_zalo_errors(zapp: App, fake: FakeZalo) -> None:
+    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url)
+    await channel.connect()
+    try:
+        fake.fail("sendMessage", 429, retry_after=7)
+        with pytest.raises(RetryLater) as slow:
+            await channel.deliver("c1", "Họp", [])
+        assert slow.value.seconds == 7
+        fake.fail("sendMessage", 403)
+        with pytest.raises(ChatGone):
+            await channel.deliver("c1", "Họp", [])
+        fake.fail("sendMessage", 400, "Bad Request: chat_id is invalid")
+        with pytest.raises(Permanent):
+            await channel.deliver("c1", "Họp", [])
+        fake.fail("sendMessage", 502)
+        with pytest.raises(Transient):
+            await channel.deliver("c1", "Họp", [])
+        assert await channel.deliver(
+            "c1", "<b>Họp</b> &amp; bàn", [{"label": "Hoãn", "payload": "s:1"}]
+        )
+        assert fake.texts("c1") == ["Họp & bàn\n\n1. Hoãn"]
+
+        async with zapp.db.transaction() as session:
+            for chat_id in ("gone", "moved-on"):
+                session.add(Chat(platform="zalo", platform_chat_id=chat_id, kind="group"))
+            await session.flush()
+            for row in await session.scalars(select(Chat).where(Chat.platform == "zalo")):
+                await outbox.enqueue(session, chat_id=row.id, kind="announce", text="Họp",
+                                     dedupe_key=f"z:{row.platform_chat_id}", due_at=MONDAY_9)  # fmt: skip
+        fake.gone_chats.add("gone")
+        fake.fail("sendMessage", 429, chat="moved-on", retry_after=3)
+        scheduler = Scheduler(zapp, senders={"zalo": channel})
+        await scheduler.tick(MONDAY_9)
+        await scheduler.tick(MONDAY_9 + timedelta(seconds=3))
+    finally:
+        await channel.stop()
+    async with zapp.db.transaction() as session:
+        active = {c.platform_chat_id: c.active for c in await session.scalars(select(Chat))}
+        states = {r.dedupe_key: r.status for r in await session.scalars(select(Outbox))}
+    assert active == {"gone": False, "moved-on": True}
+    assert states == {"z:gone": "failed", "z:moved-on": "sent"}
+    assert fake.texts("moved-on") == ["Họp"]
+
+
+async def test_polling_waits_a_second_after_nothing_and_backs_off_on_errors(
+    zapp: App, fake: FakeZalo
+) -> None:
+    fake.poll_wait = 0.0  # the server answers 408 at once
+    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url, poll_timeout=1)
+    await channel.start()
+    await fake.wait_for(lambda: len(fake.polls) >= 3, timeout=5)
+    await channel.stop()
+    empty = [p for p in fake.polls if p.empty]
+    gaps = [b.at - a.answered_at for a, b in pairwise(empty)]
+    assert gaps and min(gaps) >= 0.95, gaps
+
+    fake.polls.clear()
+    for _ in range(3):
+        fake.fail("getUpdates", 502)
+    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url, poll_timeout=1, idle_gap=0.05)
+    await channel.start()
+    await fake.wait_for(lambda: len(fake.polls) >= 4, timeout=5)
+    await channel.stop()
+    waits = [b.at - a.answered_at for a, b in pairwise(fake.polls[:4])]
+    assert waits[0] >= 0.09 and waits[1] >= 0.19 and waits[2] >= 0.39, waits  # doubling
+
+
+async def test_webhook_takes_both_body_shapes_and_refuses_a_wrong_secret(
+    zapp: App, fake: FakeZalo
+) -> None:
+    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url)
+    web = WebServer("127.0.0.1", 0)
+    web.webhook("/zalo", channel.secret_header, "s3cret-zalo", channel.feed)
+    await web.start()
+    await channel.start(Hook("https://thidua.example.gov.vn/hook/zalo", "s3cret-zalo"))
+    try:
+        assert fake.webhook == {
+            "url": "https://thidua.example.gov.vn/hook/zalo",
+            "secret_token": "s3cret-zalo",
+        }
+        url = f"http://127.0.0.1:{web.port}/zalo"
+        plain = fake.update(LAN, "/trogiup", message_id="w1")
+        wrapped = {"ok": True, "result": fake.update(LAN, "/ngonngu", message_id="w2")}
+        async with httpx.AsyncClient() as client:
+            wrong = await client.post(url, json=plain, headers={channel.secret_header: "nope"})
+            missing = await client.post(url, json=plain)
+            assert (wrong.status_code, missing.status_code) == (403, 403)
+            headers = {channel.secret_header: "s3cret-zalo"}
+            assert (await client.post(url, json=plain, headers=headers)).status_code == 200
+            await fake.wait_sent(LAN, 1)
+            assert (await client.post(url, json=wrapped, headers=headers)).status_code == 200
+            assert (
+                await client.post(url, json=plain, headers=headers)
+            ).status_code == 200  # replay
+            bad = await client.post(url, content=b"[1, 2", headers=headers)
+            assert bad.status_code == 400
+        texts = await fake.wait_sent(LAN, 2)
+        assert texts[0].startswith("Bạn chưa thuộc đơn vị nào.")
+        assert texts[1].startswith("Ngôn ngữ hiện tại: tiếng Việt.")
+    finally:
+        await channel.stop()
+        await web.stop()
+    assert len(fake.texts(LAN)) == 2  # the wrong secret and the replay were not answered
+
+
+def test_reading_updates_and_mentions() -> None:
+    update = {"event_name": "message.text.received", "message": {
+        "message_id": "m1", "date": 1, "text": "Xin chào",
+        "from": {"id": "u1", "display_name": "Lan", "is_bot": False},
+        "chat": {"id": "g1", "chat_type": "GROUP"}}}  # fmt: skip
+    for body in (update, {"ok": True, "result": update}):
+        message = read_update(body)
+        assert message is not None
+        assert (message.user_id, message.chat_id, message.group, message.text) == (
+            "u1", "g1", True, "Xin chào",
+        )  # fmt: skip
+    assert read_update({"event_name": "x"}) is None
+    assert read_update({"message": {"from": {}, "chat": {}}}) is None
+    names = ("bot.thidua", "Bot Thi Đua")
+    assert strip_mention("@Bot Thi Đua chỉ tiêu là gì", names) == "chỉ tiêu là gì"
+    assert strip_mention("@bot thi dua: /lienket KT", names) == "/lienket KT"
+    assert strip_mention("@Lan xem giúp", names) == "@Lan xem giúp"
