@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
+from pathlib import Path
 
 import httpx
 import pytest
@@ -21,7 +27,8 @@ from bot.web import Hook, WebServer
 from handlers.messages import Attachment, Option, Reply, Safe
 from storage import outbox
 from storage.models import Chat, Outbox, Pledge
-from tests.conftest import Clock
+from tests.conftest import Clock, run_cli
+from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import MAX_TEXT, FakeZalo
 
 ADMIN, LAN, HEAD = "za-admin", "za-lan", "za-head"
@@ -318,3 +325,93 @@ def test_reading_updates_and_mentions() -> None:
     assert strip_mention("@Bot Thi Đua chỉ tiêu là gì", names) == "chỉ tiêu là gì"
     assert strip_mention("@bot thi dua: /lienket KT", names) == "/lienket KT"
     assert strip_mention("@Lan xem giúp", names) == "@Lan xem giúp"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_run_serves_telegram_and_zalo_webhooks_in_one_process(
+    fake: FakeZalo, tmp_path: Path
+) -> None:
+    """`python -m bot run` with both tokens: one web server, a webhook per platform."""
+    telegram = FakeTelegram().start()
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "ZALO_"))}
+    env.update(
+        BOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        TELEGRAM_BOT_TOKEN=telegram.token,
+        TELEGRAM_API_BASE_URL=telegram.base_url,
+        ZALO_BOT_TOKEN=fake.token,
+        ZALO_API_BASE_URL=fake.base_url,
+        BOT_WEBHOOK_URL="https://thidua.example.gov.vn/hook/",
+        BOT_WEBHOOK_SECRET="s3cret-both",
+        BOT_LISTEN=f"127.0.0.1:{port}",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while fake.webhook is None or not telegram.sent(method="setWebhook"):
+            assert time.monotonic() < deadline and process.poll() is None, process.stderr
+            time.sleep(0.05)
+        assert fake.webhook == {
+            "url": "https://thidua.example.gov.vn/hook/zalo",
+            "secret_token": "s3cret-both",
+        }
+        hook = telegram.sent(method="setWebhook")[-1].params
+        assert hook["url"] == "https://thidua.example.gov.vn/hook/telegram"
+        base = f"http://127.0.0.1:{port}"
+        zalo_update = fake.update(LAN, "/start", name="Lan")
+        telegram_update = {
+            "update_id": 9,
+            "message": {
+                "message_id": 1, "date": 0, "text": "/start",
+                "chat": {"id": 42, "type": "private", "first_name": "Hà"},
+                "from": {"id": 42, "is_bot": False, "first_name": "Hà"},
+            },
+        }  # fmt: skip
+        with httpx.Client() as client:
+            zalo_answer = client.post(
+                f"{base}/zalo", json=zalo_update, headers={"X-Bot-Api-Secret-Token": "s3cret-both"}
+            )
+            telegram_answer = client.post(
+                f"{base}/telegram",
+                json=telegram_update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-both"},
+            )
+        assert (zalo_answer.status_code, telegram_answer.status_code) == (200, 200)
+        while not (fake.texts(LAN) and telegram.sent(42)):
+            assert time.monotonic() < deadline, (fake.calls, telegram.calls)
+            time.sleep(0.05)
+        assert fake.texts(LAN)[0].startswith("Xin chào Lan!")
+        assert telegram.texts(42)[0].startswith("Xin chào <b>Hà</b>!")
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        telegram.stop()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    assert fake.token not in err and telegram.token not in err
+
+
+def test_a_wrong_zalo_token_is_one_line(fake: FakeZalo, tmp_path: Path) -> None:
+    result = run_cli(
+        "run",
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        cwd=tmp_path,
+        env={"ZALO_BOT_TOKEN": "999:WRONG-zalo", "ZALO_API_BASE_URL": fake.base_url},
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Token Zalo không hợp lệ (ZALO_BOT_TOKEN): Zalo từ chối token này."
+    )
+    assert "WRONG-zalo" not in result.stderr + result.stdout
