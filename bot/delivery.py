@@ -38,6 +38,10 @@ class Permanent(DeliveryError):
 
 
 class Sender(Protocol):
+    buttons: bool
+    """Whether the platform shows options as buttons; without, they are numbered lines and the
+    dispatcher remembers them so that "1" typed back chooses the first."""
+
     async def deliver(self, chat_id: str, text: str, options: list[dict[str, Any]]) -> str:
         """Send safe-HTML `text` (with option buttons) to a chat; the platform's message id."""
         ...

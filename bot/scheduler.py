@@ -25,7 +25,7 @@ from bot.app import App
 from bot.delivery import ChatGone, ChatMoved, Permanent, RetryLater, Sender, Transient
 from campaign import calendar
 from campaign.dates import format_date, weekday_key
-from storage import campaigns, chats, downloads, outbox, reminders, seen
+from storage import campaigns, chats, dialogs, downloads, outbox, reminders, seen
 from storage.models import Account, Chat, Membership, Outbox, Person, Pledge, Reminder
 
 log = logging.getLogger(__name__)
@@ -271,6 +271,11 @@ class Scheduler:
             return 0
         async with self.app.db.transaction() as session:
             await outbox.mark_sent(session, row.id, message_id, now)
+            if row.options and chat.kind == "private" and not sender.buttons:
+                payloads = [str(option["payload"]) for option in row.options]
+                await dialogs.offer_pushed_choice(
+                    session, chat.platform, chat.id, chat.platform_chat_id, payloads
+                )
         return 1
 
     async def recover(self) -> int:

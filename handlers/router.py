@@ -87,16 +87,23 @@ class Router:
         slash = parse_slash(text)
         state = await dialogs.current_dialog(ctx.session, ctx.account.id, ctx.chat.id)
         speaks_to_bot = incoming.chat_kind == "private" or incoming.addressed
-        if state is not None and slash is None and (incoming.payload or (text and speaks_to_bot)):
+        payload = incoming.payload
+        if state is not None and state.name == dialogs.PUSHED_CHOICE:
+            # Options of a reminder or nudge, numbered on a platform without buttons: "1"
+            # chooses; anything else is a new message, and the offer is over either way.
+            await ctx.end_dialog()
+            payload = payload or (None if slash else _option_by_number(text, state.data))
+            state = None
+        if state is not None and slash is None and (payload or (text and speaks_to_bot)):
             handler = self.registry.dialogs.get(state.name)
             if handler is not None:
-                answer = incoming.payload or _option_by_number(text, state.data) or text
+                answer = payload or _option_by_number(text, state.data) or text
                 return await handler(ctx, answer, state.step, dict(state.data))
-        if incoming.payload:
-            prefix = incoming.payload.split(":", 1)[0] + ":"
+        if payload:
+            prefix = payload.split(":", 1)[0] + ":"
             button = self.registry.buttons.get(prefix)
             if button is not None:
-                return await button(ctx, incoming.payload[len(prefix) :])
+                return await button(ctx, payload[len(prefix) :])
             return [ctx.reply("error.stale_choice")]
 
         if slash is not None:

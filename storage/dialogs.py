@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import DialogState
+from storage.models import Account, DialogState
 
 
 async def current_dialog(
@@ -44,3 +44,25 @@ async def end_dialog(session: AsyncSession, account_id: int, chat_id: int) -> No
             DialogState.account_id == account_id, DialogState.chat_id == chat_id
         )
     )
+
+
+PUSHED_CHOICE = "pushed_choice"
+"""The dialog name under which options of a push message wait for a number typed back."""
+
+
+async def offer_pushed_choice(
+    session: AsyncSession, platform: str, chat_id: int, platform_chat_id: str, payloads: list[str]
+) -> bool:
+    """After a push with options reached a private chat of a platform without buttons: let the
+    person answer by number. A dialog already in progress there is left alone (its question is
+    still the one being answered). False when nothing was remembered."""
+    account_id = await session.scalar(
+        select(Account.id).where(
+            Account.platform == platform, Account.platform_user_id == platform_chat_id
+        )
+    )
+    if account_id is None or await current_dialog(session, account_id, chat_id) is not None:
+        return False
+    data = {"_options": payloads}
+    await save_dialog(session, account_id, chat_id, PUSHED_CHOICE, "offered", data)
+    return True

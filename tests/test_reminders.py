@@ -79,6 +79,23 @@ async def test_snooze_and_weekly_series(app: App, admin, clock, scheduler, chann
         assert weekly.next_at == friday_4pm + timedelta(days=14)
 
 
+async def test_without_buttons_a_pushed_choice_is_answered_by_number_unless_in_a_dialog(
+    app: App, admin, clock
+) -> None:
+    channel = FakeChannel(buttons=False)
+    scheduler = Scheduler(app, senders={"console": channel})
+    _head, lan = await setup_unit(app, admin, clock)
+    await lan.say("/nhacnho 10h Gọi điện")
+    await lan.say("/nhacnho 11h Nộp báo cáo")
+    await scheduler.tick(MONDAY_9 + timedelta(hours=1))
+    clock.now = MONDAY_9 + timedelta(hours=1)
+    assert (await lan.say("1")).startswith("Được, mình sẽ nhắc lại lúc 11:00 10/03/2025")
+    assert "1. Lao động tiên tiến (LĐTT)" in await lan.say("/dangky")  # a dialog is open
+    await scheduler.tick(MONDAY_9 + timedelta(hours=2))
+    assert "🔔 <b>Nhắc việc</b>: Nộp báo cáo" in channel.to("lan")
+    assert "Danh hiệu: Lao động tiên tiến." in await lan.say("1")  # the dialog's question
+
+
 async def test_missed_while_down_goes_out_late_unless_too_old(
     app: App, admin, clock, scheduler, channel
 ) -> None:

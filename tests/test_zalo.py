@@ -203,6 +203,23 @@ async def test_a_reminder_reaches_a_linked_zalo_group(
         assert row.status == "sent" and row.sent_message_id.startswith("s")
 
 
+async def test_a_private_reminder_is_snoozed_by_typing_its_number(
+    zapp: App, bot: ZaloChannel, fake: FakeZalo
+) -> None:
+    assert "Đã đặt nhắc việc #1 cho bạn" in await say(
+        fake, ADMIN, "/nhacnho 30 phút nữa Gọi Sở Nội vụ"
+    )
+    scheduler = Scheduler(zapp, senders={"zalo": bot})
+    await scheduler.tick(MONDAY_9 + timedelta(minutes=30))
+    pushed = fake.texts(ADMIN)[-1]
+    assert pushed == "🔔 Nhắc việc: Gọi Sở Nội vụ\n\n1. Nhắc lại sau 1 giờ"
+    zapp.services.clock.now = MONDAY_9 + timedelta(minutes=31)  # type: ignore[attr-defined]
+    assert (await say(fake, ADMIN, "1")).startswith("Được, mình sẽ nhắc lại lúc 10:31 10/03/2025")
+    assert "Gọi Sở Nội vụ" not in await say(fake, ADMIN, "1")  # the offer was used: "1" is new
+    await scheduler.tick(MONDAY_9 + timedelta(minutes=91))
+    assert fake.texts(ADMIN)[-1].startswith("🔔 Nhắc việc: Gọi Sở Nội vụ")
+
+
 async def test_the_dispatcher_knows_zalo_errors(zapp: App, fake: FakeZalo) -> None:
     channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url)
     await channel.connect()

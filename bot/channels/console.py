@@ -91,6 +91,8 @@ class ConsoleChannel:
 class ConsoleSender:
     """Push messages (reminders, announcements) printed into the console chat."""
 
+    buttons = False
+
     def __init__(self, stdout: TextIO = sys.stdout) -> None:
         self.stdout = stdout
         self.count = 0

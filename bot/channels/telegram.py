@@ -108,6 +108,7 @@ def paced_limiter(scale: float = 1.0) -> AIORateLimiter:
 class TelegramChannel:
     platform = PLATFORM
     secret_header = "X-Telegram-Bot-Api-Secret-Token"
+    buttons = True
 
     def __init__(
         self,

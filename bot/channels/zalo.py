@@ -187,6 +187,7 @@ def strip_mention(text: str, names: tuple[str, ...]) -> str:
 class ZaloChannel:
     platform = PLATFORM
     secret_header = SECRET_HEADER
+    buttons = False
 
     def __init__(
         self,

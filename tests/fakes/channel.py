@@ -8,7 +8,8 @@ from bot.delivery import ChatGone, ChatMoved, DeliveryError, Permanent, RetryLat
 
 
 class FakeChannel:
-    def __init__(self) -> None:
+    def __init__(self, *, buttons: bool = True) -> None:
+        self.buttons = buttons
         self.delivered: list[tuple[str, str, list[dict[str, Any]]]] = []
         self.failures: dict[str, list[DeliveryError]] = {}
 
