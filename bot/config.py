@@ -6,6 +6,7 @@ inside a channel an hour later.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,6 +18,7 @@ from sqlalchemy.exc import ArgumentError
 from campaign.accounts import PLATFORMS, parse_account_ref
 
 LANGUAGES = ("vi", "en")
+SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,256}")
 ASYNC_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
 
@@ -117,6 +119,14 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _platform_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram takes 1–256 of A–Z a–z 0–9 _ -; Zalo wants 8 to 256 characters."""
+        if value is not None and not SECRET_PATTERN.fullmatch(value.get_secret_value()):
+            raise ValueError("use 8 to 256 letters, digits, _ or - (the value is not shown)")
+        return value
 
     @property
     def zone(self) -> ZoneInfo:

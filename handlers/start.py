@@ -16,7 +16,7 @@ async def start(ctx: Context, args: str) -> list[Reply]:
         return [await _join(ctx, args)]
     name = ctx.person.display_name or ctx.t("start.friend")
     if not ctx.actor.units and not ctx.actor.is_admin:
-        return [ctx.reply("start.welcome_new", name=name)]
+        return [ctx.reply("start.welcome_new", name=name, account=ctx.actor_ref)]
     return [ctx.reply("start.welcome_back", name=name)]
 
 

@@ -34,6 +34,8 @@ def test_admins_are_parsed_and_tokens_stay_secret() -> None:
         ("BOT_ADMINS", "telegram"),
         ("BOT_ADMINS", "facebook:1"),
         ("BOT_LANGUAGE", "fr"),
+        ("BOT_WEBHOOK_SECRET", "short"),
+        ("BOT_WEBHOOK_SECRET", "has spaces in it"),
     ],
 )
 def test_wrong_value_names_the_variable(variable: str, value: str) -> None:
@@ -42,6 +44,7 @@ def test_wrong_value_names_the_variable(variable: str, value: str) -> None:
     message = str(raised.value)
     assert message.startswith(f"{variable}:")
     assert "\n" not in message
+    assert "spaces" not in message  # a secret is never echoed
 
 
 def test_env_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

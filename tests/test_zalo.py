@@ -408,6 +408,9 @@ def test_run_serves_telegram_and_zalo_webhooks_in_one_process(
             assert time.monotonic() < deadline, (fake.calls, telegram.calls)
             time.sleep(0.05)
         assert fake.texts(LAN)[0].startswith("Xin chào Lan!")
+        assert fake.texts(LAN)[0].endswith(
+            f"Mã tài khoản của bạn (quản trị viên cần khi cấp quyền): zalo:{LAN}"
+        )
         assert telegram.texts(42)[0].startswith("Xin chào <b>Hà</b>!")
         process.send_signal(signal.SIGTERM)
         _, err = process.communicate(timeout=30)
