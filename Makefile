@@ -23,6 +23,7 @@ bench: $(STAMP)
 	$(PY) bench/ask.py
 	$(PY) bench/stats.py
 	$(PY) bench/telegram.py
+	$(PY) bench/zalo.py
 	$(PY) bench/broadcast.py
 
 lint: $(STAMP)

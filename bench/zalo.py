@@ -1,0 +1,132 @@
+"""Benchmark: the whole bot on Zalo against a bare httpx echo loop, both polling the fake.
+
+    python bench/zalo.py [--users 100] [--per-user 10]
+
+Zalo's getUpdates hands out one update per call and may hand it out again; the fake server of
+the tests does both (every update twice here). The bot gets 1,000 private updates from 100
+users (commands and questions) through its channel, router, handlers and an SQLite database;
+the echo loop polls the same way, drops repeats by message id in memory and echoes. Sending is
+unpaced in both (the bot's ten messages a second is a choice about Zalo, not a cost of the
+code). Prints updates per second of both, their ratio, and checks that every update was
+answered exactly once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from bot.app import open_app  # noqa: E402
+from bot.channels.zalo import ZaloChannel  # noqa: E402
+from bot.config import load_settings  # noqa: E402
+from tests.fakes.zalo_api import FakeZalo  # noqa: E402
+
+MESSAGES = ("/start", "/trogiup", "hạn chót là khi nào", "/sukien 3", "chỉ tiêu là gì")
+
+
+def push_all(fake: FakeZalo, users: int, per_user: int) -> int:
+    fake.replay_all = True
+    count = 0
+    for round_ in range(per_user):
+        for user in range(users):
+            fake.message(f"u{user}", MESSAGES[(round_ + user) % len(MESSAGES)])
+            count += 1
+    return count
+
+
+async def wait_answers(fake: FakeZalo, expected: int, timeout: float = 600) -> float:
+    started = time.perf_counter()
+    while len(fake.sent()) < expected:
+        if time.perf_counter() - started > timeout:
+            raise SystemExit(f"only {len(fake.sent())} of {expected} answers after {timeout}s")
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.5)  # would a duplicate still come?
+    return time.perf_counter() - started
+
+
+def check(fake: FakeZalo, users: int, per_user: int) -> None:
+    answers = Counter(str(c.params["chat_id"]) for c in fake.sent())
+    wrong = {u: n for u, n in answers.items() if n != per_user}
+    if len(answers) != users or wrong:
+        raise SystemExit(f"lost or doubled answers: {wrong or len(answers)}")
+
+
+async def run_bot(users: int, per_user: int, folder: str) -> float:
+    fake = FakeZalo().start()
+    settings = load_settings(BOT_DATABASE_URL=f"sqlite+aiosqlite:///{folder}/bench.db")
+    app = await open_app(settings)
+    channel = ZaloChannel(app, fake.token, base_url=fake.base_url, poll_timeout=1,
+                          idle_gap=0.01, sends_per_second=1e6)  # fmt: skip
+    await channel.start()
+    try:
+        expected = push_all(fake, users, per_user)
+        seconds = await wait_answers(fake, expected)
+        check(fake, users, per_user)
+    finally:
+        await channel.stop()
+        await app.close()
+        fake.stop()
+    return expected / seconds
+
+
+async def run_echo(users: int, per_user: int) -> float:
+    fake = FakeZalo().start()
+    base = f"{fake.base_url}/bot{fake.token}"
+    stop = asyncio.Event()
+
+    async def echo() -> None:
+        seen: set[str] = set()
+        async with httpx.AsyncClient(timeout=10) as client:
+            while not stop.is_set():
+                body = (await client.post(f"{base}/getUpdates", json={"timeout": "1"})).json()
+                if not body.get("ok"):
+                    await asyncio.sleep(0.01)
+                    continue
+                message = body["result"]["message"]
+                if message["message_id"] in seen:
+                    continue
+                seen.add(message["message_id"])
+                answer = {"chat_id": message["chat"]["id"], "text": message["text"]}
+                await client.post(f"{base}/sendMessage", json=answer)
+
+    task = asyncio.create_task(echo())
+    try:
+        expected = push_all(fake, users, per_user)
+        seconds = await wait_answers(fake, expected)
+        check(fake, users, per_user)
+    finally:
+        stop.set()
+        await task
+        fake.stop()
+    return expected / seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--per-user", type=int, default=10)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        bot_rate = asyncio.run(run_bot(args.users, args.per_user, folder))
+    echo_rate = asyncio.run(run_echo(args.users, args.per_user))
+    total = args.users * args.per_user
+    print(f"{total:,} private updates from {args.users} users, each handed out twice by the API;")
+    print("every one answered exactly once")
+    print(f"{'bot (channel, router, handlers, SQLite)':<40} {bot_rate:>8.0f} updates/s")
+    print(f"{'bare httpx echo loop':<40} {echo_rate:>8.0f} updates/s")
+    print(f"{'ratio (bot / echo)':<40} {bot_rate / echo_rate:>8.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
