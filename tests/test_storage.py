@@ -72,3 +72,28 @@ async def test_starts_at_the_same_time_on_a_new_database(database_url: str) -> N
     finally:
         for started in apps:
             await started.close()
+
+
+async def test_the_sweep_forgets_old_update_ids_and_expired_downloads(app: App) -> None:
+    from datetime import timedelta
+
+    from bot.scheduler import SEEN_WINDOW, Scheduler
+    from storage import downloads, seen
+    from storage.models import Download, SeenUpdate, utcnow
+
+    now = utcnow()
+    async with app.db.transaction() as session:
+        assert await seen.first_time(session, "zalo", "m-old")
+        kept = await downloads.keep(session, "a.xlsx", b"PK", expires_at=now + timedelta(hours=24))
+        await downloads.keep(session, "b.xlsx", b"PK", expires_at=now + timedelta(hours=1))
+        token = kept.token
+    scheduler = Scheduler(app)
+    await scheduler.sweep(now + timedelta(hours=2))
+    async with app.db.transaction() as session:
+        assert not await seen.first_time(session, "zalo", "m-old")  # still remembered
+        assert await downloads.find(session, token, now + timedelta(hours=2)) is not None
+        assert [d.filename for d in await session.scalars(select(Download))] == ["a.xlsx"]
+    await scheduler.sweep(now + SEEN_WINDOW + timedelta(days=1))
+    async with app.db.transaction() as session:
+        assert list(await session.scalars(select(SeenUpdate))) == []
+        assert list(await session.scalars(select(Download))) == []

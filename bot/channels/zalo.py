@@ -371,7 +371,8 @@ class ZaloChannel:
             parts.append("\n".join(numbered) + "\n" + to_plain(t("zalo.answer_by_number")))
         if reply.file is not None:
             parts.append(await self._file_note(reply.file, t))
-        return split_text("\n\n".join(p for p in parts if p), MAX_TEXT)
+        text = "\n\n".join(p for p in parts if p)
+        return split_text(text, MAX_TEXT) if text else []
 
     async def _file_note(self, file: Attachment, t: Translate) -> str:
         size = _size(len(file.data))
@@ -396,7 +397,7 @@ class ZaloChannel:
             body += "\n\n" + "\n".join(numbered)
         sent: Any = None
         try:
-            for piece in split_text(body, MAX_TEXT):
+            for piece in split_text(body, MAX_TEXT) if body else []:
                 await self.pacer.wait()
                 sent = await self.api.call("sendMessage", chat_id=chat_id, text=piece)
         except ZaloError as error:
