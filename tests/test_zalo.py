@@ -265,8 +265,10 @@ async def test_the_dispatcher_knows_zalo_errors(zapp: App, fake: FakeZalo) -> No
 
 
 async def test_polling_waits_a_second_after_nothing_and_backs_off_on_errors(
-    zapp: App, fake: FakeZalo
+    fake: FakeZalo, tmp_path: Path
 ) -> None:
+    """Timing of the HTTP calls only: one database is enough."""
+    zapp = await open_app(load_settings(BOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/z.db"))
     fake.poll_wait = 0.0  # the server answers 408 at once
     channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url, poll_timeout=1)
     await channel.start()
@@ -283,6 +285,7 @@ async def test_polling_waits_a_second_after_nothing_and_backs_off_on_errors(
     await channel.start()
     await fake.wait_for(lambda: len(fake.polls) >= 4, timeout=5)
     await channel.stop()
+    await zapp.close()
     waits = [b.at - a.answered_at for a, b in pairwise(fake.polls[:4])]
     assert waits[0] >= 0.09 and waits[1] >= 0.19 and waits[2] >= 0.39, waits  # doubling
 
