@@ -12,3 +12,12 @@ def parse_account_ref(text: str) -> tuple[str, str] | None:
     if not sep or platform not in PLATFORMS or not user_id or any(c.isspace() for c in user_id):
         return None
     return platform, user_id
+
+
+CHAT_APPS = ("telegram", "zalo")
+"""The platforms staff chat from; the console is for developers and scripts."""
+
+
+def other_chat_apps(platform: str) -> tuple[str, ...]:
+    """Where to send a link code made on `platform` from: the chat apps other than this one."""
+    return tuple(app for app in CHAT_APPS if app != platform)

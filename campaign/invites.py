@@ -1,4 +1,7 @@
-"""Invite codes: short, unambiguous on a phone screen, safe inside a Telegram deep link."""
+"""Invite codes: short, unambiguous on a phone screen, safe inside a Telegram deep link.
+
+The one-time codes that link a person's accounts (/taikhoan) are made the same way.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +21,11 @@ def new_code() -> str:
 def normalize_code(text: str) -> str:
     """Accept a code typed in lower case or with spaces or dashes."""
     return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def is_well_formed(code: str) -> bool:
+    """Whether a normalized code could be one this module made (length and letters)."""
+    return len(code) == CODE_LENGTH and all(ch in ALPHABET for ch in code)
 
 
 def invite_problem(*, expires_at: datetime, uses_left: int, now: datetime) -> str | None:

@@ -51,3 +51,12 @@ def parse_unit_role(word: str) -> Role | None:
 def can_grant(granter: Role, role: Role) -> bool:
     """Whether someone with `granter` in a unit may hand out `role` there (never admin)."""
     return role in UNIT_ROLES and granter >= Role.LEAD and role <= granter
+
+
+def stronger_role(first: str, second: str) -> str:
+    """The role code that may do more of the two ("lead" over "member").
+
+    When one person's two accounts were both in a unit, the joined person keeps what either
+    account was given: nobody loses a role by linking accounts.
+    """
+    return max(first, second, key=lambda code: Role[code.upper()])

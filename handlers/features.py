@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers import (
+    account_link,
     assessment,
     chats,
     events,
@@ -41,6 +42,7 @@ def build_registry() -> Registry:
             units.FEATURE,
             invites.FEATURE,
             chats.FEATURE,
+            account_link.FEATURE,
             privacy.FEATURE,
         ]
     )

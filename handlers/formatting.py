@@ -24,3 +24,8 @@ def role_name(ctx: Context, role: Role | str) -> Safe:
 
 def unit_label(ctx: Context, unit: Unit) -> Safe:
     return ctx.t("format.unit", code=unit.code, name=unit.name)
+
+
+def platform_name(ctx: Context, platform: str) -> Safe:
+    """ "Telegram", "Zalo": how users call the app an account is on."""
+    return ctx.t(f"platform.{platform}")

@@ -94,6 +94,24 @@ class Account(Base):
     person: Mapped[Person] = relationship(back_populates="accounts")
 
 
+class AccountLinkCode(Base):
+    """A one-time code that joins the account sending it to the person who asked for it.
+
+    Short-lived and one per person: asking again replaces the earlier code. It dies with its
+    person, so a code never outlives the person it would join others into.
+    """
+
+    __tablename__ = "account_link_code"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    """Where it was asked for: it must come back from another platform."""
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Unit(Base):
     __tablename__ = "unit"
 

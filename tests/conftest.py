@@ -82,8 +82,10 @@ class User:
         chat_id: str | None = None,
         group: bool = False,
         router: Router | None = None,
+        platform: str = "console",
     ) -> None:
         self.app = app
+        self.platform = platform
         self.router = router or app.router
         self.user_id = user_id
         self.name = name
@@ -94,7 +96,7 @@ class User:
         self, text: str = "", *, payload: str | None = None, addressed: bool = True
     ) -> list[Reply]:
         incoming = Incoming(
-            platform="console",
+            platform=self.platform,
             user_id=self.user_id,
             chat_id=self.chat_id,
             chat_kind="group" if self.group else "private",

@@ -1,0 +1,391 @@
+"""/taikhoan: a staff member on Telegram and on Zalo becomes one person, as they meet it in chat."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from bot.app import App
+from campaign.commands import match_phrase
+from handlers.features import build_registry
+from storage import audit, merge
+from storage.models import (
+    Account,
+    AccountLinkCode,
+    Assessment,
+    AuditLog,
+    Base,
+    CampaignDocument,
+    Commitment,
+    CustomEvent,
+    Invite,
+    Membership,
+    Person,
+    Pledge,
+    Reminder,
+    Unit,
+)
+from tests.conftest import User, row_counts
+
+INVITE = re.compile(r": ([A-Z0-9]{8})\n")
+LINK = re.compile(r"Mã liên kết tài khoản của bạn: ([A-Z0-9]{8})")
+
+
+async def setup(admin: User, clock) -> None:  # type: ignore[no-untyped-def]
+    clock.now = datetime(2025, 3, 10, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội, pledges open
+    await admin.say("/donvi them KT Phòng Kế toán")
+    await admin.say("/donvi them VP Văn phòng")
+
+
+async def join(admin: User, user: User, invite: str = "KT") -> None:
+    code = INVITE.search(await admin.say(f"/moi {invite}")).group(1)  # type: ignore[union-attr]
+    assert "Chào mừng" in await user.say(f"/start {code}")
+
+
+async def link_code(user: User) -> str:
+    text = await user.say("/taikhoan")
+    match = LINK.search(text)
+    assert match, text
+    return match.group(1)
+
+
+def telegram(app: App, name: str = "Nguyễn Thị Lan") -> User:
+    return User(app, "111", name=name, platform="telegram")
+
+
+def zalo(app: App, user_id: str = "z-9", name: str = "Lan") -> User:
+    return User(app, user_id, name=name, platform="zalo")
+
+
+async def count(app: App, model) -> int:  # type: ignore[no-untyped-def]
+    async with app.db.transaction() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_code_on_telegram_sent_from_zalo_makes_one_person(app: App, admin, clock) -> None:
+    await setup(admin, clock)
+    lan_tg = telegram(app)
+    await join(admin, lan_tg)
+    assert "Danh hiệu: Chiến sĩ thi đua cơ sở" in await lan_tg.say(
+        "/dangky cstđcs; Sáng kiến quản lý hồ sơ; Không để chậm muộn"
+    )
+    lan_zalo = zalo(app)
+    assert "Bạn không có quyền dùng /camket" in await lan_zalo.say("/camket")
+
+    issued = await lan_tg.say("/taikhoan")
+    code = LINK.search(issued).group(1)  # type: ignore[union-attr]
+    assert issued == (
+        f"Mã liên kết tài khoản của bạn: {code}\n"
+        f"Mở Zalo và gửi cho mình: /taikhoan {code}\n"
+        "Mã dùng được một lần, đến 09:15 10/03/2025. Đừng đưa mã cho ai khác: tài khoản nào gửi "
+        "mã này sẽ được gộp vào tài khoản Telegram của bạn."
+    )
+    assert await lan_zalo.say(f"/taikhoan {code.lower()}") == (
+        "Đã liên kết tài khoản Zalo với tài khoản Telegram của bạn. Từ nay hai tài khoản là một: "
+        "đơn vị, đăng ký thi đua và đánh giá của bạn dùng chung trên cả hai."
+    )
+
+    mine = await lan_zalo.say("/camket")
+    assert mine.startswith("Đăng ký thi đua năm 2025: Chiến sĩ thi đua cơ sở")
+    assert "2. Không để chậm muộn" in mine
+    assert await lan_zalo.say("/donvi") == "Đơn vị của bạn:\n• Phòng Kế toán (KT): thành viên"
+    async with app.db.transaction() as session:
+        accounts = list(await session.scalars(select(Account).where(Account.platform != "console")))
+        assert {(a.platform, a.platform_user_id) for a in accounts} == {
+            ("telegram", "111"),
+            ("zalo", "z-9"),
+        }
+        assert len({a.person_id for a in accounts}) == 1
+        person = await session.get(Person, accounts[0].person_id)
+        assert person is not None and person.display_name == "Lan"  # the name Zalo just sent
+        assert await session.scalar(select(func.count()).select_from(AccountLinkCode)) == 0
+        links = await audit.entries(session, "account.link")
+    assert [(e.actor, e.actor_id, e.target, e.detail) for e in links] == [
+        ("zalo:z-9", person.id, code, {"from": "zalo", "into": "telegram"})
+    ]
+    assert await count(app, Person) == 2  # the admin and Lan
+    assert await count(app, Pledge) == 1
+
+
+async def test_a_used_code_is_refused_and_changes_nothing(app: App, admin, clock) -> None:
+    await setup(admin, clock)
+    lan_tg, lan_zalo = telegram(app), zalo(app)
+    code = await link_code(lan_tg)
+    assert "Đã liên kết tài khoản Zalo" in await lan_zalo.say(f"/taikhoan {code}")
+
+    other = zalo(app, "z-other", name="Minh")
+    await other.say("/start")
+    before = await row_counts(app)
+    assert await other.say(f"/taikhoan {code}") == (
+        f"Mã liên kết {code} không đúng hoặc đã được dùng. Bạn gõ /taikhoan ở ứng dụng kia "
+        "để lấy mã mới nhé."
+    )
+    assert await row_counts(app) == before
+
+
+async def test_an_expired_code_is_refused_and_changes_nothing(app: App, admin, clock) -> None:
+    await setup(admin, clock)
+    lan_tg, lan_zalo = telegram(app), zalo(app)
+    code = await link_code(lan_tg)
+    await lan_zalo.say("/start")
+    clock.advance(minutes=15)
+    before = await row_counts(app)
+    assert await lan_zalo.say(f"/taikhoan {code}") == (
+        f"Mã liên kết {code} đã hết hạn lúc 09:15 10/03/2025. Bạn gõ /taikhoan ở ứng dụng kia "
+        "để lấy mã mới nhé."
+    )
+    assert await row_counts(app) == before
+    assert before["account"] == 3 and before["person"] == 3  # still two people for Lan
+
+
+async def test_a_code_must_come_back_from_another_platform(app: App, admin, clock) -> None:
+    await setup(admin, clock)
+    lan_tg = telegram(app)
+    code = await link_code(lan_tg)
+    someone_on_telegram = User(app, "222", platform="telegram")
+    await someone_on_telegram.say("/start")
+    before = await row_counts(app)
+    expected = (
+        f"Mã {code} được tạo trên Telegram, nên phải gửi từ tài khoản của bạn trên ứng dụng "
+        f"khác (Zalo). Bạn mở Zalo và gửi /taikhoan {code} cho mình nhé."
+    )
+    assert await lan_tg.say(f"/taikhoan {code}") == expected
+    assert await someone_on_telegram.say(f"/taikhoan {code}") == expected
+    assert await row_counts(app) == before
+
+
+async def test_accounts_already_linked_are_told_so(app: App, admin, clock) -> None:
+    await setup(admin, clock)
+    lan_tg, lan_zalo = telegram(app), zalo(app)
+    await lan_zalo.say(f"/taikhoan {await link_code(lan_tg)}")
+    code = await link_code(lan_tg)
+    before = await row_counts(app)
+    assert await lan_zalo.say(f"/taikhoan {code}") == (
+        "Tài khoản Zalo này đã được liên kết với tài khoản Telegram của bạn rồi, không cần làm "
+        "gì thêm."
+    )
+    assert await row_counts(app) == before  # the code is not used up either
+
+
+async def test_in_a_group_it_answers_private_chat_only(app: App, admin, clock) -> None:
+    await setup(admin, clock)
+    lan_tg = telegram(app)
+    code = await link_code(lan_tg)
+    in_group = User(app, "z-9", chat_id="kt-group", group=True, platform="zalo")
+    await in_group.say("/start")
+    before = await row_counts(app)
+    assert await in_group.say("/taikhoan") == (
+        "Lệnh /taikhoan chỉ dùng trong tin nhắn riêng với mình, để mã liên kết không lộ ra trong "
+        "nhóm. Bạn nhắn riêng cho mình nhé."
+    )
+    reply = await in_group.say(f"/taikhoan {code}")
+    assert "Mã bạn vừa gõ đã hiện trong nhóm: hãy lấy mã mới bằng /taikhoan" in reply
+    assert code not in reply
+    assert await row_counts(app) == before
+    assert "/taikhoan" not in await in_group.say("/trogiup")  # not offered in groups
+    assert "/taikhoan" in await lan_tg.say("/trogiup")
+
+
+async def test_garbage_is_not_taken_for_a_code(app: App, admin, clock) -> None:
+    await setup(admin, clock)
+    await link_code(telegram(app))
+    lan_zalo = zalo(app)
+    await lan_zalo.say("/start")
+    before = await row_counts(app)
+    assert await lan_zalo.say("/taikhoan xin chào <b>") == (
+        '"xin chào <b>" không phải là mã liên kết: mã gồm 8 chữ cái và chữ số, ví dụ '
+        "/taikhoan ABCD2345. Gõ /taikhoan (không kèm mã) nếu bạn muốn lấy mã mới."
+    )
+    # O is no code letter: it reads like a zero
+    assert "không phải là mã liên kết" in await lan_zalo.say("/taikhoan ABCD234O")
+    assert "ABCDEFGH không đúng hoặc đã được dùng" in await lan_zalo.say("/taikhoan abcd-efgh")
+    assert await row_counts(app) == before
+
+
+async def test_a_new_code_replaces_the_earlier_one(app: App, admin, clock) -> None:
+    await setup(admin, clock)
+    lan_tg, lan_zalo = telegram(app), zalo(app)
+    first = await link_code(lan_tg)
+    second = await link_code(lan_tg)
+    assert first != second
+    assert await count(app, AccountLinkCode) == 1
+    assert "không đúng hoặc đã được dùng" in await lan_zalo.say(f"/taikhoan {first}")
+    assert "Đã liên kết" in await lan_zalo.say(f"/taikhoan {second}")
+
+
+async def test_both_accounts_pledged_the_most_recent_pledge_stays(app: App, admin, clock) -> None:
+    await setup(admin, clock)
+    lan_tg, lan_zalo = telegram(app), zalo(app)
+    await join(admin, lan_tg, "KT")
+    await lan_tg.say("/dangky LĐTT; Hoàn thành hồ sơ đúng hạn")
+    clock.advance(hours=1)
+    await join(admin, lan_zalo, "KT truong")
+    await join(admin, lan_zalo, "VP")
+    await lan_zalo.say("/dangky cstđcs; Sáng kiến quản lý hồ sơ; Không để chậm muộn")
+    clock.advance(hours=1)
+
+    reply = await lan_zalo.say(f"/taikhoan {await link_code(lan_tg)}")
+    assert reply.startswith("Đã liên kết tài khoản Zalo với tài khoản Telegram của bạn.")
+    assert reply.endswith(
+        "Năm 2025, cả hai tài khoản đều đã đăng ký thi đua. Mình giữ đăng ký danh hiệu "
+        "Chiến sĩ thi đua cơ sở của tài khoản Zalo (cập nhật gần đây hơn) và đã xoá đăng ký "
+        "danh hiệu Lao động tiên tiến của tài khoản Telegram. Gõ /camket để xem."
+    )
+    assert (await lan_tg.say("/camket")).startswith(
+        "Đăng ký thi đua năm 2025: Chiến sĩ thi đua cơ sở"
+    )
+    assert await lan_tg.say("/donvi") == (
+        "Đơn vị của bạn:\n• Phòng Kế toán (KT): trưởng đơn vị\n• Văn phòng (VP): thành viên"
+    )
+    assert await count(app, Pledge) == 1
+    assert await count(app, Commitment) == 2  # the Telegram pledge's one commitment went with it
+    assert await count(app, Membership) == 2
+
+
+async def test_the_issuer_pledge_stays_when_it_is_the_newer_one(app: App, admin, clock) -> None:
+    await setup(admin, clock)
+    lan_tg, lan_zalo = telegram(app), zalo(app)
+    await join(admin, lan_zalo)
+    await lan_zalo.say("/dangky cstđcs; Sáng kiến")
+    clock.advance(hours=1)
+    await join(admin, lan_tg)
+    await lan_tg.say("/dangky LĐTT; Hồ sơ đúng hạn")
+    reply = await lan_zalo.say(f"/taikhoan {await link_code(lan_tg)}")
+    assert (
+        "Mình giữ đăng ký danh hiệu Lao động tiên tiến của tài khoản Telegram (cập nhật gần đây "
+        "hơn) và đã xoá đăng ký danh hiệu Chiến sĩ thi đua cơ sở của tài khoản Zalo." in reply
+    )
+    assert "1. Hồ sơ đúng hạn" in await lan_zalo.say("/camket")
+
+
+async def test_both_accounts_assessed_themselves_the_newer_one_stays(
+    app: App, admin, clock
+) -> None:
+    await setup(admin, clock)
+    assert "mở" in await admin.say("/tudanhgia mo")
+    lan_tg, lan_zalo = telegram(app), zalo(app)
+    await join(admin, lan_tg)
+    await join(admin, lan_zalo)
+    await lan_zalo.say("/tudanhgia tốt")
+    clock.advance(hours=1)
+    await lan_tg.say("/tudanhgia xuất sắc")
+    reply = await lan_zalo.say(f"/taikhoan {await link_code(lan_tg)}")
+    assert reply.endswith(
+        "Năm 2025, cả hai tài khoản đều có đánh giá cuối năm. Mình giữ bản xếp loại Hoàn thành "
+        "xuất sắc nhiệm vụ của tài khoản Telegram (ưu tiên bản đã có xếp loại của trưởng đơn vị, "
+        "rồi đến bản mới hơn) và đã xoá bản xếp loại Hoàn thành tốt nhiệm vụ của tài khoản Zalo."
+    )
+    async with app.db.transaction() as session:
+        ratings = list(await session.scalars(select(Assessment.self_rating)))
+    assert ratings == ["excellent"]
+
+
+async def test_phrases_and_english(app: App, admin, clock) -> None:
+    phrases = build_registry().phrases
+    assert match_phrase("liên kết tài khoản", phrases).name == "taikhoan"  # type: ignore[union-attr]
+    assert match_phrase("gop tai khoan ABCD2345", phrases).args == "ABCD2345"  # type: ignore[union-attr]
+    assert match_phrase("liên kết KT", phrases).name == "lienket"  # type: ignore[union-attr]
+
+    await setup(admin, clock)
+    lan_tg = telegram(app)
+    assert LINK.search(await lan_tg.say("lien ket tai khoan"))
+    lan_zalo = zalo(app)
+    await lan_zalo.say("/ngonngu en")
+    issued = await lan_zalo.say("/linkaccount")
+    code = re.search(r"Your account link code: ([A-Z0-9]{8})", issued).group(1)  # type: ignore[union-attr]
+    assert f"Open Telegram and send me: /linkaccount {code}\n" in issued
+    assert "until 09:15 10/03/2025" in issued
+    assert await lan_tg.say(f"/linkaccount {code}") == (
+        "Đã liên kết tài khoản Telegram với tài khoản Zalo của bạn. Từ nay hai tài khoản là "
+        "một: đơn vị, đăng ký thi đua và đánh giá của bạn dùng chung trên cả hai."
+    )
+    assert (await lan_tg.say("/trogiup")).startswith("You are not in any unit yet.")
+
+
+def test_every_foreign_key_to_person_is_handled_by_the_merge() -> None:
+    pointing = {
+        (table.name, fk.parent.name)
+        for table in Base.metadata.tables.values()
+        for fk in table.foreign_keys
+        if fk.column.table.name == "person"
+    }
+    handled = [
+        (column.class_.__tablename__, column.key)
+        for column in (*merge.JOINED, *merge.REPOINTED, *merge.DROPPED)
+    ]
+    assert len(handled) == len(set(handled))
+    assert set(handled) == pointing
+
+
+async def test_merge_people_repoints_every_row(app: App) -> None:
+    """Straight through storage: the rows the chat tests do not reach (authorship, final
+    ratings, assessments of both, the profile)."""
+    at = datetime(2025, 12, 5, 3, 0, tzinfo=UTC)
+    async with app.db.transaction() as session:
+        campaign = await session.scalar(select(CampaignDocument))
+        assert campaign is not None
+        unit = Unit(code="KT", name="Phòng Kế toán", kind="department")
+        keep = Person(display_name="", language=None, is_admin=False, nudges_off=False)
+        drop = Person(display_name="Lan", language="en", is_admin=True, nudges_off=True)
+        lead = Person(display_name="Trưởng phòng")
+        session.add_all([unit, keep, drop, lead])
+        await session.flush()
+        session.add_all(
+            [
+                Account(platform="telegram", platform_user_id="1", person_id=keep.id),
+                Account(platform="zalo", platform_user_id="2", person_id=drop.id),
+                Membership(person_id=keep.id, unit_id=unit.id, role="outreach"),
+                Membership(person_id=drop.id, unit_id=unit.id, role="member"),
+                # the issuer's self-assessment is newer, the sender's carries the final rating
+                Assessment(person_id=keep.id, campaign_id=campaign.id, self_rating="excellent",
+                           self_at=at + timedelta(days=3)),
+                Assessment(person_id=drop.id, campaign_id=campaign.id, self_rating="good",
+                           self_at=at, final_rating="done", final_at=at + timedelta(days=1)),
+                Assessment(person_id=lead.id, campaign_id=campaign.id, final_rating="good",
+                           final_by=drop.id),
+                Reminder(created_by=drop.id, target="all", text="Họp", next_at=at,
+                         timezone="Asia/Ho_Chi_Minh"),
+                Invite(code="ABCDEFGH", unit_id=unit.id, role="member", expires_at=at,
+                       uses_left=1, created_by=drop.id),
+                CustomEvent(name="Ngày hội", day=1, month=5, year=2025, created_by=drop.id),
+                AuditLog(actor="zalo:2", actor_id=drop.id, action="unit.add"),
+                AccountLinkCode(code="HGFEDCBA", person_id=drop.id, platform="zalo",
+                                expires_at=at),
+                Pledge(person_id=drop.id, campaign_id=campaign.id, title="ldtt",
+                       created_at=at, updated_at=at),
+            ]
+        )  # fmt: skip
+        await session.flush()
+        keep_id, drop_id, lead_id = keep.id, drop.id, lead.id
+        joined = await merge.merge_people(session, keep_id=keep_id, drop_id=drop_id)
+
+    assert joined.pledges == ()
+    assert joined.assessments == (
+        merge.Conflict(year=campaign.year, kept_from=merge.Side.SENDER, kept="done",
+                       removed="excellent"),
+    )  # fmt: skip
+    async with app.db.transaction() as session:
+        assert await session.get(Person, drop_id) is None
+        person = await session.get(Person, keep_id)
+        assert person is not None
+        assert (person.display_name, person.language, person.is_admin, person.nudges_off) == (
+            "Lan",
+            "en",
+            True,
+            True,
+        )
+        accounts = await session.scalars(select(Account.person_id))
+        assert set(accounts) == {keep_id}
+        memberships = list(await session.scalars(select(Membership)))
+        assert [(m.person_id, m.role) for m in memberships] == [(keep_id, "outreach")]
+        assessments = {a.person_id: a for a in await session.scalars(select(Assessment))}
+        assert set(assessments) == {keep_id, lead_id}
+        assert assessments[keep_id].final_rating == "done"
+        assert assessments[lead_id].final_by == keep_id
+        for column in merge.REPOINTED:
+            values = set(await session.scalars(select(column).where(column.is_not(None))))
+            assert values == {keep_id}, column
+        assert await session.scalar(select(func.count()).select_from(AccountLinkCode)) == 0
+        pledge = await session.scalar(select(Pledge))
+        # moving is not changing: the pledge still says when Lan last changed it
+        assert pledge is not None and (pledge.person_id, pledge.updated_at) == (keep_id, at)
