@@ -30,8 +30,11 @@ soon of no use."""
 
 async def account_command(ctx: Context, args: str) -> list[Reply]:
     if ctx.incoming.chat_kind != "private":
-        key = "account_link.private_only_code" if args else "account_link.private_only"
-        return [ctx.reply(key)]
+        if not args:
+            return [ctx.reply("account_link.private_only")]
+        # The group has seen the code: whoever sent it first would become its issuer.
+        await link_codes.cancel_code(ctx.session, normalize_code(args))
+        return [ctx.reply("account_link.private_only_code")]
     if not args:
         return [await _issue(ctx)]
     return [await _redeem(ctx, args)]

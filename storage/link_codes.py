@@ -50,3 +50,9 @@ async def consume_code(session: AsyncSession, code_id: int, now: datetime) -> bo
         )
     )
     return result.rowcount == 1
+
+
+async def cancel_code(session: AsyncSession, code: str) -> bool:
+    """Withdraw a code that was shown where others could read it."""
+    result = await session.execute(delete(AccountLinkCode).where(AccountLinkCode.code == code))
+    return result.rowcount == 1

@@ -179,9 +179,12 @@ async def test_in_a_group_it_answers_private_chat_only(app: App, admin, clock) -
         "nhóm. Bạn nhắn riêng cho mình nhé."
     )
     reply = await in_group.say(f"/taikhoan {code}")
-    assert "Mã bạn vừa gõ đã hiện trong nhóm: hãy lấy mã mới bằng /taikhoan" in reply
+    assert "Mã bạn vừa gõ đã hiện trong nhóm nên mình đã huỷ nó" in reply
     assert code not in reply
-    assert await row_counts(app) == before
+    after = await row_counts(app)
+    assert after == {**before, "account_link_code": before["account_link_code"] - 1}
+    lan_zalo = zalo(app)
+    assert (await lan_zalo.say(f"/taikhoan {code}")).startswith(f"Mã liên kết {code} không đúng")
     assert "/taikhoan" not in await in_group.say("/trogiup")  # not offered in groups
     assert "/taikhoan" in await lan_tg.say("/trogiup")
 
