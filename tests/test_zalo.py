@@ -438,3 +438,42 @@ def test_a_wrong_zalo_token_is_one_line(fake: FakeZalo, tmp_path: Path) -> None:
         "Token Zalo không hợp lệ (ZALO_BOT_TOKEN): Zalo từ chối token này."
     )
     assert "WRONG-zalo" not in result.stderr + result.stdout
+
+
+async def test_one_person_on_telegram_and_zalo_has_one_pledge(
+    zapp: App, bot: ZaloChannel, fake: FakeZalo
+) -> None:
+    """Both real channels in one app: a code from Telegram, sent from Zalo, joins the accounts."""
+    from bot.channels.telegram import TelegramChannel
+
+    tg = FakeTelegram().start()
+    telegram = TelegramChannel(zapp, tg.token, base_url=tg.base_url, poll_timeout=1)
+    await telegram.start()
+    try:
+
+        async def on_telegram(text: str) -> str:
+            before = len(tg.sent(77))
+            tg.message(77, text, name="Lan")
+            return (await tg.wait_sent(77, before + 1))[before]
+
+        await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+        invite = await say(fake, ADMIN, "/moi KT")
+        code = re.search(r": ([A-Z0-9]{8})\n", invite).group(1)  # type: ignore[union-attr]
+        assert "Chào mừng" in await on_telegram(f"/start {code}")
+        assert "Đã lưu đăng ký" in await on_telegram("/dangky LĐTT; Hoàn thành 100% hồ sơ")
+        issued = await on_telegram("/taikhoan")
+        link = re.search(r"<code>/taikhoan ([A-Z0-9]{8})</code>", issued)
+        assert link, issued
+        joined = await say(fake, LAN, f"/taikhoan {link.group(1)}", name="Lan")
+        assert joined.startswith("Đã liên kết tài khoản Zalo với tài khoản Telegram của bạn.")
+        mine = await say(fake, LAN, "/camket")
+        assert "Lao động tiên tiến" in mine and "Hoàn thành 100% hồ sơ" in mine
+        offer = await say(fake, LAN, "/dangky CSTĐCS; Một sáng kiến")
+        assert offer.startswith("Bạn đã đăng ký thi đua năm nay (danh hiệu Lao động tiên tiến).")
+        assert (await say(fake, LAN, "1")).startswith("Đã thay đăng ký thi đua năm 2025")
+        assert "Một sáng kiến" in await on_telegram("/camket")  # the same pledge, seen from both
+    finally:
+        await telegram.stop()
+        tg.stop()
+    async with zapp.db.transaction() as session:
+        assert len(list(await session.scalars(select(Pledge)))) == 1
