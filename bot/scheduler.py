@@ -195,13 +195,18 @@ class Scheduler:
                     Chat.kind == "private",
                 )
                 .distinct()
+                .order_by(Person.id, Chat.id)
             )
             text = t("push.nudge", year=row.year, deadline=format_date(row.deadline))
             options = [{"label": str(t("push.nudges_off")), "payload": "nudges:off"}]
+            nudged: set[int] = set()
             for person_id, chat_id in targets.all():
+                if person_id in nudged:  # one nudge per person, even with accounts on two apps
+                    continue
+                nudged.add(person_id)
                 made += await outbox.enqueue(
                     session, chat_id=chat_id, kind="nudge", text=text, options=options,
-                    dedupe_key=f"nudge:{row.id}:{person_id}:{chat_id}", due_at=now,
+                    dedupe_key=f"nudge:{row.id}:{person_id}", due_at=now,
                 )  # fmt: skip
         return made
 

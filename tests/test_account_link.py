@@ -392,3 +392,25 @@ async def test_merge_people_repoints_every_row(app: App) -> None:
         pledge = await session.scalar(select(Pledge))
         # moving is not changing: the pledge still says when Lan last changed it
         assert pledge is not None and (pledge.person_id, pledge.updated_at) == (keep_id, at)
+
+
+async def test_a_person_on_two_apps_is_nudged_once(app: App, admin, clock) -> None:
+    from datetime import timedelta
+
+    from bot.scheduler import Scheduler
+    from tests.fakes.channel import FakeChannel
+
+    await setup(admin, clock)
+    lan_tg, lan_zalo = telegram(app), zalo(app)
+    await join(admin, lan_tg)
+    await lan_zalo.say("/start")
+    await lan_zalo.say(f"/taikhoan {await link_code(lan_tg)}")
+    channels = {"telegram": FakeChannel(), "zalo": FakeChannel()}
+    scheduler = Scheduler(app, senders=channels)  # type: ignore[arg-type]
+    week_before = datetime(2025, 3, 25, 3, 0, tzinfo=UTC)
+    await scheduler.tick(week_before)
+    await scheduler.tick(week_before + timedelta(days=1))
+    nudges = channels["telegram"].delivered + channels["zalo"].delivered
+    assert [text for _, text, _ in nudges] == [
+        "Bạn chưa đăng ký thi đua năm 2025; hạn đăng ký là 31/03/2025. Gõ /dangky để đăng ký."
+    ]
