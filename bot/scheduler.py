@@ -69,8 +69,9 @@ class Scheduler:
     most that a crash can leave ambiguous."""
     swept_at: datetime | None = None
 
-    def _t(self):  # type: ignore[no-untyped-def]
-        return self.app.services.catalog.translator(self.app.services.default_language)
+    def _t(self, language: str | None = None):  # type: ignore[no-untyped-def]
+        services = self.app.services
+        return services.catalog.translator(language or services.default_language)
 
     # -- producers -------------------------------------------------------------------------
 
@@ -98,9 +99,11 @@ class Scheduler:
         return made
 
     async def _enqueue_reminder(self, session, reminder: Reminder, *, late: bool) -> int:  # type: ignore[no-untyped-def]
-        t = self._t()
         made = 0
-        for chat in await reminders.target_chats(session, reminder):
+        targets = await reminders.target_chats(session, reminder)
+        languages = await chats.reader_languages(session, [chat.id for chat in targets])
+        for chat in targets:
+            t = self._t(languages.get(chat.id))
             text = t("push.reminder_late" if late else "push.reminder", text=reminder.text)
             options = (
                 [{"label": str(t("push.snooze")), "payload": f"snooze:{reminder.id}"}]
@@ -172,7 +175,6 @@ class Scheduler:
         """Members without a pledge hear once, in private, in the week before the deadline."""
         zone = self.app.services.zone
         today = now.astimezone(zone).date()
-        t = self._t()
         made = 0
         async with self.app.db.transaction() as session:
             row = await campaigns.active_campaign(session)
@@ -180,7 +182,7 @@ class Scheduler:
                 return 0
             pledged = select(Pledge.person_id).where(Pledge.campaign_id == row.id)
             targets = await session.execute(
-                select(Person.id, Chat.id)
+                select(Person.id, Chat.id, Person.language)
                 .join(Membership, Membership.person_id == Person.id)
                 .join(Account, Account.person_id == Person.id)
                 .join(
@@ -197,13 +199,14 @@ class Scheduler:
                 .distinct()
                 .order_by(Person.id, Chat.id)
             )
-            text = t("push.nudge", year=row.year, deadline=format_date(row.deadline))
-            options = [{"label": str(t("push.nudges_off")), "payload": "nudges:off"}]
             nudged: set[int] = set()
-            for person_id, chat_id in targets.all():
+            for person_id, chat_id, language in targets.all():
                 if person_id in nudged:  # one nudge per person, even with accounts on two apps
                     continue
                 nudged.add(person_id)
+                t = self._t(language)
+                text = t("push.nudge", year=row.year, deadline=format_date(row.deadline))
+                options = [{"label": str(t("push.nudges_off")), "payload": "nudges:off"}]
                 made += await outbox.enqueue(
                     session, chat_id=chat_id, kind="nudge", text=text, options=options,
                     dedupe_key=f"nudge:{row.id}:{person_id}", due_at=now,

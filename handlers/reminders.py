@@ -209,7 +209,8 @@ async def announce_answer(ctx: Context, answer: str, step: str, data: dict) -> l
         return [ctx.reply("announce.cancelled")]
     chats_ = await _announce_targets(ctx)
     batch = uuid.uuid4().hex[:12]
-    text = ctx.t("push.announcement", text=data["text"], by=ctx.person.display_name or "")
+    group_t = ctx.services.catalog.translator(ctx.services.default_language)  # groups: the bot's
+    text = group_t("push.announcement", text=data["text"], by=ctx.person.display_name or "")
     for chat in chats_:
         await outbox.enqueue(
             ctx.session, chat_id=chat.id, kind="announce", text=text,

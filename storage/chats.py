@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from storage.models import Chat
+from storage.models import Account, Chat, Person
 
 
 async def get_or_create_chat(
@@ -63,3 +63,21 @@ async def migrate(session: AsyncSession, platform: str, old_id: str, new_id: str
     old.active = False
     old.unit_id = None
     return new
+
+
+async def reader_languages(session: AsyncSession, chat_ids: list[int]) -> dict[int, str]:
+    """The language chosen by the person behind each private chat among `chat_ids` (those who
+    chose one): pushes into a private chat speak its reader's language, groups the bot's."""
+    if not chat_ids:
+        return {}
+    rows = await session.execute(
+        select(Chat.id, Person.language)
+        .join(
+            Account,
+            (Account.platform == Chat.platform)
+            & (Account.platform_user_id == Chat.platform_chat_id),
+        )
+        .join(Person, Person.id == Account.person_id)
+        .where(Chat.id.in_(chat_ids), Chat.kind == "private", Person.language.is_not(None))
+    )
+    return {chat_id: language for chat_id, language in rows.all() if language}

@@ -204,6 +204,30 @@ async def test_nudges_before_the_deadline_once_and_can_be_turned_off(
         assert person is not None and person.nudges_off
 
 
+async def test_private_pushes_speak_the_readers_language(
+    app: App, admin, clock, scheduler, channel
+) -> None:
+    head, lan = await setup_unit(app, admin, clock)
+    await User(app, "admin", chat_id="kt-group", group=True).say("/lienket KT")
+    assert await lan.say("/ngonngu en") == "Switched to English."
+    await lan.say("/remind 10am Call the ministry")
+    await head.say("/nhacnho @KT 10h Họp")
+    await scheduler.tick(MONDAY_9 + timedelta(hours=1))
+    assert channel.delivered[0] == (
+        "lan", "🔔 <b>Reminder</b>: Call the ministry",
+        [{"label": "Remind me in 1 hour", "payload": "snooze:1"}],
+    )  # fmt: skip
+    assert channel.to("kt-group") == ["🔔 <b>Nhắc việc</b>: Họp"]  # a group: the bot's language
+    await scheduler.tick(datetime(2025, 3, 25, 3, 0, tzinfo=UTC))
+    assert channel.to("lan")[-1].startswith("You have not registered your 2025 pledge yet")
+    assert channel.to("head")[-1].startswith("Bạn chưa đăng ký thi đua năm 2025")
+    await head.say("/ngonngu en")
+    await head.say("/announce Meeting at 3pm")
+    await head.say("1")
+    await scheduler.tick(datetime(2025, 3, 25, 3, 1, tzinfo=UTC))
+    assert channel.to("kt-group")[-1] == "📣 <b>Thông báo</b> (Hùng):\nMeeting at 3pm"
+
+
 async def test_dispatcher_failure_modes(app: App, admin, clock, scheduler, channel) -> None:
     head, _lan = await setup_unit(app, admin, clock)
     for chat_id in ("g1", "g2", "g3", "g4"):
