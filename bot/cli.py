@@ -11,8 +11,6 @@ import asyncio
 import json
 import logging
 import os
-import secrets
-import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, timedelta
@@ -21,18 +19,15 @@ from typing import NoReturn
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram.error import InvalidToken, NetworkError
 
 from bot.app import App, open_app
 from bot.channels.console import ConsoleChannel, ConsoleSender
-from bot.channels.telegram import TelegramChannel
 from bot.channels.text import to_plain
-from bot.channels.zalo import ZaloChannel, ZaloError
 from bot.config import LANGUAGES, Settings, SettingsError, load_settings
 from bot.documents import read_text
+from bot.errors import UserError
 from bot.i18n import Catalog
-from bot.scheduler import Scheduler
-from bot.web import Hook, WebServer
+from bot.scheduler import scheduler_for
 from campaign import calendar, timephrase
 from campaign.accounts import parse_account_ref
 from campaign.dates import format_datetime, weekday_key
@@ -50,10 +45,6 @@ from storage import audit, campaigns, invites, people, units
 from storage.models import CampaignDocument
 
 log = logging.getLogger("bot")
-
-
-class UserError(Exception):
-    """Bad input on the command line: shown as one line on stderr, exit status 1."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -186,148 +177,28 @@ def _action_name(args: argparse.Namespace) -> str:
     return f"{command} {nested}" if nested else command
 
 
-def _scheduler(app: App) -> Scheduler:
-    settings = app.settings
-    return Scheduler(
-        app,
-        max_late=timedelta(hours=settings.reminder_max_late_hours),
-        notice_days=settings.event_notice_days,
-        lease=timedelta(seconds=settings.outbox_lease_seconds),
-    )
-
-
-Channel = TelegramChannel | ZaloChannel
-
-
-def _channels(app: App) -> list[Channel]:
-    """A channel for every platform whose token is set (not connected yet)."""
-    settings = app.settings
-    made: list[Channel] = []
-    if settings.telegram_token:
-        made.append(
-            TelegramChannel(
-                app,
-                settings.telegram_token.get_secret_value(),
-                base_url=settings.telegram_api_base_url,
-            )
-        )
-    if settings.zalo_token:
-        made.append(
-            ZaloChannel(
-                app,
-                settings.zalo_token.get_secret_value(),
-                base_url=settings.zalo_api_base_url,
-                public_url=settings.public_url,
-            )
-        )
-    return made
-
-
-async def _connect(channel: Channel, t: Translate, *, receive: bool, hook: Hook | None) -> None:
-    """Start receiving (polling, or the webhook `hook`), or with `receive=False` only connect
-    for sending. A wrong token or no network is one line for the user."""
-    try:
-        if receive:
-            await channel.start(hook)
-        else:
-            await channel.connect()
-    except InvalidToken:
-        raise UserError(t("cli.telegram_bad_token")) from None
-    except NetworkError as error:
-        raise UserError(t("cli.telegram_unreachable", error=str(error))) from None
-    except ZaloError as error:
-        if error.code in (401, 403, 404):
-            raise UserError(t("cli.zalo_bad_token")) from None
-        raise UserError(t("cli.zalo_unreachable", error=error.description)) from None
-
-
 async def _run(app: App, args: argparse.Namespace, t: Translate) -> int:
-    """The main job: every channel whose token is set, else the console chat; with either,
-    the scheduler that sends reminders and announcements."""
-    stop = asyncio.Event()
-    scheduler = _scheduler(app)
-    channels = _channels(app)
-    if not channels:
-        scheduler.senders["console"] = ConsoleSender()
-        pushing = asyncio.create_task(scheduler.run(stop, app.services.clock))
-        try:
-            return await _console(app, args, t)
-        finally:
-            stop.set()
-            await pushing
-    settings = app.settings
-    secret = (
-        settings.webhook_secret.get_secret_value()
-        if settings.webhook_secret
-        else secrets.token_urlsafe(32)  # nobody needs to know it but the platforms
-    )
-    web = _web(settings, t)
-    started: list[Channel] = []
-    try:
-        if web is not None:
-            for channel in channels if settings.webhook_url else []:
-                web.webhook(f"/{channel.platform}", channel.secret_header, secret, channel.feed)
-            if settings.public_url:
-                web.downloads(app.db, app.services.clock)
-            await web.start()
-        for channel in channels:
-            hook = (
-                Hook(f"{settings.webhook_url.rstrip('/')}/{channel.platform}", secret)
-                if settings.webhook_url
-                else None
-            )
-            await _connect(channel, t, receive=True, hook=hook)
-            started.append(channel)
-            scheduler.senders[channel.platform] = channel
-            log.warning(
-                "%s channel running (%s)", channel.platform, "webhook" if hook else "polling"
-            )
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
-        pushing = asyncio.create_task(scheduler.run(stop, app.services.clock))
-        await stop.wait()
-        await pushing
-    finally:
-        for channel in started:
-            await channel.stop()
-        if web is not None:
-            await web.stop()
-    return 0
+    """The main job: every channel whose token is set, else the console chat."""
+    if not (app.settings.telegram_token or app.settings.zalo_token):
+        return await _console(app, args, t, push=True)
+    # Imported here: the platform libraries are a fifth of the start-up time of every other
+    # sub-command, which needs none of them.
+    from bot import launch
+
+    return await launch.run_channels(app, t)
 
 
 async def _dispatch_outbox(app: App, args: argparse.Namespace, t: Translate) -> int:
     """Send what is due (after a crash, or from cron) and exit."""
-    scheduler = _scheduler(app)
-    channels = _channels(app)
-    connected: list[Channel] = []
-    try:
-        for channel in channels:
-            await _connect(channel, t, receive=False, hook=None)
-            connected.append(channel)
-            scheduler.senders[channel.platform] = channel
-        if not channels:
-            scheduler.senders["console"] = ConsoleSender()
-        await scheduler.recover()
-        delivered = await scheduler.tick(app.services.clock())
-    finally:
-        for channel in connected:
-            await channel.stop()
+    from bot import launch
+
+    delivered = await launch.dispatch_once(app, t)
     print(to_plain(t("cli.dispatched", count=delivered)))
     return 0
 
 
-def _web(settings: Settings, t: Translate) -> WebServer | None:
-    """The web server, when something must reach the bot: webhooks or file downloads."""
-    if not (settings.webhook_url or settings.public_url):
-        return None
-    host, _, port = (settings.listen or "0.0.0.0:8080").rpartition(":")
-    if not host or not port.isdigit():
-        raise UserError(t("cli.bad_listen"))
-    return WebServer(host, int(port))
-
-
-async def _console(app: App, args: argparse.Namespace, t: Translate) -> int:
+async def _console(app: App, args: argparse.Namespace, t: Translate, *, push: bool = False) -> int:
+    """The console chat; as the main job (`push`), with the scheduler printing reminders."""
     channel = ConsoleChannel(
         app.router,
         user_id=getattr(args, "user", "local"),
@@ -335,7 +206,18 @@ async def _console(app: App, args: argparse.Namespace, t: Translate) -> int:
         chat_id=getattr(args, "chat", None),
         group=getattr(args, "group", False),
     )
-    await channel.run()
+    if not push:
+        await channel.run()
+        return 0
+    stop = asyncio.Event()
+    scheduler = scheduler_for(app)
+    scheduler.senders["console"] = ConsoleSender()
+    pushing = asyncio.create_task(scheduler.run(stop, app.services.clock))
+    try:
+        await channel.run()
+    finally:
+        stop.set()
+        await pushing
     return 0
 
 

@@ -322,3 +322,14 @@ class Scheduler:
                 log.exception("scheduler tick failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=interval)
+
+
+def scheduler_for(app: App) -> Scheduler:
+    """The scheduler with the deployment's settings."""
+    settings = app.settings
+    return Scheduler(
+        app,
+        max_late=timedelta(hours=settings.reminder_max_late_hours),
+        notice_days=settings.event_notice_days,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
+    )

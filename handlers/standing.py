@@ -20,7 +20,6 @@ from handlers.context import Context, Translate
 from handlers.formatting import unit_label
 from handlers.messages import Attachment, Reply, Safe, join
 from handlers.registry import Command, Feature
-from handlers.report import build_workbook
 from storage import standing, units
 from storage.models import CampaignDocument, Unit
 
@@ -190,6 +189,10 @@ async def report_bytes(
     results = await compute(session, row, rules, unit_ids)
     ids = [r.unit.id for r in results if r.unit is not None]
     people = await standing.member_rows(session, row.id, ids)
+    # openpyxl is imported here, not at the top: it is a sixth of the start-up time of every
+    # command line call, and only the report needs it.
+    from handlers.report import build_workbook
+
     return build_workbook(t, row.year, results, people)
 
 

@@ -1,0 +1,145 @@
+"""Running the platform channels: `python -m bot run` and `python -m bot dispatch`.
+
+Kept apart from bot/cli.py so that the platform libraries (python-telegram-bot, tornado) are
+imported only by the sub-commands that talk to a platform.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import signal
+
+from telegram.error import InvalidToken, NetworkError
+
+from bot.app import App
+from bot.channels.console import ConsoleSender
+from bot.channels.telegram import TelegramChannel
+from bot.channels.zalo import ZaloChannel, ZaloError
+from bot.config import Settings
+from bot.errors import UserError
+from bot.scheduler import scheduler_for
+from bot.web import Hook, WebServer
+from handlers.context import Translate
+
+log = logging.getLogger("bot")
+
+Channel = TelegramChannel | ZaloChannel
+
+
+def make_channels(app: App) -> list[Channel]:
+    """A channel for every platform whose token is set (not connected yet)."""
+    settings = app.settings
+    made: list[Channel] = []
+    if settings.telegram_token:
+        made.append(
+            TelegramChannel(
+                app,
+                settings.telegram_token.get_secret_value(),
+                base_url=settings.telegram_api_base_url,
+            )
+        )
+    if settings.zalo_token:
+        made.append(
+            ZaloChannel(
+                app,
+                settings.zalo_token.get_secret_value(),
+                base_url=settings.zalo_api_base_url,
+                public_url=settings.public_url,
+            )
+        )
+    return made
+
+
+async def connect(channel: Channel, t: Translate, *, receive: bool, hook: Hook | None) -> None:
+    """Start receiving (polling, or the webhook `hook`), or with `receive=False` only connect
+    for sending. A wrong token or no network is one line for the user."""
+    try:
+        if receive:
+            await channel.start(hook)
+        else:
+            await channel.connect()
+    except InvalidToken:
+        raise UserError(t("cli.telegram_bad_token")) from None
+    except NetworkError as error:
+        raise UserError(t("cli.telegram_unreachable", error=str(error))) from None
+    except ZaloError as error:
+        if error.code in (401, 403, 404):
+            raise UserError(t("cli.zalo_bad_token")) from None
+        raise UserError(t("cli.zalo_unreachable", error=error.description)) from None
+
+
+def web_server(settings: Settings, t: Translate) -> WebServer | None:
+    """The web server, when something must reach the bot: webhooks or file downloads."""
+    if not (settings.webhook_url or settings.public_url):
+        return None
+    host, _, port = (settings.listen or "0.0.0.0:8080").rpartition(":")
+    if not host or not port.isdigit():
+        raise UserError(t("cli.bad_listen"))
+    return WebServer(host, int(port))
+
+
+async def run_channels(app: App, t: Translate) -> int:
+    """Every configured channel, the web server they need and the scheduler, until SIGINT or
+    SIGTERM; routes are added before the server listens, the server listens before the
+    platforms are told to post to it."""
+    settings = app.settings
+    channels = make_channels(app)
+    scheduler = scheduler_for(app)
+    secret = (
+        settings.webhook_secret.get_secret_value()
+        if settings.webhook_secret
+        else secrets.token_urlsafe(32)  # nobody needs to know it but the platforms
+    )
+    web = web_server(settings, t)
+    started: list[Channel] = []
+    stop = asyncio.Event()
+    try:
+        if web is not None:
+            for channel in channels if settings.webhook_url else []:
+                web.webhook(f"/{channel.platform}", channel.secret_header, secret, channel.feed)
+            if settings.public_url:
+                web.downloads(app.db, app.services.clock)
+            await web.start()
+        for channel in channels:
+            hook = (
+                Hook(f"{settings.webhook_url.rstrip('/')}/{channel.platform}", secret)
+                if settings.webhook_url
+                else None
+            )
+            await connect(channel, t, receive=True, hook=hook)
+            started.append(channel)
+            scheduler.senders[channel.platform] = channel
+            mode = "webhook" if hook else "polling"
+            log.warning("%s channel running (%s)", channel.platform, mode)
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        pushing = asyncio.create_task(scheduler.run(stop, app.services.clock))
+        await stop.wait()
+        await pushing
+    finally:
+        for channel in started:
+            await channel.stop()
+        if web is not None:
+            await web.stop()
+    return 0
+
+
+async def dispatch_once(app: App, t: Translate) -> int:
+    """Connect every configured channel for sending, send what is due, and say how many."""
+    scheduler = scheduler_for(app)
+    connected: list[Channel] = []
+    try:
+        for channel in make_channels(app):
+            await connect(channel, t, receive=False, hook=None)
+            connected.append(channel)
+            scheduler.senders[channel.platform] = channel
+        if not connected:  # no platform: the console's pushes are printed
+            scheduler.senders["console"] = ConsoleSender()
+        await scheduler.recover()
+        return await scheduler.tick(app.services.clock())
+    finally:
+        for channel in connected:
+            await channel.stop()
