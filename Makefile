@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(PY) -m bot
 
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 bench: $(STAMP)
 	$(PY) bench/ask.py

@@ -3,6 +3,7 @@ BOT_TEST_DATABASE_URL is set, each time on a fresh schema."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import App, open_app
@@ -21,7 +23,19 @@ from handlers.messages import Incoming, Reply
 from handlers.router import Router
 from storage.models import Base
 
-PG_URL = os.environ.get("BOT_TEST_DATABASE_URL")
+
+def _own_database(url: str | None) -> str | None:
+    """Under pytest-xdist each worker gets a database of its own (`test_gw0`, …), since every
+    test starts by dropping the schema."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+SHARED_PG_URL = os.environ.get("BOT_TEST_DATABASE_URL")
+PG_URL = _own_database(SHARED_PG_URL)
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 ADMIN = "admin"
 """Console user id that the test settings list in BOT_ADMINS."""
@@ -46,6 +60,23 @@ async def reset_postgres(url: str) -> None:
         await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         await connection.execute(text("CREATE SCHEMA public"))
     await engine.dispose()
+
+
+async def _create_database(shared: str, own: str) -> None:
+    engine = create_async_engine(shared, isolation_level="AUTOCOMMIT")
+    name = make_url(own).database
+    async with engine.connect() as connection:
+        exists = await connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    await engine.dispose()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if SHARED_PG_URL and PG_URL and PG_URL != SHARED_PG_URL:
+        asyncio.run(_create_database(SHARED_PG_URL, PG_URL))
 
 
 @pytest.fixture(params=BACKENDS)
