@@ -345,6 +345,8 @@ def test_reading_updates_and_mentions() -> None:
     assert strip_mention("@Bot Thi Đua chỉ tiêu là gì", names) == "chỉ tiêu là gì"
     assert strip_mention("@bot thi dua: /lienket KT", names) == "/lienket KT"
     assert strip_mention("@Lan xem giúp", names) == "@Lan xem giúp"
+    assert strip_mention("/lienket KT @Bot Thi Đua", names) == "/lienket KT"
+    assert strip_mention("Chào @bot.thidua, hạn chót?", names) == "Chào hạn chót?"
 
 
 def _free_port() -> int:

@@ -173,15 +173,16 @@ def read_update(body: dict[str, Any]) -> ZaloMessage | None:
 
 
 def strip_mention(text: str, names: tuple[str, ...]) -> str:
-    """ "@Bot Thi Đua chỉ tiêu là gì" → "chỉ tiêu là gì" for any of the bot's names."""
-    text = text.strip()
-    if not text.startswith("@"):
-        return text
+    """The text without the mention of the bot, wherever it stands and however it is typed:
+    "@Bot Thi Đua chỉ tiêu là gì", "/lienket KT @bot thi dua" → "chỉ tiêu là gì", "/lienket KT"."""
+    folded = fold(text)
     for name in sorted(names, key=len, reverse=True):
-        head = text[1 : 1 + len(name)]
-        if name and fold(head) == fold(name):
-            return text[1 + len(name) :].lstrip(" ,:").strip()
-    return text
+        mention = "@" + fold(name)
+        start = folded.find(mention) if name else -1
+        if start >= 0 and len(folded) == len(text):  # folding kept the positions
+            end = start + len(mention)
+            return f"{text[:start].rstrip()} {text[end:].lstrip(' ,:')}".strip()
+    return text.strip()
 
 
 class ZaloChannel:
