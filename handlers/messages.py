@@ -50,6 +50,8 @@ class Incoming:
     payload: str | None = None
     language: str | None = None
     user_name: str = ""
+    username: str | None = None
+    """The sender's @handle where the platform has one (Telegram)."""
     chat_title: str | None = None
     addressed: bool = True
     """In a group: the bot was mentioned or replied to. Private chats are always addressed."""

@@ -53,7 +53,7 @@ class Router:
 
     async def _context(self, session: AsyncSession, incoming: Incoming) -> Context:
         account = await people.get_or_create_account(
-            session, incoming.platform, incoming.user_id, incoming.user_name
+            session, incoming.platform, incoming.user_id, incoming.user_name, incoming.username
         )
         chat = await chats.get_or_create_chat(
             session, incoming.platform, incoming.chat_id, incoming.chat_kind, incoming.chat_title

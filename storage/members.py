@@ -14,8 +14,8 @@ from storage.models import Account, Membership, Person
 async def find_members(
     session: AsyncSession, unit_ids: Sequence[int] | None, typed: str
 ) -> list[Person]:
-    """People of the units (any unit when None) whose account id is `typed`, else whose name
-    contains it (diacritics folded). Several matches mean the lead must say more."""
+    """People of the units (any unit when None) whose account id or @handle is `typed`, else
+    whose name contains it (diacritics folded). Several matches mean the lead must say more."""
     wanted = typed.strip().lstrip("@")
     if not wanted:
         return []
@@ -26,7 +26,10 @@ async def find_members(
         await session.scalars(
             select(Person)
             .join(Account, Account.person_id == Person.id)
-            .where(Account.platform_user_id == wanted, Person.id.in_(members))
+            .where(
+                (Account.platform_user_id == wanted) | (Account.username == wanted.lower()),
+                Person.id.in_(members),
+            )
         )
     )
     if by_account:

@@ -18,16 +18,24 @@ async def find_account(session: AsyncSession, platform: str, user_id: str) -> Ac
 
 
 async def get_or_create_account(
-    session: AsyncSession, platform: str, user_id: str, display_name: str = ""
+    session: AsyncSession,
+    platform: str,
+    user_id: str,
+    display_name: str = "",
+    username: str | None = None,
 ) -> Account:
-    """The account of this platform user, creating a person for a first-time user."""
+    """The account of this platform user, creating a person for a first-time user; the name
+    and @handle follow what the platform says now."""
+    handle = username.lower() if username else None
     account = await find_account(session, platform, user_id)
     if account is not None:
         if display_name and account.person.display_name != display_name:
             account.person.display_name = display_name
+        if account.username != handle:
+            account.username = handle
         return account
     person = Person(display_name=display_name or "")
-    account = Account(platform=platform, platform_user_id=user_id, person=person)
+    account = Account(platform=platform, platform_user_id=user_id, username=handle, person=person)
     session.add(account)
     await session.flush()
     return account

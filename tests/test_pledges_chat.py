@@ -249,3 +249,29 @@ async def test_the_report_workbook(app: App, admin, clock) -> None:
     assert unit.column_dimensions["A"].width >= len("Lan <b>&")
     lead_report = await head.replies("/baocao")
     assert load_workbook(io.BytesIO(lead_report[0].file.data)).sheetnames == ["Tổng hợp", "KT"]  # type: ignore[union-attr]
+
+
+async def test_a_lead_names_a_telegram_member_by_their_username(app: App, admin, clock) -> None:
+    from handlers.messages import Incoming
+    from tests.conftest import render
+
+    async def telegram(user_id: str, text: str, username: str | None, name: str) -> str:
+        incoming = Incoming(platform="telegram", user_id=user_id, chat_id=user_id, text=text,
+                            user_name=name, username=username)  # fmt: skip
+        return "\n\n".join(render(r) for r in await app.router.handle(incoming))
+
+    await setup(app, admin, clock)
+    head = User(app, "head", name="Hùng")
+    await join(admin, head, role="lead")
+    code = CODE.search(await admin.say("/moi KT")).group(1)  # type: ignore[union-attr]
+    assert "Chào mừng" in await telegram("5551", f"/start {code}", "Lan_Nguyen", "Lan")
+    await telegram("5552", "/start", "lan_khac", "Lan Khác")  # another Lan, in no unit
+    clock.now = datetime(2025, 12, 5, 2, 0, tzinfo=UTC)
+    assert (await head.say("/danhgia @lan_nguyen tốt")).startswith(
+        "Đã xếp loại Lan: Hoàn thành tốt"
+    )
+    await telegram("5551", "/trogiup", "lan_moi", "Lan")  # the handle changed on Telegram
+    assert (await head.say("/danhgia @lan_nguyen tốt")).startswith("Không tìm thấy")
+    assert (await head.say("/danhgia @LAN_MOI xuất sắc")).startswith(
+        "Đã xếp loại Lan: Hoàn thành xuất"
+    )

@@ -259,6 +259,7 @@ class TelegramChannel:
             text=text,
             language=user.language_code,
             user_name=user.full_name,
+            username=user.username,
             chat_title=message.chat.title,
             addressed=addressed,
             update_id=str(update.update_id),
@@ -301,6 +302,7 @@ class TelegramChannel:
             payload=str(query.data or ""),
             language=query.from_user.language_code,
             user_name=query.from_user.full_name,
+            username=query.from_user.username,
             addressed=True,
             update_id=str(update.update_id),
         )
