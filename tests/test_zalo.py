@@ -122,6 +122,21 @@ async def test_a_replayed_update_is_answered_once(bot: ZaloChannel, fake: FakeZa
     assert len(fake.texts(LAN)) == 3  # two answers, not four, then the third question's
 
 
+async def test_a_replay_after_a_restart_is_still_answered_once(zapp: App, fake: FakeZalo) -> None:
+    """Memory drops quick replays; the database catches those that outlive the process."""
+    update = fake.update(LAN, "/trogiup", message_id="same-id")
+    for _ in range(2):  # the bot, then the bot restarted (nothing in memory)
+        channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url, poll_timeout=1,
+                              idle_gap=0.05)  # fmt: skip
+        await channel.start()
+        fake.push(json.loads(json.dumps(update)))
+        await fake.drained()
+        polls = len(fake.polls)
+        await fake.wait_for(lambda: len(fake.polls) > polls)  # the bot took the update
+        await channel.stop()  # and waits for its answer
+    assert len(fake.texts(LAN)) == 1
+
+
 async def test_long_answers_are_split_under_2000_characters(bot: ZaloChannel) -> None:
     paragraph = "Một đoạn văn dài về phong trào thi đua. " * 20  # about 800 characters
     reply = Reply(Safe("\n\n".join([paragraph.strip()] * 6)), options=(Option("Xong", "x:1"),))

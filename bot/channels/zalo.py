@@ -57,6 +57,8 @@ throttling, and a 429 that comes anyway is honoured (its retry_after, else RETRY
 RETRY_AFTER = 5.0
 TYPING_AFTER = 1.0
 CONCURRENT_UPDATES = 16
+RECENT_IDS = 10_000
+"""Message ids remembered in memory to drop quick replays (a few hours of a busy department)."""
 DOWNLOAD_LIFETIME = timedelta(hours=24)
 """How long a file link works: reports hold personal data, so not for ever."""
 
@@ -212,6 +214,8 @@ class ZaloChannel:
         self._gate = asyncio.Semaphore(CONCURRENT_UPDATES)
         self._tasks: set[asyncio.Task[None]] = set()
         self._poller: asyncio.Task[None] | None = None
+        self._recent: dict[str, None] = {}
+        """Message ids lately taken, oldest first."""
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -284,11 +288,24 @@ class ZaloChannel:
     def take(self, body: dict[str, Any]) -> None:
         """Handle an update in the background, after earlier updates of the same chat."""
         message = read_update(body)
-        if message is None or message.from_bot:
+        if message is None or message.from_bot or self._replayed(message.message_id):
             return
         task = asyncio.create_task(self._process(message))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def _replayed(self, message_id: str) -> bool:
+        """Zalo hands updates out again within seconds: those are dropped here, in memory,
+        before they cost a transaction. The database (seen_update) still decides for replays
+        that come after a restart or to another process."""
+        if not message_id:
+            return False
+        if message_id in self._recent:
+            return True
+        self._recent[message_id] = None
+        if len(self._recent) > RECENT_IDS:
+            del self._recent[next(iter(self._recent))]
+        return False
 
     async def _process(self, message: ZaloMessage) -> None:
         async with self._chats.hold(message.chat_id), self._gate:
