@@ -345,3 +345,21 @@ def test_run_polls_and_stops_cleanly_on_sigterm(fake: FakeTelegram, tmp_path: Pa
     assert process.returncode == 0, err
     assert "Traceback" not in err
     assert fake.token not in err
+
+
+async def test_the_token_never_reaches_the_logs(
+    database_url: str, fake: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    app = await open_app(load_settings(BOT_DATABASE_URL=database_url))
+    channel = TelegramChannel(app, fake.token, base_url=fake.base_url, poll_timeout=1)
+    await channel.start()
+    try:
+        assert (await say(fake, LAN, "/start")).startswith("Xin chào")
+    finally:
+        await channel.stop()
+        await app.close()
+    assert "HTTP Request: POST" in caplog.text  # httpx did log the requests
+    assert fake.token not in caplog.text

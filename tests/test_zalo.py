@@ -495,3 +495,26 @@ async def test_one_person_on_telegram_and_zalo_has_one_pledge(
         tg.stop()
     async with zapp.db.transaction() as session:
         assert len(list(await session.scalars(select(Pledge)))) == 1
+
+
+async def test_the_token_never_reaches_the_logs(
+    zapp: App, fake: FakeZalo, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    for _ in range(2):
+        fake.fail("getUpdates", 502, f"Bad Gateway for /bot{fake.token}/getUpdates")
+    fake.fail("sendMessage", 500)
+    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url, poll_timeout=1, idle_gap=0.05)
+    await channel.start()
+    fake.message(LAN, "/trogiup")
+    await fake.wait_for(lambda: len(fake.polls) >= 4)
+    await channel.stop()
+    dead = ZaloChannel(zapp, fake.token, base_url="http://127.0.0.1:9")  # nothing listens there
+    with pytest.raises(Transient) as unreachable:
+        await dead.deliver("c1", "Họp", [])
+    await dead.stop()
+    assert "Zalo getUpdates failed" in caplog.text and "could not answer" in caplog.text
+    assert fake.token not in caplog.text + str(unreachable.value)
+    assert "<token>" in caplog.text  # the token in the API's own message was masked

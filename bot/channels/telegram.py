@@ -51,6 +51,7 @@ from bot.app import App
 from bot.channels.ordering import ChatLocks
 from bot.channels.text import split_text
 from bot.delivery import ChatGone, ChatMoved, Permanent, RetryLater, Transient
+from bot.redact import hide_in_logs
 from bot.web import Hook
 from handlers.messages import Incoming, Reply, escape, plain
 from storage import chats
@@ -122,6 +123,7 @@ class TelegramChannel:
         poll_timeout: int = 10,
     ) -> None:
         self.app = app
+        hide_in_logs(token)
         builder = Application.builder().token(token).concurrent_updates(PerChatUpdateProcessor())
         if base_url:
             builder = builder.base_url(base_url).base_file_url(

@@ -35,6 +35,7 @@ from bot.app import App
 from bot.channels.ordering import ChatLocks
 from bot.channels.text import split_text, to_plain
 from bot.delivery import ChatGone, Permanent, RetryLater, Transient
+from bot.redact import hide_in_logs
 from bot.web import Hook
 from campaign.dates import format_datetime
 from campaign.text import fold
@@ -83,6 +84,7 @@ class ZaloApi:
         self, token: str, base_url: str | None = None, *, timeout: float = POLL_TIMEOUT + 15
     ) -> None:
         self._token = token
+        hide_in_logs(token)
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         self._client = httpx.AsyncClient(timeout=timeout)
 
