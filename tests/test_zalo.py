@@ -518,3 +518,19 @@ async def test_the_token_never_reaches_the_logs(
     assert "Zalo getUpdates failed" in caplog.text and "could not answer" in caplog.text
     assert fake.token not in caplog.text + str(unreachable.value)
     assert "<token>" in caplog.text  # the token in the API's own message was masked
+
+
+async def test_sends_are_paced_to_zalo(zapp: App, fake: FakeZalo) -> None:
+    """Ten messages a second at most, however many the dispatcher sends at once."""
+    import asyncio
+
+    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url)
+    await channel.connect()
+    try:
+        await asyncio.gather(*(channel.deliver(f"c{n}", "Họp", []) for n in range(6)))
+    finally:
+        await channel.stop()
+    times = sorted(call.at for call in fake.sent())
+    assert len(times) == 6
+    assert times[-1] - times[0] >= 0.45  # six sends: five gaps of 0.1 s
+    assert min(b - a for a, b in pairwise(times)) >= 0.08
