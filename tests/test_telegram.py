@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -38,6 +38,15 @@ async def bot(database_url: str, fake: FakeTelegram) -> AsyncIterator[App]:
     yield app
     await channel.stop()
     await app.close()
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0) -> bool:
+    """Whether `check` comes true in time: a fetched update may still be being handled."""
+    for _ in range(int(timeout / 0.02)):
+        if await check():
+            return True
+        await asyncio.sleep(0.02)
+    return False
 
 
 async def say(fake: FakeTelegram, user: int, text: str, **kwargs) -> str:  # type: ignore[no-untyped-def]
@@ -153,11 +162,7 @@ async def test_added_to_a_group_then_kicked(bot: App, fake) -> None:
             chat = await session.scalar(select(Chat).where(Chat.platform_chat_id == str(GROUP)))
             return chat is not None and chat.active is False
 
-    for _ in range(500):  # the update is fetched; its handling may still be running
-        if await inactive():
-            break
-        await asyncio.sleep(0.02)
-    assert await inactive()
+    assert await eventually(inactive)
 
 
 async def test_a_group_that_migrates_keeps_its_unit(bot: App, fake) -> None:
@@ -168,9 +173,13 @@ async def test_a_group_that_migrates_keeps_its_unit(bot: App, fake) -> None:
     new_id = -1009990001
     fake.message(ADMIN, "", chat_id=GROUP, kind="group", migrate_to_chat_id=new_id)
     await fake.drained()
-    async with bot.db.transaction() as session:
-        chat = await session.scalar(select(Chat).where(Chat.platform_chat_id == str(new_id)))
-        assert chat is not None and chat.unit_id is not None and chat.active
+
+    async def moved() -> bool:
+        async with bot.db.transaction() as session:
+            chat = await session.scalar(select(Chat).where(Chat.platform_chat_id == str(new_id)))
+            return chat is not None and chat.unit_id is not None and chat.active
+
+    assert await eventually(moved)
 
 
 async def test_user_text_is_escaped(bot, fake) -> None:
@@ -204,11 +213,7 @@ async def test_rate_limits_and_blocked_users(bot: App, fake) -> None:
             chat = await session.scalar(select(Chat).where(Chat.platform_chat_id == str(LAN)))
             return chat is not None and chat.active is False
 
-    for _ in range(500):  # the update is fetched; its handling may still be running
-        if await blocked():
-            break
-        await asyncio.sleep(0.02)
-    assert await blocked()
+    assert await eventually(blocked)
 
 
 async def test_non_text_messages_get_an_explanation(bot, fake) -> None:
