@@ -59,11 +59,10 @@ class Router:
             session, incoming.platform, incoming.chat_id, incoming.chat_kind, incoming.chat_title
         )
         person = account.person
-        memberships = await people.memberships_of(session, person.id)
         actor = Actor(
             person_id=person.id,
             is_admin=person.is_admin or incoming.account_ref in self.services.admins,
-            memberships=tuple(memberships),
+            memberships=tuple(person.memberships),
         )
         language = person.language or self.services.default_language
         return Context(
