@@ -22,6 +22,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/ask.py
 	$(PY) bench/stats.py
+	$(PY) bench/statements.py
 	$(PY) bench/telegram.py
 	$(PY) bench/zalo.py
 	$(PY) bench/broadcast.py

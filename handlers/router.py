@@ -18,6 +18,7 @@ from handlers.messages import Incoming, Reply
 from handlers.registry import Command, Registry
 from storage import chats, dialogs, people, seen
 from storage.db import Database
+from storage.models import DialogState
 
 log = logging.getLogger(__name__)
 
@@ -43,30 +44,41 @@ class Router:
                         "ignored a replayed %s update %s", incoming.platform, incoming.update_id
                     )
                     return []
-                context = await self._context(session, incoming)
+                context, dialog = await self._context(session, incoming)
                 language = context.language
-                return await self._route(context)
+                return await self._route(context, dialog)
         except Exception:
             log.exception("failed to handle a message from %s", incoming.platform)
             t = self.services.catalog.translator(language)
             return [Reply(t("error.unexpected"))]
 
-    async def _context(self, session: AsyncSession, incoming: Incoming) -> Context:
+    async def _context(
+        self, session: AsyncSession, incoming: Incoming
+    ) -> tuple[Context, DialogState | None]:
+        """Who speaks where, and the dialog they have in progress there (None: no dialog).
+
+        Two statements for a known user in a known chat: the account comes with its person
+        and memberships, the chat with its unit and the dialog.
+        """
         account = await people.get_or_create_account(
             session, incoming.platform, incoming.user_id, incoming.user_name, incoming.username
         )
-        chat = await chats.get_or_create_chat(
-            session, incoming.platform, incoming.chat_id, incoming.chat_kind, incoming.chat_title
+        chat, dialog = await chats.get_or_create_chat_with_dialog(
+            session,
+            incoming.platform,
+            incoming.chat_id,
+            incoming.chat_kind,
+            incoming.chat_title,
+            account.id,
         )
         person = account.person
-        memberships = await people.memberships_of(session, person.id)
         actor = Actor(
             person_id=person.id,
             is_admin=person.is_admin or incoming.account_ref in self.services.admins,
-            memberships=tuple(memberships),
+            memberships=tuple(person.memberships),
         )
         language = person.language or self.services.default_language
-        return Context(
+        context = Context(
             incoming=incoming,
             session=session,
             account=account,
@@ -77,15 +89,16 @@ class Router:
             t=self.services.catalog.translator(language),
             services=self.services,
         )
+        return context, dialog
 
-    async def _route(self, ctx: Context) -> list[Reply]:
+    async def _route(self, ctx: Context, state: DialogState | None) -> list[Reply]:
+        """`state`: the dialog of this account in this chat, as dialogs.current_dialog gives."""
         incoming = ctx.incoming
         text = incoming.text.strip()
         if len(text) > MAX_TEXT:
             return [ctx.reply("error.too_long", limit=MAX_TEXT, length=len(text))]
 
         slash = parse_slash(text)
-        state = await dialogs.current_dialog(ctx.session, ctx.account.id, ctx.chat.id)
         speaks_to_bot = incoming.chat_kind == "private" or incoming.addressed
         payload = incoming.payload
         if state is not None and state.name == dialogs.PUSHED_CHOICE:

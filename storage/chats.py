@@ -2,32 +2,78 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from storage.models import Account, Chat, Person
+from storage.models import Account, Chat, DialogState, Person
+
+
+def _chat_with_unit(platform: str, chat_id: str) -> Select[tuple[Chat]]:
+    """The chat of this platform id with its unit joined in: handlers read `chat.unit`, and a
+    lazy load is not possible in async code."""
+    return (
+        select(Chat)
+        .where(Chat.platform == platform, Chat.platform_chat_id == chat_id)
+        .options(joinedload(Chat.unit))
+    )
+
+
+async def _create_chat(
+    session: AsyncSession, platform: str, chat_id: str, kind: str, title: str | None
+) -> Chat:
+    """A chat seen for the first time, linked to no unit yet (`unit=None`): handlers may read
+    `chat.unit` at once, and nothing needs to be read back after the insert."""
+    chat = Chat(platform=platform, platform_chat_id=chat_id, kind=kind, title=title, unit=None)
+    session.add(chat)
+    await session.flush()
+    return chat
+
+
+def _seen_again(chat: Chat, title: str | None) -> None:
+    """A known chat spoke: its title follows the platform's, and a chat the bot was removed
+    from (or blocked in) is active again. Unchanged values are not written."""
+    if title and chat.title != title:
+        chat.title = title
+    if not chat.active:
+        chat.active = True
 
 
 async def get_or_create_chat(
     session: AsyncSession, platform: str, chat_id: str, kind: str, title: str | None = None
 ) -> Chat:
-    chat = await session.scalar(
-        select(Chat)
-        .where(Chat.platform == platform, Chat.platform_chat_id == chat_id)
-        .options(joinedload(Chat.unit))
-    )
+    chat = await session.scalar(_chat_with_unit(platform, chat_id))
     if chat is None:
-        chat = Chat(platform=platform, platform_chat_id=chat_id, kind=kind, title=title)
-        session.add(chat)
-        await session.flush()
-        await session.refresh(chat, ["unit"])
-        return chat
-    if title and chat.title != title:
-        chat.title = title
-    if not chat.active:
-        chat.active = True
+        return await _create_chat(session, platform, chat_id, kind, title)
+    _seen_again(chat, title)
     return chat
+
+
+async def get_or_create_chat_with_dialog(
+    session: AsyncSession,
+    platform: str,
+    chat_id: str,
+    kind: str,
+    title: str | None,
+    account_id: int,
+) -> tuple[Chat, DialogState | None]:
+    """As get_or_create_chat, and the dialog `account_id` has in progress in this chat (what
+    dialogs.current_dialog gives), fetched in the same statement: the router needs both for
+    every message, and on SQLite every statement is paid for inside the single-writer lock.
+    A chat seen for the first time has no dialog yet."""
+    in_progress = (DialogState.chat_id == Chat.id) & (DialogState.account_id == account_id)
+    row = (
+        await session.execute(
+            _chat_with_unit(platform, chat_id)
+            .add_columns(DialogState)
+            .outerjoin(DialogState, in_progress)
+        )
+    ).one_or_none()
+    if row is None:
+        return await _create_chat(session, platform, chat_id, kind, title), None
+    chat, dialog = row
+    _seen_again(chat, title)
+    return chat, dialog
 
 
 async def find_chat(session: AsyncSession, platform: str, chat_id: str) -> Chat | None:

@@ -75,8 +75,12 @@ class Person(Base):
         back_populates="person", cascade="all, delete-orphan", passive_deletes=True
     )
     memberships: Mapped[list[Membership]] = relationship(
-        back_populates="person", cascade="all, delete-orphan", passive_deletes=True
+        back_populates="person",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Membership.id",
     )
+    """In the order joined: access checks and lists of units read them in that order."""
 
 
 class Account(Base):

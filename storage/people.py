@@ -10,11 +10,18 @@ from storage.models import Account, AuditLog, Membership, Person
 
 
 async def find_account(session: AsyncSession, platform: str, user_id: str) -> Account | None:
-    return await session.scalar(
+    """The account with its person and the person's memberships (and their units), in one
+    statement: every message needs all three for its access checks, and on SQLite each
+    statement is paid for inside the single-writer lock."""
+    result = await session.scalars(
         select(Account)
         .where(Account.platform == platform, Account.platform_user_id == user_id)
-        .options(joinedload(Account.person))
+        .options(
+            joinedload(Account.person).joinedload(Person.memberships).joinedload(Membership.unit)
+        )
     )
+    # A joined collection repeats the account on each membership's row.
+    return result.unique().one_or_none()
 
 
 async def get_or_create_account(
@@ -34,21 +41,12 @@ async def get_or_create_account(
         if account.username != handle:
             account.username = handle
         return account
-    person = Person(display_name=display_name or "")
+    # A new person is in no unit: saying so spares loading the empty list after the flush.
+    person = Person(display_name=display_name or "", memberships=[])
     account = Account(platform=platform, platform_user_id=user_id, username=handle, person=person)
     session.add(account)
     await session.flush()
     return account
-
-
-async def memberships_of(session: AsyncSession, person_id: int) -> list[Membership]:
-    rows = await session.scalars(
-        select(Membership)
-        .where(Membership.person_id == person_id)
-        .options(joinedload(Membership.unit))
-        .order_by(Membership.id)
-    )
-    return list(rows)
 
 
 async def grant_admin(session: AsyncSession, platform: str, user_id: str) -> Account:

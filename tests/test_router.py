@@ -1,13 +1,20 @@
 """The router: order of resolution, Vietnamese aliases, bad input, one transaction per message."""
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+
 from bot.app import App
 from campaign.roles import Role
 from handlers.context import Context
 from handlers.features import build_registry
-from handlers.messages import Reply
+from handlers.messages import Incoming, Reply
 from handlers.registry import Command, Feature, Registry
 from handlers.router import MAX_TEXT, Router
-from storage import units
+from storage import people, units
 from tests.conftest import User, row_counts
 
 
@@ -110,3 +117,65 @@ def test_commands_have_unique_names_and_phrases() -> None:
     names = [c.name for c in registry.commands] + [c.english for c in registry.commands]
     assert len(set(names) - {"start"}) == len(names) - 2  # /start is its own English alias
     assert all(c.required in (None, *Role) for c in registry.commands)
+
+
+@contextmanager
+def statements_of(app: App) -> Iterator[list[str]]:
+    """What the database is asked while the block runs, as "SELECT account", "INSERT chat"…
+    (SQLite's BEGIN IMMEDIATE left out: PostgreSQL's BEGIN is not a statement here)."""
+    asked: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if not statement.startswith("BEGIN"):
+            table = re.search(r"\b(?:FROM|INTO|UPDATE)\s+(\w+)", statement)
+            asked.append(f"{statement.split()[0]} {table.group(1) if table else '?'}")
+
+    engine = app.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield asked
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def _help_from(user_id: str, update_id: str) -> Incoming:
+    return Incoming(
+        platform="console", user_id=user_id, chat_id=user_id, text="/trogiup", update_id=update_id
+    )
+
+
+async def test_a_message_costs_two_reads_besides_the_replay_mark(app: App, admin) -> None:
+    """On SQLite messages are handled one at a time, so throughput is one over the time of a
+    transaction: the account comes with its person and units, the chat with its unit and the
+    dialog in progress, one statement each; memberships keep the order they were made in."""
+    await admin.say("/donvi them KT Phòng Kế toán")
+    await admin.say("/donvi them NS Phòng Nhân sự")
+    lan = User(app, "lan")
+    await lan.say("/start")
+    async with app.db.transaction() as session:
+        account = await people.find_account(session, "console", "lan")
+        assert account is not None
+        for code in ("NS", "KT"):
+            unit = await units.find_unit(session, code)
+            assert unit is not None
+            await units.set_membership(session, account.person_id, unit.id, "member")
+    with statements_of(app) as statements:
+        assert await app.router.handle(_help_from("lan", "u1"))
+    assert statements == ["INSERT seen_update", "SELECT account", "SELECT chat"]
+    assert await lan.say("/donvi") == (
+        "Đơn vị của bạn:\n• Phòng Nhân sự (NS): thành viên\n• Phòng Kế toán (KT): thành viên"
+    )
+
+
+async def test_a_first_message_reads_nothing_back(app: App) -> None:
+    """A new person, account and chat are written, and nothing is read back after."""
+    with statements_of(app) as statements:
+        assert await app.router.handle(_help_from("lan", "u1"))
+    assert statements == [
+        "INSERT seen_update",
+        "SELECT account",
+        "INSERT person",
+        "INSERT account",
+        "SELECT chat",
+        "INSERT chat",
+    ]
