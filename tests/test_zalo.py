@@ -520,6 +520,22 @@ async def test_the_token_never_reaches_the_logs(
     assert "<token>" in caplog.text  # the token in the API's own message was masked
 
 
+async def test_a_long_push_is_sent_whole_once_despite_a_429(zapp: App, fake: FakeZalo) -> None:
+    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url)
+    await channel.connect()
+    long = "\n\n".join(["Một đoạn thông báo dài của Văn phòng. " * 30] * 3)  # three pieces
+    try:
+        fake.fail("sendMessage", 429, chat="c2", retry_after=0.2)  # on the first piece
+        with pytest.raises(RetryLater):  # nothing went out: the dispatcher retries it whole
+            await channel.deliver("c2", long, [])
+        fake.fail("sendMessage", 429, chat="c2", after=1, retry_after=0.2)  # the second piece
+        assert await channel.deliver("c2", long, [])
+    finally:
+        await channel.stop()
+    pieces = fake.texts("c2")
+    assert len(pieces) == 3 and "\n\n".join(pieces) == long.strip()  # each once, in order
+
+
 async def test_sends_are_paced_to_zalo(zapp: App, fake: FakeZalo) -> None:
     """Ten messages a second at most, however many the dispatcher sends at once."""
     import asyncio

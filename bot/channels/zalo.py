@@ -415,11 +415,15 @@ class ZaloChannel:
         if options:
             numbered = [f"{n}. {to_plain(o['label'])}" for n, o in enumerate(options, start=1)]
             body += "\n\n" + "\n".join(numbered)
+        pieces = split_text(body, MAX_TEXT) if body else []
         sent: Any = None
         try:
-            for piece in split_text(body, MAX_TEXT) if body else []:
-                await self.pacer.wait()
-                sent = await self.api.call("sendMessage", chat_id=chat_id, text=piece)
+            for number, piece in enumerate(pieces):
+                if number == 0:  # nothing has gone out yet: the dispatcher may retry it whole
+                    await self.pacer.wait()
+                    sent = await self.api.call("sendMessage", chat_id=chat_id, text=piece)
+                else:  # a retry would repeat the first piece: wait out a 429 here instead
+                    await self._send_text(chat_id, piece)
         except ZaloError as error:
             raise _delivery_error(error) from error
         return str(sent.get("message_id") or "") if isinstance(sent, dict) else ""

@@ -51,7 +51,8 @@ class FakeZalo:
         """Hand every update out twice, as Zalo sometimes does."""
         self.poll_wait = 0.3
         """How long an empty getUpdates is held open (Zalo: the timeout asked, up to ~30 s)."""
-        self.failures: dict[str, list[tuple[int, str, dict[str, Any], str | None]]] = {}
+        self.failures: dict[str, list[list[Any]]] = {}
+        """method → queue of [code, description, parameters, chat or None, calls to let by]."""
         self.gone_chats: set[str] = set()
         """Chats the bot was removed from or blocked in: sends answer 403."""
         self.webhook: dict[str, Any] | None = None
@@ -129,11 +130,17 @@ class FakeZalo:
         return self.push(self.update(user_id, text, **kwargs))
 
     def fail(
-        self, method: str, code: int, description: str = "", chat: str | None = None, **params: Any
+        self,
+        method: str,
+        code: int,
+        description: str = "",
+        chat: str | None = None,
+        after: int = 0,
+        **params: Any,
     ) -> None:
-        """Answer the next call of `method` (into `chat`, if given) with ok=false and this code
-        (429 may take retry_after=…)."""
-        self.failures.setdefault(method, []).append((code, description, params, chat))
+        """Answer a call of `method` (into `chat`, if given) with ok=false and this code (429
+        may take retry_after=…): the next one, or the one after `after` calls that succeed."""
+        self.failures.setdefault(method, []).append([code, description, params, chat, after])
 
     def sent(self, chat_id: str | None = None, method: str = "sendMessage") -> list[Call]:
         with self._lock:
@@ -198,9 +205,12 @@ class FakeZalo:
         with self._lock:
             queue = self.failures.get(method) or []
             match = next((f for f in queue if f[3] is None or f[3] == target), None)
+            if match is not None and match[4] > 0:
+                match[4] -= 1  # let this call by
+                match = None
             if match is not None:
                 queue.remove(match)
-                code, description, extra, _ = match
+                code, description, extra, _, _ = match
                 body = _error(code, description or _DESCRIPTIONS.get(code, "Error"))
                 if extra:
                     body["parameters"] = extra
