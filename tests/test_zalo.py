@@ -566,3 +566,17 @@ async def test_the_pacer_spaces_every_send() -> None:
 
     await asyncio.gather(*(send() for _ in range(8)))
     assert min(b - a for a, b in pairwise(sorted(slots))) >= 0.05 - 0.002
+
+
+async def test_a_picture_is_shown_not_linked_and_kept_once(
+    zapp: App, bot: ZaloChannel, fake: FakeZalo
+) -> None:
+    from storage.models import Download
+
+    chart = Reply(Safe("Biểu đồ"), file=Attachment("chart.png", b"\x89PNG", kind="photo"))
+    await bot.send(LAN, [chart])
+    assert fake.texts(LAN) == ["Biểu đồ"]
+    (photo,) = fake.sent(LAN, method="sendPhoto")
+    assert photo.params["photo"].startswith(f"{PUBLIC}/files/")
+    async with zapp.db.transaction() as session:
+        assert len(list(await session.scalars(select(Download)))) == 1

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.channels.text import to_plain
+from bot.channels.text import numbered, to_plain
 from handlers.messages import Incoming, Reply
 from handlers.router import Router
 
@@ -22,9 +22,7 @@ MENTION = "@bot"
 
 def render(reply: Reply, files: Path | None = None) -> str:
     """The reply as terminal text; a file is saved in `files` (when given) and named."""
-    lines = [to_plain(reply.text)]
-    for number, option in enumerate(reply.options, start=1):
-        lines.append(f"  {number}. {to_plain(option.label)}")
+    lines = [to_plain(reply.text), *numbered((o.label for o in reply.options), "  ")]
     if reply.file is not None:
         where = reply.file.filename
         if files is not None:
@@ -100,7 +98,7 @@ class ConsoleSender:
     async def deliver(self, chat_id: str, text: str, options: list[dict]) -> str:  # type: ignore[type-arg]
         self.count += 1
         lines = [f"[→ {chat_id}] {to_plain(text)}"]
-        lines += [f"  {n}. {to_plain(o['label'])}" for n, o in enumerate(options, start=1)]
+        lines += numbered((o["label"] for o in options), "  ")
         self.stdout.write("\n".join(lines) + "\n\n")
         self.stdout.flush()
         return f"console-{self.count}"

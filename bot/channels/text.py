@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from handlers.messages import plain as to_plain
 
-__all__ = ["split_text", "to_plain"]
+__all__ = ["numbered", "split_text", "to_plain"]
+
+
+def numbered(labels: Iterable[str], indent: str = "") -> list[str]:
+    """Option labels (safe HTML) as "1. …" lines, for channels without buttons: the router
+    maps a number typed back to that option."""
+    return [f"{indent}{n}. {to_plain(label)}" for n, label in enumerate(labels, start=1)]
 
 
 def split_text(text: str, limit: int) -> list[str]:

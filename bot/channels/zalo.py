@@ -33,7 +33,7 @@ import httpx
 
 from bot.app import App
 from bot.channels.ordering import ChatLocks
-from bot.channels.text import split_text, to_plain
+from bot.channels.text import numbered, split_text, to_plain
 from bot.delivery import ChatGone, Permanent, RetryLater, Transient
 from bot.redact import hide_in_logs
 from bot.web import Hook
@@ -357,8 +357,8 @@ class ZaloChannel:
             for reply in replies:
                 for piece in await self.render(reply):
                     await self._send_text(chat_id, piece)
-                if reply.file is not None and reply.file.kind == "photo" and self.public_url:
-                    link = await self._link(reply.file)
+                if reply.file is not None and self._as_photo(reply.file):
+                    link, _ = await self._link(reply.file)
                     await self.pacer.wait()
                     await self.api.call("sendPhoto", chat_id=chat_id, photo=link,
                                         caption=reply.file.caption)  # fmt: skip
@@ -387,34 +387,37 @@ class ZaloChannel:
         t = self._t()
         parts = [to_plain(reply.text).strip()]
         if reply.options:
-            numbered = [f"{n}. {to_plain(o.label)}" for n, o in enumerate(reply.options, start=1)]
-            parts.append("\n".join(numbered) + "\n" + to_plain(t("zalo.answer_by_number")))
-        if reply.file is not None:
+            lines = numbered(o.label for o in reply.options)
+            parts.append("\n".join([*lines, to_plain(t("zalo.answer_by_number"))]))
+        if reply.file is not None and not self._as_photo(reply.file):
             parts.append(await self._file_note(reply.file, t))
         text = "\n\n".join(p for p in parts if p)
         return split_text(text, MAX_TEXT) if text else []
+
+    def _as_photo(self, file: Attachment) -> bool:
+        """A picture is shown in the chat (sendPhoto by URL) rather than offered as a link."""
+        return file.kind == "photo" and self.public_url is not None
 
     async def _file_note(self, file: Attachment, t: Translate) -> str:
         size = _size(len(file.data))
         if self.public_url is None:
             return to_plain(t("zalo.file_no_link", name=file.filename, size=size))
-        expires = self.app.services.clock() + DOWNLOAD_LIFETIME
-        link = await self._link(file, expires)
+        link, expires = await self._link(file)
         until = format_datetime(expires.astimezone(self.app.services.zone))
         return to_plain(t("zalo.file_link", name=file.filename, size=size, link=link, until=until))
 
-    async def _link(self, file: Attachment, expires: datetime | None = None) -> str:
-        expires = expires or self.app.services.clock() + DOWNLOAD_LIFETIME
+    async def _link(self, file: Attachment) -> tuple[str, datetime]:
+        """Keep the file for DOWNLOAD_LIFETIME: its URL and until when it works."""
+        expires = self.app.services.clock() + DOWNLOAD_LIFETIME
         async with self.app.db.transaction() as session:
             kept = await downloads.keep(session, file.filename, file.data, expires_at=expires)
-        return f"{self.public_url}/files/{kept.token}/{quote(file.filename)}"
+        return f"{self.public_url}/files/{kept.token}/{quote(file.filename)}", expires
 
     async def deliver(self, chat_id: str, text: str, options: list[dict[str, Any]]) -> str:
         """Send one push message for the dispatcher; Zalo's errors as delivery errors."""
         body = to_plain(text).strip()
         if options:
-            numbered = [f"{n}. {to_plain(o['label'])}" for n, o in enumerate(options, start=1)]
-            body += "\n\n" + "\n".join(numbered)
+            body += "\n\n" + "\n".join(numbered(o["label"] for o in options))
         pieces = split_text(body, MAX_TEXT) if body else []
         sent: Any = None
         try:
