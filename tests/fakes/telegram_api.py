@@ -8,19 +8,18 @@ The standard library's threaded HTTP server runs it, so it needs nothing beyond 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import itertools
 import json
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import default as email_policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs
+
+from tests.fakes.loopback import LoopbackServer
 
 BOT_ID = 777000111
 USER_FIELDS = {"is_bot": False, "language_code": "vi"}
@@ -33,7 +32,7 @@ class Call:
     files: dict[str, bytes] = field(default_factory=dict)
 
 
-class FakeTelegram:
+class FakeTelegram(LoopbackServer):
     def __init__(self, token: str = "123456:TEST-TOKEN", username: str = "thidua_test_bot") -> None:
         self.token = token
         self.username = username
@@ -56,39 +55,12 @@ class FakeTelegram:
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(5000)
         self._lock = threading.Condition()
-        self._server: ThreadingHTTPServer | None = None
 
     # -- running -----------------------------------------------------------------------------
 
-    def start(self) -> FakeTelegram:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keep connections alive, as the real API does
-            disable_nagle_algorithm = True  # headers and body go out at once, no 40 ms stall
-
-            def do_POST(self) -> None:
-                fake._handle(self)
-
-            do_GET = do_POST
-
-            def log_message(self, *args: object) -> None:
-                return
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-
     @property
     def base_url(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}/bot"
+        return f"{self.origin}/bot"
 
     # -- what tests do ---------------------------------------------------------------------------
 
@@ -198,15 +170,6 @@ class FakeTelegram:
 
     def texts(self, chat_id: int) -> list[str]:
         return [str(c.params.get("text", "")) for c in self.sent(chat_id)]
-
-    async def wait_for(self, check: Callable[[], Any], timeout: float = 15.0) -> Any:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            result = check()
-            if result:
-                return result
-            await asyncio.sleep(0.02)
-        raise AssertionError("the bot did not do what was expected in time")
 
     async def wait_sent(self, chat_id: int, count: int, timeout: float = 15.0) -> list[str]:
         await self.wait_for(lambda: len(self.sent(chat_id)) >= count, timeout)
@@ -396,16 +359,6 @@ class FakeTelegram:
             for key, values in parse_qs(body.decode(), keep_blank_values=True).items():
                 params[key] = _value(key, values[-1])
         return params, files
-
-    def _reply(self, request: BaseHTTPRequestHandler, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        request.send_response(status)
-        request.send_header("Content-Type", "application/json")
-        request.send_header("Content-Length", str(len(data)))
-        request.end_headers()
-        # The bot may stop polling and close the connection first.
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            request.wfile.write(data)
 
 
 RAW_FIELDS = {"text", "caption", "parse_mode", "callback_query_id", "language_code", "action",

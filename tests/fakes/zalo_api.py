@@ -10,17 +10,16 @@ every call the bot made, and queue errors. The standard library's threaded HTTP 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import itertools
 import json
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.fakes.loopback import LoopbackServer
 
 BOT_ID = "2938000111222333444"
 MAX_TEXT = 2000
@@ -37,7 +36,7 @@ class Call:
     """getUpdates only: the call returned no update (408)."""
 
 
-class FakeZalo:
+class FakeZalo(LoopbackServer):
     def __init__(
         self, token: str = "1234567890:zalo-TEST-token", name: str = "Bot Thi Đua"
     ) -> None:
@@ -59,39 +58,12 @@ class FakeZalo:
         self._message_ids = itertools.count(1)
         self._sent_ids = itertools.count(90000)
         self._lock = threading.Condition()
-        self._server: ThreadingHTTPServer | None = None
 
     # -- running -----------------------------------------------------------------------------
 
-    def start(self) -> FakeZalo:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
-            def do_POST(self) -> None:
-                fake._handle(self)
-
-            do_GET = do_POST
-
-            def log_message(self, *args: object) -> None:
-                return
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-
     @property
     def base_url(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self.origin
 
     # -- what tests do ---------------------------------------------------------------------------
 
@@ -151,15 +123,6 @@ class FakeZalo:
 
     def texts(self, chat_id: str) -> list[str]:
         return [str(c.params.get("text", "")) for c in self.sent(chat_id) if "_ok" in c.params]
-
-    async def wait_for(self, check: Callable[[], Any], timeout: float = 15.0) -> Any:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            result = check()
-            if result:
-                return result
-            await asyncio.sleep(0.02)
-        raise AssertionError("the bot did not do what was expected in time")
 
     async def wait_sent(self, chat_id: str, count: int, timeout: float = 15.0) -> list[str]:
         await self.wait_for(lambda: len(self.texts(chat_id)) >= count, timeout)
@@ -257,15 +220,6 @@ class FakeZalo:
             result = {"message_id": f"s{next(self._sent_ids)}", "date": int(time.time() * 1000)}
             return 200, {"ok": True, "result": result}
         return 404, _error(404, f"Not Found: method {method}")
-
-    def _reply(self, request: BaseHTTPRequestHandler, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        request.send_response(status)
-        request.send_header("Content-Type", "application/json")
-        request.send_header("Content-Length", str(len(data)))
-        request.end_headers()
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            request.wfile.write(data)
 
 
 _DESCRIPTIONS = {
