@@ -15,8 +15,6 @@ import argparse
 import asyncio
 import sys
 import tempfile
-import time
-from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -28,39 +26,14 @@ sys.path.insert(0, str(ROOT))
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, ContextTypes, MessageHandler, filters  # noqa: E402
 
+from bench.harness import check, push_all, wait_answers  # noqa: E402
 from bot.app import open_app  # noqa: E402
 from bot.channels.telegram import TelegramChannel  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
 
-MESSAGES = ("/start", "/trogiup", "hạn chót là khi nào", "/sukien 3", "chỉ tiêu là gì")
 FIRST_USER = 10_000
-
-
-def push_all(fake: FakeTelegram, users: int, per_user: int) -> int:
-    count = 0
-    for round_ in range(per_user):
-        for user in range(FIRST_USER, FIRST_USER + users):
-            fake.message(user, MESSAGES[(round_ + user) % len(MESSAGES)])
-            count += 1
-    return count
-
-
-async def wait_answers(fake: FakeTelegram, expected: int, timeout: float = 600) -> float:
-    started = time.perf_counter()
-    while len(fake.sent()) < expected:
-        if time.perf_counter() - started > timeout:
-            raise SystemExit(f"only {len(fake.sent())} of {expected} answers after {timeout}s")
-        await asyncio.sleep(0.01)
-    await asyncio.sleep(0.3)  # would a duplicate still come?
-    return time.perf_counter() - started
-
-
-def check(fake: FakeTelegram, users: int, per_user: int) -> None:
-    answers = Counter(int(c.params["chat_id"]) for c in fake.sent())
-    wrong = {u: n for u, n in answers.items() if n != per_user}
-    if len(answers) != users or wrong:
-        raise SystemExit(f"lost or doubled answers: {wrong or len(answers)}")
+"""Telegram user ids of the benchmark's users (private chats have the same id)."""
 
 
 async def run_bot(users: int, per_user: int, folder: str) -> float:
@@ -72,7 +45,9 @@ async def run_bot(users: int, per_user: int, folder: str) -> float:
     )
     await channel.start()
     try:
-        expected = push_all(fake, users, per_user)
+        expected = push_all(
+            lambda user, text: fake.message(FIRST_USER + user, text), users, per_user
+        )
         seconds = await wait_answers(fake, expected)
         check(fake, users, per_user)
     finally:
@@ -96,7 +71,9 @@ async def run_echo(users: int, per_user: int) -> float:
     assert application.updater is not None
     await application.updater.start_polling(poll_interval=0.0, timeout=1)
     try:
-        expected = push_all(fake, users, per_user)
+        expected = push_all(
+            lambda user, text: fake.message(FIRST_USER + user, text), users, per_user
+        )
         seconds = await wait_answers(fake, expected)
         check(fake, users, per_user)
     finally:
