@@ -165,13 +165,19 @@ async def row_counts(app: App) -> dict[str, int]:
         }
 
 
+SETTING_PREFIXES = ("BOT_", "TELEGRAM_", "ZALO_")
+
+
+def bot_environment(database_url: str, **settings: str) -> dict[str, str]:
+    """The environment of a `python -m bot` subprocess: the machine's, without the
+    developer's bot settings, with this database and these settings."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(SETTING_PREFIXES)}
+    return {**environment, "BOT_DATABASE_URL": database_url, **settings}
+
+
 def run_cli(*args: str, database_url: str, cwd: Path, stdin: str = "", env: dict | None = None):  # type: ignore[no-untyped-def]
     """Run `python -m bot …` as a user would, in a folder of its own."""
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "ZALO_"))
-    }
-    environment["BOT_DATABASE_URL"] = database_url
-    environment.update(env or {})
+    environment = bot_environment(database_url, **(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -187,6 +193,6 @@ def run_cli(*args: str, database_url: str, cwd: Path, stdin: str = "", env: dict
 def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Tests see only the settings they give: no variables or .env file of the developer's."""
     for name in list(os.environ):
-        if name.startswith(("BOT_", "TELEGRAM_", "ZALO_")) and name != "BOT_TEST_DATABASE_URL":
+        if name.startswith(SETTING_PREFIXES) and name != "BOT_TEST_DATABASE_URL":
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from bot.app import open_app
 from bot.config import load_settings
 from storage import outbox
 from storage.models import Chat, Outbox
+from tests.conftest import bot_environment
 from tests.fakes.telegram_api import FakeTelegram
 
 ROWS = 40
@@ -39,9 +39,8 @@ async def test_a_killed_dispatcher_resumes_without_sending_twice(
                                  dedupe_key=f"test:{n}", due_at=now)  # fmt: skip
     fake = FakeTelegram().start()
     fake.send_delay = 0.05
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "ZALO_"))}
-    env.update(BOT_DATABASE_URL=database_url, TELEGRAM_BOT_TOKEN=fake.token,
-               TELEGRAM_API_BASE_URL=fake.base_url)  # fmt: skip
+    env = bot_environment(database_url, TELEGRAM_BOT_TOKEN=fake.token,
+                          TELEGRAM_API_BASE_URL=fake.base_url)  # fmt: skip
     try:
         first = subprocess.Popen([sys.executable, "-m", "bot", "dispatch"], cwd=tmp_path, env=env,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip

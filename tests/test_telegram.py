@@ -15,7 +15,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.text import split_text
 from bot.config import load_settings
 from storage.models import Chat, Pledge
-from tests.conftest import run_cli
+from tests.conftest import bot_environment, run_cli
 from tests.fakes.telegram_api import FakeTelegram
 
 ADMIN, LAN, HEAD = 1, 2, 3
@@ -322,15 +322,13 @@ async def test_webhook_mode_checks_the_secret(database_url: str, fake: FakeTeleg
 
 
 def test_run_polls_and_stops_cleanly_on_sigterm(fake: FakeTelegram, tmp_path: Path) -> None:
-    import os
     import signal
     import subprocess
     import sys
     import time
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "ZALO_"))}
-    env.update(
-        BOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+    env = bot_environment(
+        f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         TELEGRAM_BOT_TOKEN=fake.token,
         TELEGRAM_API_BASE_URL=fake.base_url,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import subprocess
@@ -27,7 +26,7 @@ from bot.web import Hook, WebServer
 from handlers.messages import Attachment, Option, Reply, Safe
 from storage import outbox
 from storage.models import Chat, Outbox, Pledge
-from tests.conftest import Clock, run_cli
+from tests.conftest import Clock, bot_environment, run_cli
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import MAX_TEXT, FakeZalo
 
@@ -379,9 +378,8 @@ def test_run_serves_telegram_and_zalo_webhooks_in_one_process(
     """`python -m bot run` with both tokens: one web server, a webhook per platform."""
     telegram = FakeTelegram().start()
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "ZALO_"))}
-    env.update(
-        BOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+    env = bot_environment(
+        f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         TELEGRAM_BOT_TOKEN=telegram.token,
         TELEGRAM_API_BASE_URL=telegram.base_url,
         ZALO_BOT_TOKEN=fake.token,
