@@ -185,11 +185,7 @@ class Scheduler:
                 select(Person.id, Chat.id, Person.language)
                 .join(Membership, Membership.person_id == Person.id)
                 .join(Account, Account.person_id == Person.id)
-                .join(
-                    Chat,
-                    (Chat.platform == Account.platform)
-                    & (Chat.platform_chat_id == Account.platform_user_id),
-                )
+                .join(Chat, chats.PRIVATE_CHAT_OF_ACCOUNT)
                 .where(
                     Person.nudges_off.is_(False),
                     Person.id.not_in(pledged),

@@ -111,6 +111,12 @@ async def migrate(session: AsyncSession, platform: str, old_id: str, new_id: str
     return new
 
 
+PRIVATE_CHAT_OF_ACCOUNT = (Account.platform == Chat.platform) & (
+    Account.platform_user_id == Chat.platform_chat_id
+)
+"""Join condition: a private chat's id is its user's id on the platform (Telegram, Zalo)."""
+
+
 async def reader_languages(session: AsyncSession, chat_ids: list[int]) -> dict[int, str]:
     """The language chosen by the person behind each private chat among `chat_ids` (those who
     chose one): pushes into a private chat speak its reader's language, groups the bot's."""
@@ -118,11 +124,7 @@ async def reader_languages(session: AsyncSession, chat_ids: list[int]) -> dict[i
         return {}
     rows = await session.execute(
         select(Chat.id, Person.language)
-        .join(
-            Account,
-            (Account.platform == Chat.platform)
-            & (Account.platform_user_id == Chat.platform_chat_id),
-        )
+        .join(Account, PRIVATE_CHAT_OF_ACCOUNT)
         .join(Person, Person.id == Account.person_id)
         .where(Chat.id.in_(chat_ids), Chat.kind == "private", Person.language.is_not(None))
     )
