@@ -22,7 +22,7 @@ async def save_campaign(
     )
     replaced = row is not None
     if row is None:
-        row = CampaignDocument(year=campaign.year)
+        row = CampaignDocument(year=campaign.year, identity=f"year:{campaign.year}")
         session.add(row)
     row.title = campaign.title[:500]
     row.issuer = campaign.issuer[:200]

@@ -206,24 +206,42 @@ class AuditLog(Base):
 
 
 class CampaignDocument(Base):
-    """A launch document as imported; the model is parsed from `document` when loaded."""
+    """An imported document, kept as text; its model and facts are parsed from `document`
+    when loaded. A campaign (the yearly one or a short drive) when `library` is false, else
+    a regulation or guidance of the agency's library, searched alongside every campaign.
+
+    The columns beside the text are what queries need without parsing it: the period
+    decides which campaigns are active today, `identity` (the document number, else its
+    title and year) makes a re-import replace the earlier copy.
+    """
 
     __tablename__ = "campaign"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    year: Mapped[int] = mapped_column(Integer, unique=True)
+    identity: Mapped[str] = mapped_column(String(300), unique=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(32), default="ke_hoach")
+    """What the document is (campaign.document.Kind: ke_hoach, quyet_dinh, cong_dien, …)."""
+    library: Mapped[bool] = mapped_column(Boolean, default=False)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    """The bundled sample document: the first real import replaces it."""
     title: Mapped[str] = mapped_column(String(500))
+    number: Mapped[str | None] = mapped_column(String(100))
     issuer: Mapped[str] = mapped_column(String(200))
+    issued_on: Mapped[date | None] = mapped_column(Date)
     signer: Mapped[str] = mapped_column(String(200))
     period_start: Mapped[date | None] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)
+    """None when the document names no end: it is then never shown as a date."""
     source_name: Mapped[str] = mapped_column(String(255))
     document: Mapped[str] = mapped_column(Text)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     registration_deadline: Mapped[date | None] = mapped_column(Date)
-    """Pledges may be changed until this day (None: 31 March of the campaign's year)."""
+    """Set by an admin: pledges may be changed until this day (else the document's own
+    registration deadline, else 31 March of the campaign's year)."""
     assessment_open: Mapped[bool | None] = mapped_column(Boolean)
-    """None: self-assessment open 1–15 December; True/False: opened or closed by an admin."""
+    """None: self-assessment follows the documents' own assessment deadlines; True/False:
+    opened or closed by an admin."""
 
     @property
     def deadline(self) -> date:
@@ -242,6 +260,8 @@ class CustomEvent(Base):
     year: Mapped[int] = mapped_column(Integer)
     one_off: Mapped[bool] = mapped_column(Boolean, default=False)
     """True: happens on that date only; False: yearly since `year` (anniversaries counted)."""
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    """An admin took this day (of a calendar pack or a document) off the calendar."""
     created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -387,3 +407,16 @@ class Download(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Notice(Base):
+    """The last day a person was told something the bot repeats at most once a day (that no
+    campaign covers today, to admins and leads)."""
+
+    __tablename__ = "notice"
+    __table_args__ = (UniqueConstraint("person_id", "topic"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    topic: Mapped[str] = mapped_column(String(32))
+    day: Mapped[date] = mapped_column(Date)
