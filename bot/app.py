@@ -9,8 +9,8 @@ from importlib import resources
 
 from bot.config import Settings
 from bot.i18n import Catalog
-from campaign.document import parse
 from handlers.context import Services
+from handlers.documents import import_document
 from handlers.features import build_registry
 from handlers.router import Router
 from storage import campaigns
@@ -20,12 +20,13 @@ DEFAULT_CAMPAIGN = "phat-dong-thi-dua-2025.txt"
 
 
 async def seed_default_campaign(db: Database) -> None:
-    """On first start, load the bundled 2025 launch document so questions work at once."""
+    """On first start, load the bundled sample (Lạng Sơn's 2025 launch document) so questions
+    work at once. It is a demo: the first real import replaces it."""
     async with db.transaction() as session:
-        if await campaigns.active_campaign(session) is not None:
+        if await campaigns.has_documents(session):
             return
         text = resources.files("campaign.data").joinpath(DEFAULT_CAMPAIGN).read_text("utf-8")
-        await campaigns.save_campaign(session, parse(text), text, DEFAULT_CAMPAIGN)
+        await import_document(session, text, DEFAULT_CAMPAIGN, demo=True)
 
 
 def utc_now() -> datetime:

@@ -30,16 +30,19 @@ from bot.i18n import Catalog
 from bot.scheduler import scheduler_for
 from campaign import calendar, timephrase
 from campaign.accounts import parse_account_ref
-from campaign.dates import format_datetime, weekday_key
-from campaign.document import DocumentError, parse
+from campaign.dates import format_date, format_datetime, weekday_key
+from campaign.document import Document, DocumentError, Zone
+from campaign.facts import Facts, Period, rating_targets
 from campaign.ratings import Rating
 from campaign.roles import parse_unit_role
 from campaign.standing import rules_from
 from campaign.units import RowError, parse_units_csv
-from handlers.answer_view import occurrence_line
+from handlers.answer_view import document_name, occurrence_line
 from handlers.context import Translate
+from handlers.documents import Imported, import_document
 from handlers.knowledge import answer_question, render_answer
-from handlers.library import custom_observance
+from handlers.library import dates_of
+from handlers.messages import Safe, join
 from handlers.standing import compute, report_bytes, standing_lines
 from storage import audit, campaigns, invites, people, units
 from storage.models import CampaignDocument
@@ -98,7 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
     campaign_import = campaign_sub.add_parser("import", help="load a .txt, .docx or .pdf")
     campaign_import.add_argument("file", type=Path)
     campaign_import.add_argument("--year", default=None)
-    campaign_sub.add_parser("list", help="documents loaded; the newest is active")
+    campaign_import.add_argument(
+        "--library", action="store_true", help="a regulation or guidance kept across years"
+    )
+    campaign_sub.add_parser("list", help="documents loaded; campaigns on today are active")
+    show = campaign_sub.add_parser("show", help="the facts read from a document")
+    show.add_argument("id", nargs="?", default=None, help="its id (campaign list); default: active")
+    show.add_argument("--json", action="store_true")
     deadline = campaign_sub.add_parser("deadline", help="set the registration deadline")
     deadline.add_argument("date", help="YYYY-MM-DD")
     deadline.add_argument("--year", default=None, help="the campaign's year (default: active)")
@@ -112,10 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = sub.add_parser("stats", help="units against the campaign targets")
     stats.add_argument("--unit", default=None, help="one unit's code")
+    stats.add_argument("--year", default=None, help="a past year's campaign")
     stats.add_argument("--json", action="store_true")
 
     export = sub.add_parser("export", help="write the report spreadsheet")
     export.add_argument("file", type=Path)
+    export.add_argument("--year", default=None, help="a past year's campaign")
 
     admin = sub.add_parser("admin", help="administrators")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
@@ -371,13 +382,10 @@ async def _events(app: App, args: argparse.Namespace, t: Translate) -> int:
         start = date.fromisoformat(args.start) if args.start else _today(app)
     except ValueError:
         raise UserError(t("cli.bad_from")) from None
+    library = app.services.library
     async with app.db.transaction() as session:
-        knowledge = await app.services.library.active(session)
-        if knowledge is not None:
-            observances = knowledge.observances
-        else:
-            extra = [custom_observance(e) for e in await campaigns.custom_events(session)]
-            observances = calendar.build(None, extra)
+        knowledge = await library.knowledge(session, _today(app))
+        observances = knowledge.observances if knowledge else await library.observances(session)
     occurrences = calendar.upcoming(observances, start, days=days)
     if args.json:
         rows = [
@@ -392,36 +400,72 @@ async def _events(app: App, args: argparse.Namespace, t: Translate) -> int:
     return 0
 
 
+def _year_arg(value: str | None, t: Translate) -> int | None:
+    if value is None:
+        return None
+    if not value.isdigit() or not 1900 < int(value) < 2200:
+        raise UserError(t("cli.bad_year"))
+    return int(value)
+
+
 async def _campaign_import(app: App, args: argparse.Namespace, t: Translate) -> int:
-    year = None
-    if args.year is not None:
-        if not args.year.isdigit() or not 1900 < int(args.year) < 2200:
-            raise UserError(t("cli.bad_year"))
-        year = int(args.year)
+    year = _year_arg(args.year, t)
     try:
-        text = read_text(args.file)
-        parsed = parse(text, year=year)
+        text = await asyncio.to_thread(read_text, args.file)
+        async with app.db.transaction() as session:
+            imported = await import_document(
+                session,
+                text,
+                args.file.name,
+                year=year,
+                library=True if args.library else None,
+            )
     except DocumentError as error:
         raise UserError(
             t("cli.document_refused", path=str(args.file), problem=t(error.key))
         ) from None
-    async with app.db.transaction() as session:
-        _, replaced = await campaigns.save_campaign(session, parsed, text, args.file.name)
-        await audit.record(session, actor="cli", action="campaign.import", target=str(parsed.year))
-    key = "cli.campaign_replaced" if replaced else "cli.campaign_imported"
-    print(
-        to_plain(
-            t(
-                key,
-                year=parsed.year,
-                title=parsed.title,
-                sections=len(parsed.sections),
-                targets=len(parsed.targets),
-                days=len(parsed.commemorations),
-            )
-        )
-    )
+    print(to_plain(imported_line(t, imported)))
     return 0
+
+
+def imported_line(t: Translate, imported: Imported) -> Safe:
+    """What an import did, in one line: which document, where it went, what was read."""
+    document, facts = imported.document, imported.facts
+    name = document_name(t, document)
+    counts = t(
+        "cli.imported_counts",
+        sections=len(document.headings()),
+        deadlines=len(facts.deadlines),
+        targets=len(facts.targets),
+        days=len(facts.commemorations),
+    )
+    if imported.library:
+        line = t("cli.imported_library", document=name, counts=counts)
+    else:
+        line = t(
+            "cli.imported_campaign",
+            document=name,
+            year=imported.year,
+            period=period_words(t, facts.period),
+            counts=counts,
+        )
+    notes = []
+    if imported.saved.replaced:
+        notes.append(t("cli.imported_replaced"))
+    if imported.saved.demo_removed:
+        notes.append(t("cli.imported_demo_removed"))
+    notes.extend(t(f"{key}_note") for key in document.warnings)
+    return join([line, *notes], " ")
+
+
+def period_words(t: Translate, period: Period) -> Safe:
+    if period.end is not None:
+        if period.start is not None:
+            return t("period.range", start=format_date(period.start), end=format_date(period.end))
+        return t("period.until", end=format_date(period.end))
+    if period.open_end:
+        return t("period.open", until=period.open_end)
+    return t("period.unknown")
 
 
 async def _campaign_deadline(app: App, args: argparse.Namespace, t: Translate) -> int:
@@ -430,14 +474,7 @@ async def _campaign_deadline(app: App, args: argparse.Namespace, t: Translate) -
     except ValueError:
         raise UserError(t("cli.bad_date", value=args.date)) from None
     async with app.db.transaction() as session:
-        if args.year is not None:
-            if not args.year.isdigit():
-                raise UserError(t("cli.bad_year"))
-            row = await campaigns.campaign_of_year(session, int(args.year))
-        else:
-            row = await campaigns.active_campaign(session)
-        if row is None:
-            raise UserError(t("cli.no_campaign_year", year=args.year or "?"))
+        row = await _campaign_for(app, session, _year_arg(args.year, t), t)
         row.registration_deadline = when
         await audit.record(
             session,
@@ -451,31 +488,179 @@ async def _campaign_deadline(app: App, args: argparse.Namespace, t: Translate) -
 
 
 async def _campaign_list(app: App, args: argparse.Namespace, t: Translate) -> int:
+    """One line a document: year, id, kind and number, period, title, issuer, state."""
+    today = _today(app)
     async with app.db.transaction() as session:
-        rows = await campaigns.list_campaigns(session)
+        rows = await campaigns.list_documents(session)
+        active = {row.id for row in await app.services.library.active(session, today)}
     if not rows:
         print(to_plain(t("cli.campaigns_none")))
-    for position, row in enumerate(rows):
-        imported = row.imported_at.astimezone(app.services.zone).strftime("%d/%m/%Y")
-        active = f"\t{to_plain(t('cli.active'))}" if position == 0 else ""
-        print(f"{row.year}\t{row.title}\t{row.issuer}\t{imported}{active}")
+    for row in rows:
+        if row.library:
+            state, period = t("cli.state_library"), Safe("")
+        else:
+            span = dates_of(row).span
+            state = t("cli.state_active") if row.id in active else (
+                t("cli.state_ended") if span.end < today else t("cli.state_coming")
+            )
+            period = period_words(t, Period(row.period_start, row.period_end, text=""))
+        if row.demo:
+            state = t("cli.state_demo", state=state)
+        name = t(f"kind.{row.kind}") + (f" {row.number}" if row.number else "")
+        fields = [str(row.year), f"#{row.id}", name, period, row.title, row.issuer, state]
+        print("\t".join(to_plain(str(f)) for f in fields))
+    if not active:
+        print(to_plain(t("campaign.import_needed_admin", year=today.year)), file=sys.stderr)
     return 0
 
 
-async def _active_rules(app: App, session: AsyncSession) -> tuple[CampaignDocument, tuple]:  # type: ignore[type-arg]
-    row = await campaigns.active_campaign(session)
-    if row is None:
-        raise UserError(
-            app.services.catalog.translator(app.settings.language)("answer.no_campaign")
+async def _campaign_show(app: App, args: argparse.Namespace, t: Translate) -> int:
+    library = app.services.library
+    async with app.db.transaction() as session:
+        if args.id is not None:
+            if not args.id.isdigit():
+                raise UserError(t("cli.bad_document_id", value=args.id))
+            row = await campaigns.get_document(session, int(args.id))
+        else:
+            row = await library.current(session, _today(app)) or await library.latest(session)
+            if row is None:
+                documents = await campaigns.list_documents(session)
+                row = documents[0] if documents else None
+        if row is None:
+            raise UserError(t("cli.document_unknown", value=args.id or "?"))
+        parsed = await library.parsed(session, row)
+    facts_json = document_facts(parsed.document, parsed.facts, row.year)
+    if args.json:
+        print(json.dumps(facts_json, ensure_ascii=False))
+        return 0
+    print(to_plain(document_summary(t, parsed.document, parsed.facts, row.year)))
+    return 0
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def document_facts(document: Document, facts: Facts, year: int) -> dict[str, object]:
+    """The facts of `campaign show --json` (INTERFACE.md): dates ISO, null when not given."""
+    signature = document.signature
+    return {
+        "kind": document.kind.value,
+        "title": document.title,
+        "issuer": document.issuer,
+        "issuer_parent": document.letterhead.parent,
+        "number": document.number,
+        "issued_on": _iso(document.issued_on),
+        "place": document.letterhead.place,
+        "signer": signature.name if signature else None,
+        "signer_position": signature.position if signature else None,
+        "signature": list(signature.lines) if signature else [],
+        "year": year,
+        "period": {
+            "start": _iso(facts.period.start),
+            "end": _iso(facts.period.end),
+            "text": facts.period.text,
+            "until": facts.period.open_end,
+            "rounds": [
+                {"start": _iso(a), "end": _iso(b), "text": words}
+                for a, b, words in facts.period.rounds
+            ],
+        },
+        "deadlines": [
+            {
+                "date": _iso(d.date),
+                "start": _iso(d.start),
+                "when": d.when,
+                "text": d.text,
+                "who": d.who,
+                "yearly": d.yearly,
+            }
+            for d in facts.deadlines
+        ],
+        "targets": [
+            {"value": x.value, "text": x.text, "metric": x.metric} for x in facts.targets
+        ],
+        "theme": facts.theme,
+        "slogan": (facts.motto("slogan").text if facts.motto("slogan") else None),  # type: ignore[union-attr]
+        "motto": (facts.motto("motto").text if facts.motto("motto") else None),  # type: ignore[union-attr]
+        "awards": [a.name for a in facts.awards],
+        "duties": [{"body": d.body, "text": d.text} for d in facts.duties],
+        "commemorations": [
+            {
+                "date": _iso(_day_of(c.year, c.month, c.day)),
+                "name": c.name,
+                "anniversary": c.anniversary,
+                "first_year": c.first_year,
+            }
+            for c in facts.commemorations
+        ],
+        "addressees": document.addressees,
+        "recipients": document.recipients,
+        "attachments": [k.value for k in document.attachments],
+        "sections": [p.text for p in document.headings() if p.zone != Zone.TITLE],
+        "warnings": document.warnings,
+    }
+
+
+def _day_of(year: int, month: int | None, day: int | None) -> date | None:
+    if not (month and day):
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def document_summary(t: Translate, document: Document, facts: Facts, year: int) -> Safe:
+    """`campaign show` for a person: what the bot read from the document."""
+    lines = [t("show.document", document=document_name(t, document), title=document.title)]
+    if document.issued_on:
+        lines.append(t("show.issued", date=format_date(document.issued_on)))
+    if document.signature:
+        lines.append(
+            t("show.signer", position=document.signature.position, name=document.signature.name)
         )
-    knowledge = await app.services.library.of_year(session, row.year)
-    targets = knowledge.campaign.targets if knowledge else []
-    return row, rules_from([(t.percent, t.metric) for t in targets])
+    lines.append(t("show.period", period=period_words(t, facts.period)))
+    if facts.theme:
+        lines.append(t("show.theme", theme=facts.theme))
+    for deadline in facts.deadlines:
+        when = format_date(deadline.date) if deadline.date else deadline.when
+        lines.append(t("show.deadline", date=when, text=deadline.text))
+    if facts.targets:
+        lines.append(t("show.targets", targets=", ".join(x.value for x in facts.targets)))
+    for day in facts.commemorations:
+        lines.append(t("show.day", name=day.name, anniversary=day.anniversary, year=day.year))
+    lines.append(t("show.sections", count=len(document.headings())))
+    lines.extend(t(key) for key in document.warnings)
+    return join(lines)
+
+
+async def _campaign_for(
+    app: App, session: AsyncSession, year: int | None, t: Translate
+) -> CampaignDocument:
+    """The campaign a command means: of `year`, else the one on today, else the latest."""
+    library = app.services.library
+    if year is not None:
+        row = await library.of_year(session, year)
+        if row is None:
+            raise UserError(t("cli.no_campaign_year", year=year))
+        return row
+    row = await library.current(session, _today(app)) or await library.latest(session)
+    if row is None:
+        raise UserError(t("answer.no_campaign"))
+    return row
+
+
+async def _rules(app: App, session: AsyncSession, row: CampaignDocument) -> tuple:  # type: ignore[type-arg]
+    parsed = await app.services.library.parsed(session, row)
+    targets = rating_targets(parsed.document, parsed.facts)
+    return rules_from([(x.percent, x.metric) for x in targets])
 
 
 async def _stats(app: App, args: argparse.Namespace, t: Translate) -> int:
     async with app.db.transaction() as session:
-        row, rules = await _active_rules(app, session)
+        row = await _campaign_for(app, session, _year_arg(args.year, t), t)
+        rules = await _rules(app, session, row)
         unit_ids = None
         if args.unit:
             unit = await units.find_unit(session, args.unit)
@@ -484,7 +669,7 @@ async def _stats(app: App, args: argparse.Namespace, t: Translate) -> int:
             unit_ids = [unit.id]
         results = await compute(session, row, rules, unit_ids)
     if args.json:
-        print(json.dumps(stats_json(results), ensure_ascii=False))
+        print(json.dumps({"year": row.year, **stats_json(results)}, ensure_ascii=False))
         return 0
     print(to_plain(t("stats.header", year=row.year)))
     for item in results:
@@ -523,7 +708,8 @@ def stats_json(results: list) -> dict:  # type: ignore[type-arg]
 
 async def _export(app: App, args: argparse.Namespace, t: Translate) -> int:
     async with app.db.transaction() as session:
-        row, rules = await _active_rules(app, session)
+        row = await _campaign_for(app, session, _year_arg(args.year, t), t)
+        rules = await _rules(app, session, row)
         data = await report_bytes(session, app.services.catalog.translator("vi"), row, rules, None)
     try:
         args.file.write_bytes(data)
@@ -549,6 +735,7 @@ _ACTIONS: dict[str, Callable[[App, argparse.Namespace, Translate], Awaitable[int
     "events": _events,
     "campaign import": _campaign_import,
     "campaign list": _campaign_list,
+    "campaign show": _campaign_show,
     "campaign deadline": _campaign_deadline,
     "stats": _stats,
     "export": _export,

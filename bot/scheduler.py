@@ -25,7 +25,7 @@ from bot.app import App
 from bot.delivery import ChatGone, ChatMoved, Permanent, RetryLater, Sender, Transient
 from campaign import calendar
 from campaign.dates import format_date, weekday_key
-from storage import campaigns, chats, dialogs, downloads, outbox, reminders, seen
+from storage import chats, dialogs, downloads, outbox, reminders, seen
 from storage.models import Account, Chat, Membership, Outbox, Person, Pledge, Reminder
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ class Scheduler:
         t = self._t()
         made = 0
         async with self.app.db.transaction() as session:
-            knowledge = await self.app.services.library.active(session)
+            knowledge = await self.app.services.library.knowledge(session, local.date())
             if knowledge is None:
                 return 0
             groups = list(
@@ -139,7 +139,7 @@ class Scheduler:
             if not groups:
                 return 0
             coming = calendar.upcoming(
-                [o for o in knowledge.observances if o.scope in ("campaign", "custom")],
+                [o for o in knowledge.observances if o.scope in ("document", "custom")],
                 local.date(),
                 days=max(self.notice_days) + 1,
             )
@@ -177,8 +177,12 @@ class Scheduler:
         today = now.astimezone(zone).date()
         made = 0
         async with self.app.db.transaction() as session:
-            row = await campaigns.active_campaign(session)
-            if row is None or not (row.deadline - timedelta(days=7) <= today <= row.deadline):
+            library = self.app.services.library
+            row = await library.current(session, today)
+            if row is None:
+                return 0  # no campaign on: nobody is "late" for a pledge
+            deadline = await library.registration_deadline(session, row)
+            if not (deadline - timedelta(days=7) <= today <= deadline):
                 return 0
             pledged = select(Pledge.person_id).where(Pledge.campaign_id == row.id)
             targets = await session.execute(
@@ -201,7 +205,7 @@ class Scheduler:
                     continue
                 nudged.add(person_id)
                 t = self._t(language)
-                text = t("push.nudge", year=row.year, deadline=format_date(row.deadline))
+                text = t("push.nudge", year=row.year, deadline=format_date(deadline))
                 options = [{"label": str(t("push.nudges_off")), "payload": "nudges:off"}]
                 made += await outbox.enqueue(
                     session, chat_id=chat_id, kind="nudge", text=text, options=options,

@@ -12,8 +12,8 @@ import calendar as _stdlib_calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
-from campaign.document import Campaign
 from campaign.text import fold
 
 
@@ -123,7 +123,7 @@ def same_day(a: Observance, b: Observance) -> bool:
     return dates_agree and overlap >= 0.75
 
 
-def from_campaign(campaign: Campaign) -> list[Observance]:
+def from_campaign(campaign: Any) -> list[Observance]:
     """The campaign's commemorations, dated from the document or else from the bundled table."""
     result = []
     for item in campaign.commemorations:
@@ -146,7 +146,7 @@ def from_campaign(campaign: Campaign) -> list[Observance]:
     return result
 
 
-def build(campaign: Campaign | None, extra: Iterable[Observance] = ()) -> list[Observance]:
+def build(campaign: Any, extra: Iterable[Observance] = ()) -> list[Observance]:
     """Campaign days first, then bundled and custom days that are not the same commemoration."""
     result = from_campaign(campaign) if campaign is not None else []
     for candidate in (*BUNDLED, *extra):
@@ -185,3 +185,22 @@ def next_of(observance: Observance, start: date) -> Occurrence | None:
         if when is not None and when >= start:
             return Occurrence(when, observance, observance.anniversary(year), (when - start).days)
     return None
+
+
+def merge(document_days: Iterable[Observance], others: Iterable[Observance]) -> list[Observance]:
+    """Days named in documents first (dated from the other days when the document gives only
+    the number of years), then the other days that are not the same commemoration."""
+    others = list(others)
+    result: list[Observance] = []
+    for day in document_days:
+        if day.day is None:
+            known = next((b for b in others if same_day(day, b)), None)
+            if known is None:
+                continue  # no date anywhere: it cannot be placed on a calendar
+            day = replace(day, month=known.month, day=known.day, dated_by="table")
+        if not any(same_day(day, existing) for existing in result):
+            result.append(day)
+    for candidate in others:
+        if not any(same_day(candidate, existing) for existing in result):
+            result.append(candidate)
+    return result

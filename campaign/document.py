@@ -1,462 +1,898 @@
-"""The launch document of a campaign ("phát động thi đua"), parsed into a model.
+"""A Vietnamese administrative document, read into a model: the whole genre, not one file.
 
-Real documents come from Word or PDF exports: sentences broken across paragraphs, "hoá" and
-"hóa" side by side, dates with typos ("28/8/1945-128/8/2025"). The parser reads structure
-from the markers civil servants use everywhere (I., II. → 1., 2. → "-" bullets), and takes
-numbers (targets, anniversaries, dates) from the text itself, checking them against each other
-rather than trusting any one of them.
+Launch plans (Kế hoạch, Phát động), decisions with the regulation they issue (Quyết định +
+Quy định/Quy chế), guidance, directives, cables (Công điện, Chỉ thị) and letters (Công văn)
+share one skeleton, set by the state's rules for official documents: a letterhead (the body
+above the issuer, the issuer, "Số: 86/2025/QĐ-UBND", place and date), the kind and the title,
+a preamble ("Căn cứ …", "Thực hiện …"), a body numbered in whatever scheme the author chose
+(Phần/Chương/Mục/Điều, I., 1., 1.1, a), -, +), "Nơi nhận", the signature (TM./KT./Q./TL., the
+position, the name), and after it attachments: the regulation a decision issues, appendices
+(Phụ lục, Mẫu số) with their tables, footnotes.
+
+The parser keeps every paragraph as a Passage with the passage it hangs under, so an answer
+can quote a passage under its heading path together with the list it introduces. Nothing is
+invented: a field the text does not give stays None.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
+from functools import cached_property
 
-from campaign.text import fold
-
-ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
-
-_ROMAN_HEADING = re.compile(r"^(X|IX|VIII|VII|VI|V|IV|III|II|I)[.)]\s+(\S.*)$")
-_NUMBERED = re.compile(r"^(\d{1,2})[.)]\s+(\S.*)$")
-_BULLET = re.compile(r"^[-–•+*]\s*(\S.*)$")
-_SENTENCE_END = re.compile(r"[.;:!?…”\"»)]$")
-
-PREAMBLE = "preamble"
-RECIPIENTS = "recipients"
-SIGNATURE = "signature"
-APPENDIX = "appendix"
+from campaign.layout import TABLE_CELL, paragraphs
+from campaign.text import case_habits, fold, is_caps, recase
 
 
 class DocumentError(ValueError):
-    """The text is not a launch document we can read; `key` names the message for the user."""
+    """The text cannot be read as a document; `key` names the message for the user."""
 
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
 
 
-@dataclass(frozen=True)
-class Clause:
-    """One paragraph or bullet of the document, with the section it belongs to."""
+class Kind(StrEnum):
+    """What a document is, by the word that heads it."""
 
-    section: str
-    """"II.1", "III", or one of PREAMBLE, RECIPIENTS, SIGNATURE, "appendix.2"."""
-    text: str
-
-
-@dataclass
-class Section:
-    number: str
-    """"II" for a part, "II.1" for an item of a part."""
-    title: str
-    clauses: list[Clause] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Target:
-    """A figure of section II: `percent` of `metric` ("done", "good", "excellent", "key_tasks")."""
-
-    percent: int
-    metric: str | None
-    phrase: str
-    section: str
+    KE_HOACH = "ke_hoach"
+    PHAT_DONG = "phat_dong"
+    QUYET_DINH = "quyet_dinh"
+    QUY_DINH = "quy_dinh"
+    QUY_CHE = "quy_che"
+    HUONG_DAN = "huong_dan"
+    CONG_DIEN = "cong_dien"
+    CHI_THI = "chi_thi"
+    CONG_VAN = "cong_van"
+    THONG_BAO = "thong_bao"
+    NGHI_QUYET = "nghi_quyet"
+    CHUONG_TRINH = "chuong_trinh"
+    KEU_GOI = "keu_goi"
+    LUAT = "luat"
+    NGHI_DINH = "nghi_dinh"
+    THONG_TU = "thong_tu"
+    BAO_CAO = "bao_cao"
+    VAN_BAN = "van_ban"
+    """Anything else: a letter, an article, a text without a recognisable heading."""
 
 
-@dataclass(frozen=True)
-class Commemoration:
-    """A day the campaign dedicates achievements to, as the document names it."""
+KIND_WORDS: tuple[tuple[str, Kind], ...] = (
+    ("ke hoach", Kind.KE_HOACH),
+    ("phat dong", Kind.PHAT_DONG),
+    ("quyet dinh", Kind.QUYET_DINH),
+    ("quy dinh", Kind.QUY_DINH),
+    ("quy che", Kind.QUY_CHE),
+    ("huong dan", Kind.HUONG_DAN),
+    ("cong dien", Kind.CONG_DIEN),
+    ("chi thi", Kind.CHI_THI),
+    ("cong van", Kind.CONG_VAN),
+    ("thong bao", Kind.THONG_BAO),
+    ("nghi quyet", Kind.NGHI_QUYET),
+    ("chuong trinh", Kind.CHUONG_TRINH),
+    ("loi keu goi", Kind.KEU_GOI),
+    ("thu keu goi", Kind.KEU_GOI),
+    ("luat", Kind.LUAT),
+    ("nghi dinh", Kind.NGHI_DINH),
+    ("thong tu", Kind.THONG_TU),
+    ("bao cao", Kind.BAO_CAO),
+)
+"""Folded heading words, longest meaning first where one starts another."""
 
-    name: str
-    """The document's words, e.g. "Ngày sinh đồng chí Lương Văn Tri"."""
-    anniversary: int
-    """The number the document gives for the campaign year (115)."""
-    first_year: int
-    day: int | None
-    month: int | None
-    """Day and month when the document gives them; None for "194 năm ngày thành lập tỉnh"."""
-    phrase: str
-    """The segment of the document it was read from, verbatim."""
-    section: str
-
-
-@dataclass
-class Campaign:
-    title: str
-    year: int
-    issuer: str
-    signer: str
-    signer_title: str
-    period_start: date | None
-    period_end: date | None
-    period_clause: Clause | None
-    theme: str | None
-    sections: list[Section]
-    preamble: list[Clause]
-    recipients: list[str]
-    appendix: list[Clause]
-    targets: list[Target]
-    commemorations: list[Commemoration]
-    signature: Clause | None = None
-
-    @property
-    def clauses(self) -> list[Clause]:
-        """Every clause in document order: what questions are answered from."""
-        result = list(self.preamble)
-        for section in self.sections:
-            result.extend(section.clauses)
-        if self.recipients:
-            result.append(Clause(RECIPIENTS, "; ".join(self.recipients)))
-        if self.signature is not None:
-            result.append(self.signature)
-        result.extend(self.appendix)
-        return result
-
-    def section(self, number: str) -> Section | None:
-        return next((s for s in self.sections if s.number == number), None)
-
-    def part_about(self, *folded_words: str, default: str) -> str:
-        """The number of the part whose title speaks of one of `folded_words` ("chi tieu")."""
-        for section in self.sections:
-            if "." not in section.number and any(w in fold(section.title) for w in folded_words):
-                return section.number
-        return default
-
-    @property
-    def targets_part(self) -> str:
-        return self.part_about("chi tieu", "muc tieu", default="II")
-
-    @property
-    def organisation_part(self) -> str:
-        return self.part_about("to chuc thuc hien", "trach nhiem", default="III")
-
-    def part_title(self, number: str) -> str:
-        """Title of the part a section number belongs to ("II.1" → "CHỈ TIÊU PHẤN ĐẤU THI ĐUA")."""
-        part = self.section(number.split(".")[0])
-        return part.title if part else ""
-
-
-def normalize(text: str) -> str:
-    """NFC, one kind of line break and of space, no trailing blanks."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u00a0", " ").replace("\t", " ")
-    return "\n".join(line.strip() for line in text.split("\n"))
-
-
-def paragraphs(text: str) -> list[str]:
-    """Paragraphs of the document, with sentences broken across lines or paragraphs joined.
-
-    A paragraph that starts in lower case continues the one before (Word and PDF exports break
-    "phấn" / "đầu lập thành tích"). Inside a block of lines (a PDF page has no blank lines), a
-    line that fills the width and has no closing punctuation runs on into the next one; a short
-    line ends its paragraph. Markdown emphasis (*…*) is dropped.
-    """
-    result: list[str] = []
-    for block in re.split(r"\n\s*\n", normalize(text)):
-        lines = [re.sub(r"\*+([^*]+)\*+", r"\1", line).strip() for line in block.split("\n")]
-        lines = [line for line in lines if line]
-        full = _full_width(lines)
-        for position, line in enumerate(lines):
-            runs_on = position > 0 and _runs_on(lines[position - 1], line, full)
-            if result and (_starts_lower(line) or (runs_on and not _is_marker(line))):
-                result[-1] = f"{result[-1]} {line}"
-            else:
-                result.append(line)
-    return result
-
-
-def _is_marker(line: str) -> bool:
-    return bool(_ROMAN_HEADING.match(line) or _NUMBERED.match(line) or _BULLET.match(line))
-
-
-def _starts_lower(line: str) -> bool:
-    return line[0].islower() and not _is_marker(line)
-
-
-def _full_width(lines: list[str]) -> int:
-    """The length of a full line in this block (wrapped text), 0 when lines are not wrapped."""
-    if len(lines) < 3:
-        return 0
-    lengths = sorted(len(line) for line in lines)
-    return lengths[int(len(lengths) * 0.8)]
-
-
-def _runs_on(previous: str, line: str, full: int) -> bool:
-    """Whether `previous` was wrapped: the first word of `line` would not have fitted on it.
-
-    A paragraph's last line has room to spare; a wrapped line does not. Widths are counted
-    in characters, so a little slack is allowed for proportional fonts.
-    """
-    first_word = line.split(" ", 1)[0]
-    return (
-        full > 0
-        and len(previous) + 1 + len(first_word) > 0.92 * full
-        and not _SENTENCE_END.search(previous)
-        and not previous.isupper()
-    )
-
-
-def parse(text: str, *, year: int | None = None) -> Campaign:
-    """Read a launch document. Raises DocumentError("document.empty" / "document.no_sections")."""
-    paras = paragraphs(text)
-    if not paras:
-        raise DocumentError("document.empty")
-
-    preamble: list[str] = []
-    sections: list[Section] = []
-    recipients: list[str] = []
-    closing: list[str] = []
-    part: Section | None = None
-    item: Section | None = None
-    state = "preamble"
-
-    for para in paras:
-        folded = fold(para)
-        if state in ("preamble", "body") and folded.startswith("noi nhan"):
-            state = "recipients"
-            rest = para.split(":", 1)[1].strip() if ":" in para else ""
-            if rest:
-                recipients.append(rest.rstrip(";.,"))
-            continue
-        if state == "recipients":
-            bullet = _BULLET.match(para)
-            if bullet:
-                recipients.append(bullet.group(1).rstrip(";.,").strip())
-                continue
-            state = "closing"
-        if state == "closing":
-            closing.append(para)
-            continue
-
-        heading = _ROMAN_HEADING.match(para)
-        if heading:
-            state = "body"
-            part = Section(heading.group(1), heading.group(2).strip().rstrip(":"))
-            sections.append(part)
-            item = None
-            continue
-        if state == "preamble":
-            preamble.append(para)
-            continue
-        assert part is not None
-        numbered = _NUMBERED.match(para)
-        if numbered:
-            number = f"{part.number}.{numbered.group(1)}"
-            body = numbered.group(2).strip()
-            title, _, rest = body.partition(":")
-            is_title = len(body) <= 120 and not _SENTENCE_END.search(body)
-            item = Section(number, body if is_title else _short_title(title if rest else body))
-            sections.append(item)
-            if not is_title:
-                item.clauses.append(Clause(number, body))
-            continue
-        bullet = _BULLET.match(para)
-        target = item or part
-        target.clauses.append(Clause(target.number, bullet.group(1) if bullet else para))
-
-    if not sections:
-        raise DocumentError("document.no_sections")
-
-    signer_title, signer, appendix = _signature_and_appendix(closing)
-    title = _title(preamble)
-    body_text = "\n".join(paras)
-    campaign_year = year or _year(title) or _year(body_text)
-    if campaign_year is None:
-        raise DocumentError("document.no_year")
-    period_clause = _period_clause(sections)
-    period_start, period_end = _period(period_clause.text if period_clause else "", campaign_year)
-    clauses_preamble = [
-        Clause(PREAMBLE, p) for p in preamble if not _is_letterhead(p) and p != title
-    ]
-    signature = Clause(SIGNATURE, f"{signer_title} {signer}".strip()) if signer else None
-    campaign = Campaign(
-        title=title,
-        year=campaign_year,
-        issuer=_issuer(preamble, signer_title),
-        signer=signer,
-        signer_title=signer_title,
-        period_start=period_start,
-        period_end=period_end,
-        period_clause=period_clause,
-        theme=_theme(body_text),
-        sections=sections,
-        preamble=clauses_preamble,
-        recipients=recipients,
-        appendix=appendix,
-        targets=[],
-        commemorations=[],
-        signature=signature,
-    )
-    campaign.targets = _targets(campaign)
-    campaign.commemorations = _commemorations(campaign)
-    return campaign
-
-
-def _short_title(text: str) -> str:
-    words = text.split()
-    return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
-
-
-_LETTERHEAD = re.compile(
-    r"^(số\s*:|phát động$|cộng hòa|cộng hoà|độc lập|ủy ban|uỷ ban|ubnd|sở\s|[\w\s]+,\s*ngày)",
-    re.IGNORECASE,
+REGULATION_KINDS = frozenset(
+    {Kind.QUY_DINH, Kind.QUY_CHE, Kind.HUONG_DAN, Kind.LUAT, Kind.NGHI_DINH, Kind.THONG_TU}
 )
 
 
-def _is_letterhead(para: str) -> bool:
-    return bool(_LETTERHEAD.match(para)) or (para.isupper() and len(para) < 60)
+class Zone(StrEnum):
+    """Where in the document's skeleton a passage stands."""
+
+    LETTERHEAD = "letterhead"
+    TITLE = "title"
+    PREAMBLE = "preamble"
+    ADDRESSEES = "addressees"
+    BODY = "body"
+    RECIPIENTS = "recipients"
+    SIGNATURE = "signature"
+    ATTACHMENT = "attachment"
+    FOOTNOTE = "footnote"
 
 
-def _title(preamble: list[str]) -> str:
-    """The line after "PHÁT ĐỘNG", else the first line that is not letterhead."""
-    for index, para in enumerate(preamble):
-        if fold(para) == "phat dong" and index + 1 < len(preamble):
-            return preamble[index + 1]
-    for para in preamble:
-        if not _is_letterhead(para) and len(para) < 200:
-            return para
-    return preamble[0] if preamble else ""
+RANKS = {
+    "attachment": 0,
+    "caps": 1,
+    "part": 1,
+    "chapter": 2,
+    "section": 3,
+    "article": 4,
+    "roman": 4,
+    "upper": 5,
+    "arabic": 6,
+    "dotted": 7,
+    "letter": 8,
+    "dash": 9,
+    "plus": 10,
+    "bullet": 10,
+}
+"""Nesting order of the numbering schemes: a marker closes every open one of its rank or
+deeper. Roman parts and articles are both the body's top level."""
+BULLETS = frozenset({"dash", "plus", "bullet"})
 
 
-def _year(text: str) -> int | None:
-    found = re.findall(r"năm\s+(20\d\d)\b", text)
-    return int(found[0]) if found else None
+@dataclass(frozen=True)
+class Marker:
+    """The numbering a paragraph starts with: kind ("article", "letter", …) and label."""
+
+    kind: str
+    label: str
+
+    @property
+    def rank(self) -> int:
+        return RANKS[self.kind]
 
 
-def _issuer(preamble: list[str], signer_title: str) -> str:
-    for para in preamble:
-        match = re.search(r"(?:Giám đốc|Chủ tịch|Thủ trưởng|Trưởng)\s+(.+?)\s+phát động", para)
-        if match:
-            return match.group(1).strip()
-    return signer_title.title()
+@dataclass(frozen=True)
+class Passage:
+    """One paragraph (or table row) of the document, where it stands and what it hangs under."""
+
+    index: int
+    text: str
+    """As written, with its own numbering ("a) Tập thể: …")."""
+    zone: Zone
+    marker: Marker | None = None
+    parent: int | None = None
+    """The passage it belongs to: its heading, or the lead-in of the list it is an item of."""
+    heading: bool = False
+    """A title-like heading ("Điều 4. Tiêu chí chung (20 điểm)"), not a sentence."""
+    cells: tuple[str, ...] = ()
+    """A table row's cells; `header` is the table's first row."""
+    header: int | None = None
+
+    @property
+    def body(self) -> str:
+        """The text without its numbering."""
+        return strip_marker(self.text) if self.marker else self.text
 
 
-_THEME = re.compile(r"chủ đề\s*[“\"]([^”\"]+)[”\"]", re.IGNORECASE)
+@dataclass(frozen=True)
+class Letterhead:
+    bodies: tuple[str, ...] = ()
+    """Issuing bodies from the top: ("UBND tỉnh Lạng Sơn", "Sở Giao thông vận tải")."""
+    number: str | None = None
+    """ "86/2025/QĐ-UBND"; None when the copy leaves the number blank."""
+    place: str | None = None
+    issued_on: date | None = None
+    issued_month: tuple[int, int] | None = None
+    """(year, month) when the day is left blank ("ngày tháng 01 năm 2025")."""
+
+    @property
+    def issuer(self) -> str | None:
+        return self.bodies[-1] if self.bodies else None
+
+    @property
+    def parent(self) -> str | None:
+        return self.bodies[-2] if len(self.bodies) > 1 else None
 
 
-def _theme(text: str) -> str | None:
-    match = _THEME.search(text)
-    return match.group(1).strip() if match else None
+@dataclass(frozen=True)
+class Signature:
+    lines: tuple[str, ...]
+    """The capitalised lines as written: ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")."""
+    name: str
+
+    @property
+    def position(self) -> str:
+        """The signer's own position: the last line, without TM./KT./Q./TL."""
+        return _SIGNING_MODE.sub("", self.lines[-1]).strip() if self.lines else ""
+
+    @property
+    def text(self) -> str:
+        return " / ".join((*self.lines, self.name))
 
 
-def _period_clause(sections: list[Section]) -> Clause | None:
-    for section in sections:
-        for clause in section.clauses:
-            folded = fold(clause.text)
-            if "thoi gian thuc hien" in folded or re.search(r"den het ngay", folded):
-                return clause
+@dataclass
+class Document:
+    kind: Kind
+    title: str
+    letterhead: Letterhead
+    passages: list[Passage]
+    addressees: list[str] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)
+    signature: Signature | None = None
+    attachments: list[Kind] = field(default_factory=list)
+    """The kinds of what is attached after the signature (a decision's Quy định, …)."""
+    warnings: list[str] = field(default_factory=list)
+    """Message keys of what the reader should know ("document.unstructured")."""
+    year: int | None = None
+    _children: dict[int, list[int]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for passage in self.passages:
+            if passage.parent is not None:
+                self._children.setdefault(passage.parent, []).append(passage.index)
+
+    @cached_property
+    def habits(self) -> dict[str, str]:
+        """How this document writes its words when not in capitals (see text.recase)."""
+        return case_habits("\n".join(p.text for p in self.passages))
+
+    def recased(self, text: str) -> str:
+        """A capitalised heading of this document in the case it writes those words."""
+        return recase(text, self.habits)
+
+    @property
+    def issuer(self) -> str | None:
+        return self.letterhead.issuer
+
+    @property
+    def number(self) -> str | None:
+        return self.letterhead.number
+
+    @property
+    def issued_on(self) -> date | None:
+        return self.letterhead.issued_on
+
+    @property
+    def structured(self) -> bool:
+        return "document.unstructured" not in self.warnings
+
+    @property
+    def regulation(self) -> bool:
+        """A standing rule (a regulation, guidance, or a decision that issues one)."""
+        return self.kind in REGULATION_KINDS or any(k in REGULATION_KINDS for k in self.attachments)
+
+    def children(self, index: int) -> list[Passage]:
+        return [self.passages[i] for i in self._children.get(index, ())]
+
+    def introduces(self, index: int) -> bool:
+        """Whether a passage leads in the passages under it: a heading, or a sentence ending
+        with ":" ("… đạt các tiêu chuẩn sau đây:")."""
+        passage = self.passages[index]
+        body = passage.body.rstrip()
+        return bool(self._children.get(index)) and (
+            passage.heading
+            or body.endswith(":")
+            or bool(re.search(r"(?:như sau|sau đây|gồm|bao gồm)\s*:?$", body))
+        )
+
+    def items(self, index: int) -> list[Passage]:
+        """The list a passage introduces (its children), or nothing."""
+        return self.children(index) if self.introduces(index) else []
+
+    def ancestors(self, index: int) -> list[Passage]:
+        """The passages `index` hangs under, outermost first."""
+        chain = []
+        parent = self.passages[index].parent
+        while parent is not None:
+            chain.append(self.passages[parent])
+            parent = self.passages[parent].parent
+        return chain[::-1]
+
+    def headings(self) -> list[Passage]:
+        return [p for p in self.passages if p.heading]
+
+    def in_zones(self, *zones: Zone) -> Iterator[Passage]:
+        return (p for p in self.passages if p.zone in zones)
+
+    def footnotes_of(self, index: int) -> list[Passage]:
+        """The footnotes a passage refers to ("[2]"): the first of that number after it, since
+        appendices number their footnotes afresh."""
+        marks = _FOOTNOTE_REF.findall(self.passages[index].text)
+        found = []
+        for mark in dict.fromkeys(marks):
+            for passage in self.passages[index + 1 :]:
+                if (
+                    passage.zone == Zone.FOOTNOTE
+                    and passage.marker
+                    and passage.marker.label == mark
+                ):
+                    found.append(passage)
+                    break
+        return found
+
+
+# -- markers ------------------------------------------------------------------------------
+
+_ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
+_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("part", re.compile(r"^(?:Phần|PHẦN)\s+(thứ\s+\w+|THỨ\s+\w+|[IVXLC]+|[0-9]+)\b[.:]?\s*(.*)$")),
+    ("chapter", re.compile(r"^(?:Chương|CHƯƠNG)\s+([IVXLC]+|[0-9]+)\b[.:]?\s*(.*)$")),
+    ("section", re.compile(r"^(?:Mục|MỤC)\s+([IVXLC]+|[0-9]+)\b[.:]?\s*(.*)$")),
+    ("article", re.compile(r"^(?:Điều|ĐIỀU)\s+([0-9]+)\s*[.:]\s*(.*)$")),
+    ("roman", re.compile(rf"^({_ROMAN})\s*[.)]\s+(\S.*)$")),
+    ("upper", re.compile(r"^([A-H])[.)]\s+(\S.*)$")),
+    ("dotted", re.compile(r"^([0-9]{1,2}(?:\.[0-9]{1,2})+)\.?\s+(\S.*)$")),
+    ("arabic", re.compile(r"^([0-9]{1,2})\s*[.)]\s*(\S.*)$")),
+    ("letter", re.compile(r"^([a-zđ])\s*[)]\s*(\S.*)$|^([a-zđ])\.\s+([A-ZĐÀ-Ỹ].*)$")),
+    ("dash", re.compile(r"^([-–—])\s*(\S.*)$")),
+    ("plus", re.compile(r"^(\+)\s*(\S.*)$")),
+    ("bullet", re.compile(r"^([•·*▪●○◦])\s*(\S.*)$")),
+)
+_FOOTNOTE = re.compile(r"^\[([0-9]{1,3})\]\s*(\S.*)$")
+_FOOTNOTE_REF = re.compile(r"(?<=\S)\[([0-9]{1,3})\]")
+_SENTENCE_END = re.compile(r"[.;!?…]$")
+
+
+def read_marker(text: str) -> tuple[Marker, str] | None:
+    """The numbering a paragraph starts with and the rest of it, or None."""
+    for kind, pattern in _MARKERS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        groups = [g for g in match.groups() if g is not None]
+        label, rest = groups[0], groups[1] if len(groups) > 1 else ""
+        if kind == "roman" and not label:
+            continue
+        return Marker(kind, label), rest.strip()
     return None
 
 
-_DATE_WORDS = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
-_DATE_SLASH = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+def strip_marker(text: str) -> str:
+    found = read_marker(text)
+    return found[1] if found else text
 
 
-def _dates_in(folded: str) -> list[date]:
-    found = []
-    for match in [*_DATE_WORDS.finditer(folded), *_DATE_SLASH.finditer(folded)]:
-        day, month, year = (int(g) for g in match.groups())
-        try:
-            found.append((match.start(), date(year, month, day)))
-        except ValueError:
+# -- the skeleton ---------------------------------------------------------------------------
+
+_MOTTO = ("cong hoa xa hoi chu nghia viet nam", "doc lap - tu do - hanh phuc", "doc lap tu do")
+_NUMBER_LINE = re.compile(r"^(?:so|số|Số|SỐ)\s*[:.]\s*(.*)$")
+_DATE_LINE = re.compile(r"^([^,]{2,40}),\s*ngay\b(.*)$")
+_DATE_PARTS = re.compile(r"ngay\s*([0-9]{1,2})?\s*thang\s*([0-9]{1,2})?\s*nam\s*([0-9]{4})")
+_PREAMBLE_STARTS = (
+    "can cu",
+    "thuc hien",
+    "theo de nghi",
+    "nham",
+    "kinh gui",
+    "de ",
+    "trien khai",
+    "qua ",
+    "tiep theo",
+    "thiet thuc",
+    "xet de nghi",
+    "tren co so",
+    "huong ung",
+)
+_SIGNING_MODE = re.compile(r"^(?:TM|KT|Q|TL|TUQ|T/M|K/T|T/L)\s*\.?\s*", re.IGNORECASE)
+_POSITION_WORDS = (
+    "chu tich",
+    "giam doc",
+    "thu tuong",
+    "bo truong",
+    "truong ban",
+    "truong phong",
+    "bi thu",
+    "chanh van phong",
+    "tong giam doc",
+    "hieu truong",
+    "vien truong",
+    "cuc truong",
+    "thu truong",
+    "pho ",
+    "uy vien",
+    "truong",
+)
+_BODY_WORDS = (
+    "uy ban",
+    "ubnd",
+    "hdnd",
+    "hoi dong",
+    "so ",
+    "bo ",
+    "ban ",
+    "tong cuc",
+    "cuc ",
+    "vien ",
+    "truong ",
+    "cong doan",
+    "doan ",
+    "hoi ",
+    "thu tuong",
+    "chinh phu",
+    "van phong",
+    "tinh uy",
+    "thanh uy",
+    "huyen uy",
+    "dang uy",
+    "ban chap hanh",
+    "trung tam",
+    "cong an",
+    "bo chi huy",
+    "chi cuc",
+    "phong ",
+    "toa an",
+    "vien kiem sat",
+    "kho bac",
+    "benh vien",
+    "quoc hoi",
+    "mat tran",
+    "tap doan",
+    "tong cong ty",
+    "cong ty",
+)
+_PLACE_WORDS = ("tinh ", "thanh pho ", "huyen ", "quan ", "xa ", "phuong ", "thi xa ", "dac khu ")
+_APPENDIX = re.compile(r"^(?:phu luc|mau so|mau|bieu so|bieu mau|danh muc)\b")
+_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s+){1,5}[A-ZĐÀ-Ỹ][\wÀ-ỹ]*$")
+_SIGNED_NOTE = re.compile(r"^[\[(]\s*(?:đã ký|da ky|ký|ky)\b.*[\])]$", re.IGNORECASE)
+
+MAX_HEADING = 160
+
+
+def _kind_of(line: str) -> tuple[Kind, str] | None:
+    """A heading line naming the document's kind, and what follows the word on that line."""
+    if not (is_caps(line) or fold(line) in {w for w, _ in KIND_WORDS}):
+        return None
+    folded = fold(line).rstrip(":")
+    for words, kind in KIND_WORDS:
+        if folded == words or folded.startswith(words + " "):
+            rest = line.split(None, len(words.split()))
+            return kind, (rest[-1] if len(rest) > len(words.split()) else "")
+    return None
+
+
+def _is_motto(folded: str) -> bool:
+    return folded.startswith(_MOTTO) or folded.strip("-_ ") == ""
+
+
+def _signature_at(paras: list[str], start: int) -> tuple[int, Signature] | None:
+    """A signature block starting at `start`: capitalised position lines, maybe "(Đã ký)",
+    then the signer's name. Returns the index after it and the block."""
+    lines: list[str] = []
+    index = start
+    while index < len(paras) and len(lines) < 5:
+        line = paras[index]
+        if is_caps(line) and len(line) <= 80 and not read_marker(line):
+            lines.append(line)
+            index += 1
             continue
-    return [d for _, d in sorted(found)]
-
-
-def _period(text: str, year: int) -> tuple[date | None, date | None]:
-    folded = fold(text)
-    if not folded:
-        return None, date(year, 12, 31)
-    start_text, _, end_text = folded.partition("den")
-    starts = _dates_in(start_text)
-    ends = _dates_in(end_text or folded)
-    return (starts[0] if starts else None), (ends[-1] if ends else date(year, 12, 31))
-
-
-def _signature_and_appendix(closing: list[str]) -> tuple[str, str, list[Clause]]:
-    """After "Nơi nhận": the signer's title in capitals, their name, then any list appended."""
-    signer_title = signer = ""
-    appendix: list[Clause] = []
-    index = 0
-    while index < len(closing):
-        para = closing[index]
-        if not signer and para.isupper() and index + 1 < len(closing):
-            name = closing[index + 1]
-            if not name.isupper() and len(name.split()) <= 6:
-                signer_title, signer = para, name
-                index += 2
-                continue
-        if signer:
-            numbered = _NUMBERED.match(para)
-            if numbered:
-                appendix.append(Clause(f"{APPENDIX}.{numbered.group(1)}", numbered.group(2)))
-            elif appendix and not para.isupper():  # a heading ("DANH SÁCH …") is skipped
-                last = appendix[-1]
-                appendix[-1] = Clause(last.section, f"{last.text} {para}")
+        break
+    if not lines or not any(_is_position(line) for line in lines):
+        return None
+    while index < len(paras) and _SIGNED_NOTE.match(paras[index]):
         index += 1
-    return signer_title, signer, appendix
+    if index >= len(paras):
+        return None
+    name = paras[index].strip()
+    if not _NAME.match(name) or len(name) > 40:
+        return None
+    return index + 1, Signature(tuple(lines), name)
 
 
-_PERCENT = re.compile(r"(\d{1,3})\s*%")
-_METRICS = (
-    ("nhiem vu trong tam", "key_tasks"),
-    ("xuat sac", "excellent"),
-    ("hoan thanh tot", "good"),
-    ("hoan thanh", "done"),
-)
+def _is_position(line: str) -> bool:
+    folded = fold(line)
+    return bool(_SIGNING_MODE.match(line)) or any(
+        folded.startswith(w) or f" {w}" in f" {folded}" for w in _POSITION_WORDS
+    )
 
 
-def _targets(campaign: Campaign) -> list[Target]:
-    """Percentages of part II, each with the words that follow it up to the next figure."""
-    result = []
-    part = campaign.targets_part
-    for section in campaign.sections:
-        if section.number.split(".")[0] != part:
+def _is_body_line(folded: str) -> bool:
+    return folded.startswith(_BODY_WORDS) or folded.startswith(_PLACE_WORDS)
+
+
+class _Reader:
+    """One pass over the paragraphs, building passages with their parents."""
+
+    def __init__(self, paras: list[str]) -> None:
+        self.paras = paras
+        self.passages: list[Passage] = []
+        self.stack: list[tuple[Passage, float]] = []
+        """Open headings, items and lead-ins with their rank, outermost first."""
+        self.table_header: int | None = None
+
+    def add(
+        self,
+        text: str,
+        zone: Zone,
+        *,
+        marker: Marker | None = None,
+        parent: int | None = None,
+        heading: bool = False,
+    ) -> Passage:
+        cells: tuple[str, ...] = ()
+        header = None
+        if TABLE_CELL in text:
+            cells = tuple(c.strip() for c in text.split(TABLE_CELL) if c.strip())
+            if self.table_header is None:
+                self.table_header = len(self.passages)
+            header = self.table_header
+        else:
+            self.table_header = None
+        passage = Passage(len(self.passages), text, zone, marker, parent, heading, cells, header)
+        self.passages.append(passage)
+        return passage
+
+    def open_root(self, passage: Passage) -> None:
+        self.stack = [(passage, RANKS["attachment"])]
+
+    @property
+    def parent(self) -> int | None:
+        return self.stack[-1][0].index if self.stack else None
+
+    def place(self, text: str, zone: Zone, *, min_rank: int = 0) -> Passage:
+        """Add a body paragraph under the right parent, by its numbering. An unnumbered
+        paragraph ending with ":" leads in a list: the items after it hang under it."""
+        found = None if TABLE_CELL in text else read_marker(text)
+        if found is None:
+            while (
+                self.stack and self.stack[-1][0].marker and self.stack[-1][0].marker.kind in BULLETS
+            ):
+                self.stack.pop()
+            if is_caps(text) and len(text) <= MAX_HEADING and zone == Zone.ATTACHMENT:
+                return self._push(text, zone, Marker("caps", ""), heading=True, min_rank=min_rank)
+            passage = self.add(text, zone, parent=self.parent)
+            if text.rstrip().endswith(":") and TABLE_CELL not in text:
+                rank = self.stack[-1][1] + 0.5 if self.stack else 0.5
+                self.stack.append((passage, rank))
+            return passage
+        marker, rest = found
+        heading = marker.kind in ("part", "chapter", "section", "roman", "upper") or (
+            len(rest) <= MAX_HEADING
+            and not _SENTENCE_END.search(rest)
+            and marker.kind not in BULLETS
+        )
+        return self._push(text, zone, marker, heading=heading, min_rank=min_rank)
+
+    def _push(
+        self, text: str, zone: Zone, marker: Marker, *, heading: bool, min_rank: int
+    ) -> Passage:
+        rank = max(marker.rank, min_rank)
+        while self.stack and self.stack[-1][1] >= rank:
+            if self.stack[-1][0].marker and self.stack[-1][0].marker.kind == "attachment":
+                break
+            self.stack.pop()
+        passage = self.add(text, zone, marker=marker, parent=self.parent, heading=heading)
+        self.stack.append((passage, rank))
+        return passage
+
+
+def parse(text: str, *, year: int | None = None) -> Document:
+    """Read a document. Raises DocumentError("document.empty") when there is no text, and
+    ("document.no_year") when no year can be found and none is given."""
+    paras = paragraphs(text)
+    if not paras:
+        raise DocumentError("document.empty")
+    reader = _Reader(paras)
+    index, letterhead_lines = _letterhead(paras)
+    kind, title_lines, index = _kind_and_title(paras, index)
+    for line in letterhead_lines:
+        reader.add(line, Zone.LETTERHEAD)
+    if title_lines:
+        reader.add(" ".join(title_lines), Zone.TITLE, heading=True)
+
+    addressees: list[str] = []
+    recipients: list[str] = []
+    signature: Signature | None = None
+    attachments: list[Kind] = []
+    zone = Zone.PREAMBLE
+    body_started = False
+    while index < len(paras):
+        para = paras[index]
+        folded = fold(para)
+        if zone in (Zone.PREAMBLE, Zone.BODY, Zone.ADDRESSEES) and folded.startswith("noi nhan"):
+            zone = Zone.RECIPIENTS
+            rest = para.split(":", 1)[1].strip() if ":" in para else ""
+            if rest:
+                recipients.append(rest.rstrip(";.,"))
+            reader.add(para, Zone.RECIPIENTS)
+            index += 1
             continue
-        for clause in section.clauses:
-            matches = list(_PERCENT.finditer(clause.text))
-            for position, match in enumerate(matches):
-                end = matches[position + 1].start() if position + 1 < len(matches) else None
-                phrase = clause.text[match.start() : end].strip(" ,;.")
-                phrase = re.split(r"[;]|,\s*trong đó", phrase)[0].strip(" ,;.")
-                context = fold(clause.text[max(0, match.start() - 40) : match.start()] + phrase)
-                metric = next((code for words, code in _METRICS if words in fold(phrase)), None)
-                if metric is None and "nhiem vu trong tam" in context:
-                    metric = "key_tasks"
-                result.append(Target(int(match.group(1)), metric, phrase, clause.section))
-    return result
+        if zone in (Zone.PREAMBLE, Zone.BODY, Zone.RECIPIENTS, Zone.ADDRESSEES) and (
+            signature is None and (found := _signature_at(paras, index))
+        ):
+            index, signature = found
+            reader.add(signature.text, Zone.SIGNATURE)
+            zone = Zone.ATTACHMENT
+            reader.stack = []
+            continue
+        if zone == Zone.RECIPIENTS:
+            marker = read_marker(para)
+            if marker and marker[0].kind in BULLETS | {"arabic"}:
+                recipients.append(marker[1].rstrip(";.,").strip())
+                reader.add(para, Zone.RECIPIENTS, marker=marker[0])
+                index += 1
+                continue
+            if folded.startswith("luu"):
+                recipients.append(para.rstrip(";.,"))
+                reader.add(para, Zone.RECIPIENTS)
+                index += 1
+                continue
+            zone = Zone.ATTACHMENT
+            reader.stack = []
+        if zone == Zone.ATTACHMENT:
+            index = _after_signature(reader, paras, index, attachments)
+            continue
+        # letterhead-like lines, the addressees and the preamble, then the body
+        if zone in (Zone.PREAMBLE, Zone.ADDRESSEES) and not body_started:
+            marker = read_marker(para)
+            if folded.startswith("kinh gui") or re.search(r"\bdien\s*:$", folded):
+                rest = para.split(":", 1)[1].strip() if ":" in para else ""
+                if rest:
+                    addressees.append(rest.rstrip(";.,"))
+                reader.add(para, Zone.ADDRESSEES)
+                zone = Zone.ADDRESSEES
+                index += 1
+                continue
+            if zone == Zone.ADDRESSEES and marker and marker[0].kind in BULLETS:
+                addressees.append(marker[1].rstrip(";.,").strip())
+                reader.add(para, Zone.ADDRESSEES, marker=marker[0])
+                index += 1
+                continue
+            zone = Zone.PREAMBLE
+            if (marker and marker[0].kind not in BULLETS) or _kind_of(para):
+                body_started = True
+                zone = Zone.BODY
+                if _kind_of(para) and not marker:  # "QUYẾT ĐỊNH:" before the articles
+                    reader.add(para, Zone.PREAMBLE)
+                    index += 1
+                    continue
+            else:
+                reader.add(para, Zone.PREAMBLE)
+                index += 1
+                continue
+        text, index = _merge_title(paras, index)
+        reader.place(text, Zone.BODY)
+
+    passages = reader.passages
+    body_text = "\n".join(p.text for p in passages)
+    letterhead = _read_letterhead(letterhead_lines, body_text, signature)
+    title = recase(" ".join(title_lines), body_text) if title_lines else ""
+    warnings = []
+    structured = any(p.marker and p.zone in (Zone.BODY, Zone.ATTACHMENT) for p in passages)
+    if not structured and not letterhead_lines and not title_lines:
+        warnings.append("document.unstructured")
+        kind = Kind.VAN_BAN
+    document = Document(
+        kind=kind or Kind.VAN_BAN,
+        title=title or _first_sentence(passages),
+        letterhead=letterhead,
+        passages=passages,
+        addressees=addressees,
+        recipients=recipients,
+        signature=signature,
+        attachments=attachments,
+        warnings=warnings,
+    )
+    document.year = year or _year(document)
+    if document.year is None:
+        raise DocumentError("document.no_year")
+    return document
 
 
-_ANNIVERSARY = re.compile(
-    r"(\d{1,3})\s+năm\s+((?:ngày|Ngày)\s[^;()]+?)\s*(?:\(([^)]*)\))?\s*(?=;|,\s*gắn|$|\.\s)",
+def _merge_title(paras: list[str], index: int) -> tuple[str, int]:
+    """ "Chương I" alone on its line takes the line after it as its title. Returns the text
+    and the index of the next paragraph to read."""
+    para = paras[index]
+    found = read_marker(para)
+    if (
+        found
+        and found[0].kind in ("part", "chapter", "section")
+        and not found[1]
+        and index + 1 < len(paras)
+        and (is_caps(paras[index + 1]) or len(paras[index + 1]) < 100)
+        and not read_marker(paras[index + 1])
+    ):
+        return f"{para} {paras[index + 1]}", index + 2
+    return para, index + 1
+
+
+def _after_signature(reader: _Reader, paras: list[str], index: int, kinds: list[Kind]) -> int:
+    """Footnotes, and attachments (the regulation a decision issues, appendices, forms, a
+    list of units) each parsed as a body of its own. Returns the next index to read."""
+    para = paras[index]
+    footnote = _FOOTNOTE.match(para)
+    if footnote:
+        reader.add(para, Zone.FOOTNOTE, marker=Marker("footnote", footnote.group(1)))
+        return index + 1
+    folded = fold(para)
+    opens = _APPENDIX.match(folded) is not None
+    if not reader.stack:  # the first thing after the signature: a regulation, a list, …
+        opens = opens or is_caps(para)
+    if opens and not read_marker(para):
+        title = [para]
+        index += 1
+        while index < len(paras) and len(title) < 4:
+            line = paras[index]
+            if _starts_title(line, title):
+                title.append(line)
+                index += 1
+                continue
+            break
+        kind = _kind_of(para)
+        if kind:
+            kinds.append(kind[0])
+        root = reader.add(
+            " ".join(title), Zone.ATTACHMENT, marker=Marker("attachment", para), heading=True
+        )
+        reader.open_root(root)
+        while index < len(paras) and paras[index].startswith("(") and paras[index].endswith(")"):
+            reader.add(paras[index], Zone.ATTACHMENT, parent=root.index)
+            index += 1
+        return index
+    text, index = _merge_title(paras, index)
+    reader.place(text, Zone.ATTACHMENT, min_rank=1)
+    return index
+
+
+def _starts_title(line: str, title: list[str]) -> bool:
+    """A line that continues an attachment's title: capitalised, or the one short line that
+    names a form ("Mẫu số 01" / "Mẫu báo cáo đề nghị …")."""
+    if read_marker(line) or _is_motto(fold(line)) or line.endswith(","):
+        return False
+    if line.startswith("("):
+        return False
+    if is_caps(line):
+        return True
+    return len(title) == 1 and len(line) < 160 and not _SENTENCE_END.search(line)
+
+
+def _letterhead(paras: list[str]) -> tuple[int, list[str]]:
+    """The letterhead lines at the top and the index of the first paragraph after them."""
+    lines = []
+    index = 0
+    while index < len(paras) and index < 24:
+        para = paras[index]
+        folded = fold(para)
+        if _kind_of(para) or read_marker(para):
+            break
+        if (
+            _is_motto(folded)
+            or _NUMBER_LINE.match(para)
+            or _DATE_LINE.match(folded)
+            or (is_caps(para) and len(para) <= 100)
+            or folded.startswith(("v/v", "ve viec"))
+        ):
+            lines.append(para)
+            index += 1
+            continue
+        break
+    if not any(_is_motto(fold(line)) or _NUMBER_LINE.match(line) for line in lines):
+        # No letterhead markers: what looked like one is the start of the text itself.
+        return 0, []
+    return index, lines
+
+
+def _kind_and_title(paras: list[str], index: int) -> tuple[Kind | None, list[str], int]:
+    """The kind word ("KẾ HOẠCH") and the title lines after it (or on the same line)."""
+    if index >= len(paras):
+        return None, [], index
+    found = _kind_of(paras[index])
+    if found is None:
+        return None, [], index
+    kind, rest = found
+    title = [rest] if rest else []
+    index += 1
+    while index < len(paras) and len(title) < 6:
+        para = paras[index]
+        folded = fold(para)
+        kind_line = _kind_of(para)
+        if read_marker(para) or folded.startswith(_PREAMBLE_STARTS):
+            break
+        if kind_line and (title or not kind_line[1]):
+            break  # "QUYẾT ĐỊNH:" opens the articles; "PHÁT ĐỘNG PHONG TRÀO …" is a title
+        if re.search(r"\bdien\s*:$", folded):
+            break
+        if is_caps(para) and title and _is_body_line(folded) and not folded.startswith("ve"):
+            break  # "ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ": the authority that decides
+        if is_caps(para) or (para.startswith("(") and para.endswith(")")):
+            title.append(para)
+            index += 1
+            continue
+        if not title and len(para) < 300:
+            title.append(para)
+            index += 1
+        break
+    return kind, title, index
+
+
+def _read_letterhead(lines: list[str], corpus: str, signature: Signature | None) -> Letterhead:
+    bodies: list[list[str]] = []
+    number = place = None
+    issued_on = None
+    issued_month = None
+    for line in lines:
+        folded = fold(line)
+        numbered = _NUMBER_LINE.match(line)
+        if numbered:
+            value = numbered.group(1).strip()
+            number = value if re.match(r"^[0-9]+\S*/", value) else None
+            continue
+        dated = _DATE_LINE.match(folded)
+        if dated:
+            place = line.split(",", 1)[0].strip()
+            parts = _DATE_PARTS.search(folded)
+            if parts:
+                day, month, year = (int(g) if g else None for g in parts.groups())
+                if year and month:
+                    issued_month = (year, month)
+                    if day:
+                        try:
+                            issued_on = date(year, month, day)
+                        except ValueError:
+                            issued_on = None
+            continue
+        if _is_motto(folded) or not is_caps(line) or folded.startswith(("v/v", "ve viec")):
+            continue
+        if bodies and folded.startswith(_PLACE_WORDS):
+            bodies[-1].append(line)
+        else:
+            bodies.append([line])
+    names = tuple(recase(" ".join(body), corpus) for body in bodies)
+    return Letterhead(names, number, place, issued_on, issued_month)
+
+
+_YEAR_IN_TITLE = re.compile(r"\bnam\s+(20[0-9]{2})\b")
+_ANY_YEAR = re.compile(r"\b(20[0-9]{2})\b")
+
+
+def _year(document: Document) -> int | None:
+    """The year a document is about: its title's ("năm 2026"), else its date, else the first
+    year the text names."""
+    found = _YEAR_IN_TITLE.search(fold(document.title))
+    if found:
+        return int(found.group(1))
+    if document.letterhead.issued_month:
+        return document.letterhead.issued_month[0]
+    for passage in document.passages:
+        found = _YEAR_IN_TITLE.search(fold(passage.text)) or _ANY_YEAR.search(passage.text)
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def _first_sentence(passages: list[Passage]) -> str:
+    for passage in passages:
+        if passage.zone in (Zone.PREAMBLE, Zone.BODY):
+            words = passage.text.split()
+            return " ".join(words[:16]) + ("…" if len(words) > 16 else "")
+    return ""
+
+
+Locator = tuple[tuple[str, str], ...]
+"""Where a passage stands, as the field cites it: (("article", "6"), ("clause", "1"),
+("point", "a")), (("item", "II.1"),) for a plan's numbering, (("attachment", "Quy định"), …)
+inside what a decision issues, (("zone", "preamble"),) outside the body."""
+
+_OUTSIDE = (
+    Zone.LETTERHEAD,
+    Zone.TITLE,
+    Zone.PREAMBLE,
+    Zone.ADDRESSEES,
+    Zone.RECIPIENTS,
+    Zone.SIGNATURE,
 )
 
 
-def _commemorations(campaign: Campaign) -> list[Commemoration]:
-    """ "Kỷ niệm 115 năm Ngày sinh … (17/8/1910 - 17/8/2025)" segments of any clause.
-
-    The day and month come from the first date in brackets whose year agrees with the
-    anniversary; the second date is ignored when it is malformed ("128/8/2025"). When the
-    document gives no date, only the number of years is known.
-    """
-    result = []
-    for clause in campaign.clauses:
-        for match in _ANNIVERSARY.finditer(clause.text):
-            number = int(match.group(1))
-            name = match.group(2).strip().rstrip(",")
-            name = name[0].upper() + name[1:]
-            first_year = campaign.year - number
-            day = month = None
-            for found in _DATE_SLASH.finditer(match.group(3) or ""):
-                d, m, y = (int(g) for g in found.groups())
-                if y == first_year and 1 <= m <= 12 and 1 <= d <= 31:
-                    day, month = d, m
-                    break
-            start = clause.text.rfind(";", 0, match.start()) + 1
-            phrase = clause.text[start : match.end()].strip(" ;,")
-            phrase = re.sub(r"^.*?(?=(?:[Kk]ỷ niệm\s+)?\d{1,3}\s+năm)", "", phrase, count=1)
-            result.append(
-                Commemoration(name, number, first_year, day, month, phrase, clause.section)
-            )
-    return result
+def locator(document: Document, index: int) -> Locator:
+    passage = document.passages[index]
+    if passage.zone in _OUTSIDE:
+        return (("zone", passage.zone.value),)
+    parts: list[tuple[str, str]] = []
+    numbers: list[str] = []
+    in_article = False
+    for item in (*document.ancestors(index), passage):
+        marker = item.marker
+        if marker is None:
+            continue
+        kind, label = marker.kind, marker.label
+        if kind == "attachment":
+            parts.append(("attachment", recase(label, {}) if is_caps(label) else label))
+        elif kind in ("part", "chapter", "section", "footnote"):
+            parts.append((kind, label))
+        elif kind == "article":
+            parts.append(("article", label))
+            in_article = True
+        elif in_article and kind == "arabic":
+            parts.append(("clause", label))
+        elif in_article and kind == "letter":
+            parts.append(("point", label))
+        elif kind in ("roman", "upper", "arabic", "letter"):
+            numbers.append(label)
+        elif kind == "dotted":
+            while numbers and label.startswith(numbers[-1] + "."):
+                numbers.pop()
+            numbers.append(label)
+    if numbers:
+        parts.append(("item", ".".join(numbers)))
+    return tuple(parts) or (("zone", passage.zone.value),)

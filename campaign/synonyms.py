@@ -15,6 +15,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "bao gio": ("thoi gian thuc hien",),
     "khi nao": ("thoi gian thuc hien",),
     "keo dai": ("thoi gian thuc hien",),
+    "han": ("cham nhat", "truoc ngay", "thoi han"),
+    "han nop": ("cham nhat", "truoc ngay"),
+    "bat dau": ("tu ngay", "ke tu", "tu nam"),
+    "toi da": ("khong qua",),
+    "khong qua": ("toi da",),
+    "it nhat": ("toi thieu", "khong duoi"),
+    "toi thieu": ("it nhat",),
     # targets
     "chi tieu": ("phan dau",),
     "muc tieu": ("chi tieu", "phan dau"),

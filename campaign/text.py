@@ -23,3 +23,96 @@ def fold(text: str) -> str:
 def squeeze(text: str) -> str:
     """Collapse runs of white space into one space and trim the ends."""
     return _SPACES.sub(" ", text).strip()
+
+
+def is_caps(text: str) -> bool:
+    """Whether every letter is a capital (a heading or a letterhead line), with at least two."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_SENTENCE_BREAK = re.compile(r"[.!?:;“\"(]\s*$")
+
+
+def case_habits(corpus: str) -> dict[str, str]:
+    """How the text itself writes each word, alone and after the word before it, when it is
+    not at the start of a sentence or in a capitalised line: {"hải phòng": "Phòng",
+    "phòng": "phòng", "ubnd": "UBND"}. Keys are lower case with their diacritics: folding
+    would make "hải" and "hài" one word."""
+    counts: dict[str, dict[str, int]] = {}
+
+    def count(key: str, word: str) -> None:
+        forms = counts.setdefault(key, {})
+        forms[word] = forms.get(word, 0) + 1
+
+    for line in corpus.split("\n"):
+        if is_caps(line):
+            continue
+        previous, previous_end = "", 0
+        for match in _WORD.finditer(line):
+            word = match.group(0)
+            lower = word.lower()
+            before = line[max(0, match.start() - 4) : match.start()]
+            if match.start() > 0 and not _SENTENCE_BREAK.search(before):
+                count(lower, word)
+                if previous and not line[previous_end : match.start()].strip():
+                    count(f"{previous} {lower}", word)
+            previous, previous_end = lower, match.end()
+    return {key: max(forms, key=forms.__getitem__) for key, forms in counts.items()}
+
+
+_PLACE_WORDS = frozenset(
+    {"tỉnh", "thành phố", "huyện", "quận", "xã", "phường", "thị xã", "thị trấn", "đặc khu"}
+)
+
+
+def recase(text: str, corpus: str | dict[str, str]) -> str:
+    """A capitalised heading ("ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK") written the way the document
+    writes those words elsewhere ("Ủy ban nhân dân tỉnh Đắk Lắk"); the first word capitalised,
+    words the text never writes otherwise in lower case. Text that is not capitalised is kept."""
+    if not is_caps(text):
+        return text
+    habits = case_habits(corpus) if isinstance(corpus, str) else corpus
+    parts: list[str] = []
+    previous = ""
+    last = 0
+    named = False
+    """After "tỉnh", "thành phố", … comes a proper name, capitalised even when unknown."""
+    for match in _WORD.finditer(text):
+        word = match.group(0)
+        lower = word.lower()
+        known = habits.get(f"{previous} {lower}") or habits.get(lower)
+        if known is not None and known.isupper() and len(known) > 1:
+            cased = word
+        elif (known is not None and known[0].isupper()) or (known is None and named):
+            cased = word[0] + word[1:].lower()
+        else:
+            cased = lower
+        named = (
+            lower in _PLACE_WORDS
+            or f"{previous} {lower}" in _PLACE_WORDS
+            or (named and known is None)
+        )
+        parts.append(text[last : match.start()])
+        parts.append(cased)
+        last = match.end()
+        previous = lower
+    parts.append(text[last:])
+    result = "".join(parts)
+    return result[0].upper() + result[1:] if result else result
+
+
+def fold_aligned(text: str) -> str:
+    """`fold` character by character, spaces kept: position i of the result is character i of
+    `text`, so a match found in the folded text quotes the original at the same span."""
+    out = []
+    for ch in text:
+        if ch in "đĐ":
+            out.append("d")
+            continue
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn"
+        ).lower()
+        out.append(base if len(base) == 1 else ch.lower()[:1] or " ")
+    return "".join(out)

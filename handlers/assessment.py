@@ -1,8 +1,9 @@
 """/tudanhgia: a member rates their own year; /danhgia: a lead sets the final rating.
 
-The window for self-assessment is 1–15 December of the campaign's year unless an admin opens
-or closes it (`/tudanhgia mo`, `/tudanhgia dong`, `/tudanhgia macdinh`). The lead's final
-rating wins over the self-assessment in every figure.
+The window for self-assessment comes from the documents' own assessment deadline ("đánh giá,
+xếp loại … trước ngày 15 tháng 12 hằng năm") unless an admin opens or closes it (`/tudanhgia
+mo`, `/tudanhgia dong`, `/tudanhgia macdinh`). The lead's final rating wins over the
+self-assessment in every figure.
 """
 
 from __future__ import annotations
@@ -29,13 +30,13 @@ def _rating_options(ctx: Context) -> tuple[Option, ...]:
 
 
 async def self_assess(ctx: Context, args: str) -> list[Reply]:
-    row = await current.active(ctx.session)
+    row = await current.active(ctx)
     if row is None:
-        return [ctx.reply("answer.no_campaign")]
+        return [current.no_campaign(ctx)]
     if fold(args) in WINDOW_WORDS:
         return [await _set_window(ctx, row, WINDOW_WORDS[fold(args)])]
-    if not current.assessment_open(row, current.today(ctx)):
-        return [ctx.reply("assess.closed", start=f"01/12/{row.year}", end=f"15/12/{row.year}")]
+    if not await current.assessment_open(ctx, row):
+        return [await _closed(ctx, row)]
     if args:
         rating, comment = split_rating(args)
         if rating is None:
@@ -45,11 +46,21 @@ async def self_assess(ctx: Context, args: str) -> list[Reply]:
     return [await ctx.ask(DIALOG, "rating", question)]
 
 
+async def _closed(ctx: Context, row: CampaignDocument) -> Reply:
+    """Closed: when it opens, from the documents' own deadline, or that an admin opens it."""
+    if row.assessment_open is False:
+        return ctx.reply("assess.closed_by_admin")
+    window = await ctx.services.library.assessment_window(ctx.session, row)
+    if window is None:
+        return ctx.reply("assess.closed_no_window")
+    return ctx.reply("assess.closed", start=format_date(window.start), end=format_date(window.end))
+
+
 async def assess_answer(ctx: Context, answer: str, step: str, data: dict) -> list[Reply]:
-    row = await current.active(ctx.session)
+    row = await current.active(ctx)
     if row is None:
         await ctx.end_dialog()
-        return [ctx.reply("answer.no_campaign")]
+        return [current.no_campaign(ctx)]
     if step == "rating":
         rating, _ = split_rating(answer.removeprefix("assess:"))
         if rating is None:
@@ -86,9 +97,11 @@ async def _set_window(ctx: Context, row: CampaignDocument, value: bool | None) -
 
 
 async def final_rating(ctx: Context, args: str) -> list[Reply]:
-    row = await current.active(ctx.session)
+    """Leads rate in December and January: after the campaign's end, its ratings still go to
+    it for a while (current.RATING_GRACE)."""
+    row = await current.active(ctx) or await current.recently_ended(ctx)
     if row is None:
-        return [ctx.reply("answer.no_campaign")]
+        return [current.no_campaign(ctx)]
     who, _, rest = args.partition(" ")
     if not who or not rest.strip():
         return [ctx.reply("rate.usage")]

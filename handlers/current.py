@@ -1,37 +1,90 @@
-"""The campaign that pledges, progress and ratings belong to: the active one."""
+"""The campaign that pledges, progress and ratings belong to: the one on today, or the one of a
+year a person names ("/camket 2025"); its registration deadline and assessment window."""
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from campaign.facts import rating_targets
 from campaign.roles import Role
 from campaign.standing import TargetRule, rules_from
 from handlers.context import Context
+from handlers.library import dates_of
 from handlers.messages import Reply
-from storage import campaigns, members
+from storage import members
 from storage.models import CampaignDocument, Person
 
-
-async def active(session: AsyncSession) -> CampaignDocument | None:
-    return await campaigns.active_campaign(session)
+_YEAR = re.compile(r"^(?:năm\s+|nam\s+)?((?:19|20)[0-9]{2})$", re.IGNORECASE)
 
 
 def today(ctx: Context) -> date:
     return ctx.now().astimezone(ctx.services.zone).date()
 
 
-def assessment_open(row: CampaignDocument, on: date) -> bool:
-    """Admins may open or close the window; by default 1–15 December of the campaign year."""
+async def active(ctx: Context) -> CampaignDocument | None:
+    """The campaign on today (the yearly one before a short drive), or None."""
+    return await ctx.services.library.current(ctx.session, today(ctx))
+
+
+RATING_GRACE = timedelta(days=120)
+"""Final ratings and the year-end review run into January: a campaign that ended this long ago
+still takes them."""
+
+
+async def recently_ended(ctx: Context) -> CampaignDocument | None:
+    latest = await ctx.services.library.latest(ctx.session)
+    if latest is None:
+        return None
+    end = dates_of(latest).span.end
+    return latest if end < today(ctx) <= end + RATING_GRACE else None
+
+
+def year_in(args: str) -> int | None:
+    """ "2025" or "năm 2025" as a command's whole argument."""
+    match = _YEAR.match(args.strip())
+    return int(match.group(1)) if match else None
+
+
+async def of_year_or_active(
+    ctx: Context, args: str
+) -> tuple[CampaignDocument | None, Reply | None]:
+    """The campaign a command means: the year it names, else the one on today. With none, the
+    reply that says so (and, for a year, which years there are)."""
+    year = year_in(args)
+    if year is not None:
+        row = await ctx.services.library.of_year(ctx.session, year)
+        if row is None:
+            return None, ctx.reply("campaign.no_year", year=year)
+        return row, None
+    row = await active(ctx)
+    return row, (None if row is not None else no_campaign(ctx))
+
+
+def no_campaign(ctx: Context) -> Reply:
+    """No campaign is on: members are told a new one will be announced; admins and leads how
+    to import this year's document."""
+    year = today(ctx).year
+    if (ctx.actor.level or Role.MEMBER) >= Role.LEAD:
+        return ctx.reply("campaign.none_on_lead", year=year)
+    return ctx.reply("campaign.none_on", year=year)
+
+
+async def deadline(ctx: Context, row: CampaignDocument) -> date:
+    return await ctx.services.library.registration_deadline(ctx.session, row)
+
+
+async def assessment_open(ctx: Context, row: CampaignDocument) -> bool:
+    """An admin's setting wins; else the documents' own assessment window; else closed."""
     if row.assessment_open is not None:
         return row.assessment_open
-    return date(row.year, 12, 1) <= on <= date(row.year, 12, 15)
+    window = await ctx.services.library.assessment_window(ctx.session, row)
+    return window is not None and window.covers(today(ctx))
 
 
 async def target_rules(ctx: Context, row: CampaignDocument) -> tuple[TargetRule, ...]:
-    knowledge = await ctx.services.library.of_year(ctx.session, row.year)
-    targets = knowledge.campaign.targets if knowledge else []
+    parsed = await ctx.services.library.parsed(ctx.session, row)
+    targets = rating_targets(parsed.document, parsed.facts)
     return rules_from([(t.percent, t.metric) for t in targets])
 
 

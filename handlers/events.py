@@ -9,7 +9,6 @@ from campaign import calendar
 from campaign.text import fold
 from handlers.answer_view import occurrence_line
 from handlers.context import Context
-from handlers.library import custom_observance
 from handlers.messages import Reply, join
 from handlers.registry import Command, Feature
 from storage import campaigns
@@ -27,12 +26,9 @@ async def events_command(ctx: Context, args: str) -> list[Reply]:
         return [ctx.reply("events.bad_count", limit=MAX_COUNT)]
     count = int(args) if args else DEFAULT_COUNT
     today = ctx.now().astimezone(ctx.services.zone).date()
-    knowledge = await ctx.services.library.active(ctx.session)
-    if knowledge is not None:
-        observances = knowledge.observances
-    else:
-        extra = [custom_observance(e) for e in await campaigns.custom_events(ctx.session)]
-        observances = calendar.build(None, extra)
+    library = ctx.services.library
+    knowledge = await library.knowledge(ctx.session, today)
+    observances = knowledge.observances if knowledge else await library.observances(ctx.session)
     occurrences = calendar.upcoming(observances, today, limit=count)
     lines = [occurrence_line(ctx.t, o) for o in occurrences]
     return [Reply(join([ctx.t("events.header", count=len(lines)), join(lines)]))]

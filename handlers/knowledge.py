@@ -1,4 +1,5 @@
-"""/hoi and free text: questions answered from the campaign document."""
+"""/hoi and free text: questions answered from the documents (the campaigns on today and the
+agency's library of regulations)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from campaign.answers import Answer, Knowledge, answer, mentioned_years
+from campaign.answers import Answer, Knowledge, answer, mentioned_years, smalltalk
 from handlers.answer_view import RenderedAnswer, render
 from handlers.context import Context, Translate
 from handlers.library import CampaignLibrary
@@ -18,26 +19,28 @@ from storage import campaigns
 async def answer_question(
     library: CampaignLibrary, session: AsyncSession, question: str, today: date
 ) -> tuple[Answer, Knowledge | None]:
-    """The answer from the campaign the question is about: the year it names, else the
-    active (newest) one."""
+    """The answer from the documents the question is about: the campaigns of the year it
+    names, else those on today, with the library."""
+    if smalltalk(question) is not None:
+        return answer(Knowledge([]), question, today), None
     knowledge = None
     for year in mentioned_years(question):
-        knowledge = await library.of_year(session, year)
+        knowledge = await library.knowledge(session, today, year=year)
         if knowledge is not None:
             break
     if knowledge is None:
-        knowledge = await library.active(session)
+        knowledge = await library.knowledge(session, today)
     if knowledge is None:
         return Answer(False, "no_campaign"), None
     result = answer(knowledge, question, today)
     if result.kind == "other_year":
-        known = await campaigns.years(session)
-        result.facts["years"] = ", ".join(str(y) for y in known)
+        years = sorted({row.year for row in await campaigns.campaigns(session)})
+        result.facts["years"] = ", ".join(str(y) for y in years)
     return result, knowledge
 
 
 def render_answer(t: Translate, result: Answer, knowledge: Knowledge | None) -> RenderedAnswer:
-    return render(t, result, knowledge.campaign.year if knowledge else None)
+    return render(t, result, knowledge)
 
 
 async def ask(ctx: Context, question: str) -> list[Reply]:

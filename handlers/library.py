@@ -1,20 +1,26 @@
-"""The campaigns the bot knows, parsed and indexed once and kept in memory.
+"""The documents the bot knows, parsed and indexed once and kept in memory.
 
-Parsing and indexing a document takes milliseconds, a question must take less: the library
-keeps one Knowledge per stored document version and rebuilds only when a document is
-re-imported. Days added by admins are read on each use (a small table) so every process sees
-them at once.
+Parsing a document takes milliseconds to a second, a question must take less: each stored
+document version is parsed once per process (in a worker thread, so chats go on meanwhile),
+and the set a question is answered from — the campaigns on today and the library of
+regulations — is indexed once per set of versions. Days added or hidden by admins are read on
+each use (a small table) so every process sees them at once.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from campaign.answers import Knowledge
+from campaign import calendar, periods
+from campaign.answers import Entry, Knowledge
 from campaign.calendar import Observance
-from campaign.document import parse
+from campaign.document import Document, parse
+from campaign.facts import Facts, read_facts
 from storage import campaigns
 from storage.models import CampaignDocument, CustomEvent
 
@@ -31,25 +37,133 @@ def custom_observance(event: CustomEvent) -> Observance:
     )
 
 
+def dates_of(row: CampaignDocument) -> periods.CampaignDates:
+    return periods.CampaignDates(row.id, row.year, row.period_start, row.period_end, row.issued_on)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    document: Document
+    facts: Facts
+
+
+def read(text: str, year: int) -> Parsed:
+    document = parse(text, year=year)
+    return Parsed(document, read_facts(document))
+
+
 class CampaignLibrary:
-    def __init__(self) -> None:
-        self._cache: dict[int, tuple[datetime, Knowledge]] = {}
+    def __init__(self, packs: Sequence[Observance] = ()) -> None:
+        self.packs = tuple(packs)
+        """Provincial and sector days chosen by the settings (national days always count)."""
+        self._parsed: dict[int, tuple[datetime, Parsed]] = {}
+        self._shelves: dict[tuple[tuple[int, datetime], ...], Knowledge] = {}
 
-    async def active(self, session: AsyncSession) -> Knowledge | None:
-        return await self._load(session, await campaigns.active_campaign(session))
+    async def parsed(self, session: AsyncSession, row: CampaignDocument) -> Parsed:
+        cached = self._parsed.get(row.id)
+        if cached is not None and cached[0] == row.imported_at:
+            return cached[1]
+        text = await campaigns.document_text(session, row.id)
+        parsed = await asyncio.to_thread(read, text, row.year)
+        self._parsed[row.id] = (row.imported_at, parsed)
+        return parsed
 
-    async def of_year(self, session: AsyncSession, year: int) -> Knowledge | None:
-        return await self._load(session, await campaigns.campaign_of_year(session, year))
+    # -- which campaign ------------------------------------------------------------------
 
-    async def _load(self, session: AsyncSession, row: CampaignDocument | None) -> Knowledge | None:
-        if row is None:
-            return None
-        cached = self._cache.get(row.id)
-        if cached is None or cached[0] != row.imported_at:
-            text = await campaigns.document_text(session, row.id)
-            knowledge = Knowledge(parse(text, year=row.year))
-            self._cache[row.id] = (row.imported_at, knowledge)
+    async def active(self, session: AsyncSession, today: date) -> list[CampaignDocument]:
+        """The campaigns on today, the one pledges belong to first."""
+        rows = {row.id: row for row in await campaigns.campaigns(session)}
+        return [rows[c.key] for c in periods.active([dates_of(r) for r in rows.values()], today)]
+
+    async def current(self, session: AsyncSession, today: date) -> CampaignDocument | None:
+        """The campaign pledges, progress and ratings belong to today, if one is on."""
+        found = await self.active(session, today)
+        return found[0] if found else None
+
+    async def of_year(self, session: AsyncSession, year: int) -> CampaignDocument | None:
+        """The campaign of a past (or coming) year: `/camket 2025`, `stats --year 2025`."""
+        rows = {row.id: row for row in await campaigns.campaigns(session)}
+        found = periods.of_year([dates_of(r) for r in rows.values()], year)
+        return rows[found.key] if found else None
+
+    async def latest(self, session: AsyncSession) -> CampaignDocument | None:
+        """The campaign that ended last (the one to read when none is on)."""
+        rows = await campaigns.campaigns(session)
+        return max(rows, key=lambda r: dates_of(r).span.end, default=None)
+
+    async def registration_deadline(self, session: AsyncSession, row: CampaignDocument) -> date:
+        """An admin's setting, else the documents' own deadline, else 31 March."""
+        if row.registration_deadline is not None:
+            return row.registration_deadline
+        return periods.registration_deadline(await self._deadlines(session, row), row.year)
+
+    async def assessment_window(
+        self, session: AsyncSession, row: CampaignDocument
+    ) -> periods.Span | None:
+        return periods.assessment_window(await self._deadlines(session, row), row.year)
+
+    async def _deadlines(self, session: AsyncSession, row: CampaignDocument) -> list:  # type: ignore[type-arg]
+        """The deadlines of the campaign's document, then of the library's regulations."""
+        found = list((await self.parsed(session, row)).facts.deadlines)
+        for regulation in await campaigns.library(session):
+            found.extend((await self.parsed(session, regulation)).facts.deadlines)
+        return found
+
+    # -- what questions are answered from ------------------------------------------------
+
+    async def knowledge(
+        self, session: AsyncSession, today: date, *, year: int | None = None
+    ) -> Knowledge | None:
+        """The documents a question is answered from: the campaigns of `year`, else those on
+        today (else the one that ended last), with the library; None when there are none."""
+        rows = await campaigns.campaigns(session)
+        if year is not None:
+            chosen = [r for r in rows if r.year == year]
+            if not chosen:
+                return None
         else:
-            knowledge = cached[1]
-        extra = tuple(custom_observance(e) for e in await campaigns.custom_events(session))
-        return knowledge.with_extra(extra) if extra else knowledge
+            chosen = await self.active(session, today)
+            if not chosen:
+                latest = await self.latest(session)
+                chosen = [latest] if latest else []
+        shelf = [*chosen, *await campaigns.library(session)]
+        if not shelf:
+            return None
+        key = tuple((row.id, row.imported_at) for row in shelf)
+        knowledge = self._shelves.get(key)
+        if knowledge is None:
+            entries = []
+            for row in shelf:
+                parsed = await self.parsed(session, row)
+                ended = (
+                    row.period_end
+                    if not row.library and row.period_end is not None and row.period_end < today
+                    else None
+                )
+                entries.append(Entry(row.id, parsed.document, parsed.facts, not row.library, ended))
+            knowledge = await asyncio.to_thread(Knowledge, entries)
+            self._shelves = {key: knowledge}  # one set at a time: the documents of today
+        return knowledge.with_observances(await self.observances(session, knowledge))
+
+    async def observances(
+        self, session: AsyncSession, knowledge: Knowledge | None = None
+    ) -> list[Observance]:
+        """The calendar: days named in the documents, the chosen packs and national days, and
+        the days admins added."""
+        extra = [custom_observance(e) for e in await campaigns.custom_events(session)]
+        days = []
+        for entry in knowledge.entries if knowledge else []:
+            for day in entry.facts.commemorations:
+                days.append(
+                    Observance(
+                        name=day.name,
+                        month=day.month or 0,
+                        day=day.day,
+                        first_year=day.first_year,
+                        scope="document",
+                        source=f"{entry.key}:{day.section}",
+                        phrase=day.phrase,
+                        dated_by="document",
+                    )
+                )
+        return calendar.merge(days, [*calendar.BUNDLED, *self.packs, *extra])

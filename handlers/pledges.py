@@ -8,6 +8,8 @@ the way to change a pledge after the registration deadline.
 
 from __future__ import annotations
 
+from datetime import date
+
 from campaign.dates import format_date
 from campaign.progress import ProgressError, parse_progress
 from campaign.ratings import Rating, parse_rating
@@ -41,14 +43,15 @@ def _rating_options(ctx: Context) -> tuple[Option, ...]:
 
 
 async def pledge_command(ctx: Context, args: str) -> list[Reply]:
-    row = await current.active(ctx.session)
+    row = await current.active(ctx)
     if row is None:
-        return [ctx.reply("answer.no_campaign")]
+        return [current.no_campaign(ctx)]
     if args.startswith("@"):
         return [await _on_behalf(ctx, row, args)]
     existing = await pledges.find_pledge(ctx.session, ctx.person.id, row.id)
-    if existing is not None and not _may_change(ctx, row):
-        return [ctx.reply("pledge.deadline_passed", deadline=format_date(row.deadline))]
+    deadline = await current.deadline(ctx, row)
+    if existing is not None and not _may_change(ctx, deadline):
+        return [ctx.reply("pledge.deadline_passed", deadline=format_date(deadline))]
     if args:
         parsed = _parse_one_line(ctx, args)
         if isinstance(parsed, Reply):
@@ -63,8 +66,8 @@ async def pledge_command(ctx: Context, args: str) -> list[Reply]:
     return [await _ask_title(ctx)]
 
 
-def _may_change(ctx: Context, row: CampaignDocument) -> bool:
-    return current.today(ctx) <= row.deadline or (ctx.actor.level or Role.MEMBER) >= Role.LEAD
+def _may_change(ctx: Context, deadline: date) -> bool:
+    return current.today(ctx) <= deadline or (ctx.actor.level or Role.MEMBER) >= Role.LEAD
 
 
 def _parse_one_line(ctx: Context, args: str) -> tuple[str, list[str]] | Reply:
@@ -163,9 +166,9 @@ async def pledge_answer(ctx: Context, answer: str, state: str, data: dict) -> li
         if not draft:
             return [await _ask_title(ctx)]
         await ctx.end_dialog()  # typed whole in one line, and "replace" confirmed: save it
-        row = await current.active(ctx.session)
+        row = await current.active(ctx)
         if row is None:
-            return [ctx.reply("answer.no_campaign")]
+            return [current.no_campaign(ctx)]
         return [await _save(ctx, row, ctx.person, draft)]
     if state == "title":
         code = answer.removeprefix("pledge:title:") if answer.startswith("pledge:") else None
@@ -207,16 +210,17 @@ async def pledge_answer(ctx: Context, answer: str, state: str, data: dict) -> li
         if answer != "pledge:confirm" and folded not in ("co", "dong y", "xac nhan", "ok", "yes"):
             return [ctx.reply("pledge.confirm_again")]
         await ctx.end_dialog()
-        row = await current.active(ctx.session)
+        row = await current.active(ctx)
         if row is None:
-            return [ctx.reply("answer.no_campaign")]
+            return [current.no_campaign(ctx)]
         return [await _save(ctx, row, ctx.person, data)]
     await ctx.end_dialog()
     return [ctx.reply("error.stale_choice")]
 
 
 async def _save(ctx: Context, row: CampaignDocument, person: Person, data: dict) -> Reply:
-    late = current.today(ctx) > row.deadline
+    deadline = await current.deadline(ctx, row)
+    late = current.today(ctx) > deadline
     pledge, replaced = await pledges.save_pledge(
         ctx.session,
         person_id=person.id,
@@ -233,7 +237,7 @@ async def _save(ctx: Context, row: CampaignDocument, person: Person, data: dict)
     summary = _summary(
         ctx, pledge.title, [c.text for c in pledge.commitments], pledge.target_rating
     )
-    return ctx.reply(key, summary=summary, year=row.year, deadline=format_date(row.deadline))
+    return ctx.reply(key, summary=summary, year=row.year, deadline=format_date(deadline))
 
 
 async def _on_behalf(ctx: Context, row: CampaignDocument, args: str) -> Reply:
@@ -253,12 +257,16 @@ async def _on_behalf(ctx: Context, row: CampaignDocument, args: str) -> Reply:
 
 
 async def my_pledge(ctx: Context, args: str) -> list[Reply]:
-    row = await current.active(ctx.session)
+    """/camket, or /camket 2025 for a past year's pledge."""
+    row, problem = await current.of_year_or_active(ctx, args)
     if row is None:
-        return [ctx.reply("answer.no_campaign")]
+        return [problem] if problem else []
     pledge = await pledges.find_pledge(ctx.session, ctx.person.id, row.id)
     if pledge is None:
-        return [ctx.reply("pledge.none", year=row.year, deadline=format_date(row.deadline))]
+        if current.year_in(args) is not None:
+            return [ctx.reply("pledge.none_that_year", year=row.year)]
+        deadline = await current.deadline(ctx, row)
+        return [ctx.reply("pledge.none", year=row.year, deadline=format_date(deadline))]
     updates = await pledges.history(ctx.session, pledge.id)
     latest = pledges.latest_by_commitment(updates)
     lines = [ctx.t("pledge.mine_header", year=row.year, title=BY_CODE[pledge.title].name)]
@@ -297,9 +305,9 @@ async def my_pledge(ctx: Context, args: str) -> list[Reply]:
 
 
 async def progress_command(ctx: Context, args: str) -> list[Reply]:
-    row = await current.active(ctx.session)
+    row = await current.active(ctx)
     if row is None:
-        return [ctx.reply("answer.no_campaign")]
+        return [current.no_campaign(ctx)]
     try:
         given = parse_progress(args)
     except ProgressError as error:

@@ -12,11 +12,12 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaign.commands import closest, match_phrase, parse_slash
+from campaign.roles import Role
 from handlers.access import Actor
 from handlers.context import Context, Services
 from handlers.messages import Incoming, Reply
 from handlers.registry import Command, Registry
-from storage import chats, dialogs, people, seen
+from storage import chats, dialogs, notices, people, seen
 from storage.db import Database
 from storage.models import DialogState
 
@@ -46,7 +47,10 @@ class Router:
                     return []
                 context, dialog = await self._context(session, incoming)
                 language = context.language
-                return await self._route(context, dialog)
+                replies = await self._route(context, dialog)
+                if replies:
+                    replies += await self._notices(context)
+                return replies
         except Exception:
             log.exception("failed to handle a message from %s", incoming.platform)
             t = self.services.catalog.translator(language)
@@ -140,6 +144,19 @@ class Router:
         if self.registry.free_text is not None:
             return await self.registry.free_text(ctx, text)
         return [ctx.reply("fallback.free_text")]
+
+    async def _notices(self, ctx: Context) -> list[Reply]:
+        """What admins and leads are told once a day in private: that no campaign covers today
+        and how to import this year's document."""
+        if ctx.incoming.chat_kind != "private" or (ctx.actor.level or Role.MEMBER) < Role.LEAD:
+            return []
+        today = ctx.now().astimezone(self.services.zone).date()
+        if await self.services.library.current(ctx.session, today) is not None:
+            return []
+        if not await notices.first_today(ctx.session, ctx.person.id, "import", today):
+            return []
+        key = "campaign.import_needed_admin" if ctx.actor.is_admin else "campaign.import_needed"
+        return [ctx.reply(key, year=today.year)]
 
     async def _run(self, ctx: Context, command: Command, args: str) -> list[Reply]:
         if not ctx.actor.may_use(command.required):

@@ -107,10 +107,23 @@ def standing_lines(t: Translate, item: UnitStanding) -> list[Safe]:
     return lines
 
 
+async def _campaign_and_rest(
+    ctx: Context, args: str
+) -> tuple[CampaignDocument | None, str, Reply | None]:
+    """The year a command names first ("/thongke 2025 KT"), else the campaign on today or
+    the one that just ended (year-end reports are made in January); and the other words."""
+    first, _, rest = args.strip().partition(" ")
+    if current.year_in(first) is not None:
+        row, problem = await current.of_year_or_active(ctx, first)
+        return row, rest.strip(), problem
+    row = await current.active(ctx) or await current.recently_ended(ctx)
+    return row, args.strip(), (None if row else current.no_campaign(ctx))
+
+
 async def stats_command(ctx: Context, args: str) -> list[Reply]:
-    row = await current.active(ctx.session)
+    row, args, problem = await _campaign_and_rest(ctx, args)
     if row is None:
-        return [ctx.reply("answer.no_campaign")]
+        return [problem] if problem else []
     rules = await current.target_rules(ctx, row)
     mine = {m.unit_id: m for m in ctx.actor.memberships}
     if args:
@@ -163,9 +176,10 @@ def _older(moment: datetime | None, since: datetime) -> bool:
 
 
 async def report_command(ctx: Context, args: str) -> list[Reply]:
-    row = await current.active(ctx.session)
+    """/baocao, or /baocao 2025 for a past year."""
+    row, _, problem = await _campaign_and_rest(ctx, args)
     if row is None:
-        return [ctx.reply("answer.no_campaign")]
+        return [problem] if problem else []
     led = [m.unit_id for m in ctx.actor.memberships if m.role == Role.LEAD.code]
     unit_ids = None if ctx.actor.is_admin else led
     data = await report_bytes(
