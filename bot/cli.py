@@ -500,8 +500,10 @@ async def _campaign_list(app: App, args: argparse.Namespace, t: Translate) -> in
             state, period = t("cli.state_library"), Safe("")
         else:
             span = dates_of(row).span
-            state = t("cli.state_active") if row.id in active else (
-                t("cli.state_ended") if span.end < today else t("cli.state_coming")
+            state = (
+                t("cli.state_active")
+                if row.id in active
+                else (t("cli.state_ended") if span.end < today else t("cli.state_coming"))
             )
             period = period_words(t, Period(row.period_start, row.period_end, text=""))
         if row.demo:
@@ -577,9 +579,7 @@ def document_facts(document: Document, facts: Facts, year: int) -> dict[str, obj
             }
             for d in facts.deadlines
         ],
-        "targets": [
-            {"value": x.value, "text": x.text, "metric": x.metric} for x in facts.targets
-        ],
+        "targets": [{"value": x.value, "text": x.text, "metric": x.metric} for x in facts.targets],
         "theme": facts.theme,
         "slogan": (facts.motto("slogan").text if facts.motto("slogan") else None),  # type: ignore[union-attr]
         "motto": (facts.motto("motto").text if facts.motto("motto") else None),  # type: ignore[union-attr]

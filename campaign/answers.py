@@ -18,7 +18,7 @@ from datetime import date
 from campaign import calendar
 from campaign.calendar import Observance, Occurrence
 from campaign.docdates import find_dates
-from campaign.document import Document, Kind, Passage, Zone
+from campaign.document import KIND_WORDS, Document, Kind, Passage, Zone
 from campaign.facts import Facts, owner, owner_in
 from campaign.search import Hit, Index, Query, content_words, syllables
 from campaign.synonyms import SYNONYMS
@@ -32,6 +32,9 @@ MIN_SHARE = 0.4
 """Calibrated on the dev sets: on-topic questions reach coverage ≥ 0.5 and a best score ≥ 8;
 off-topic ones stay at low coverage and scores under 6."""
 QUOTE_WHOLE = 700
+QUOTE_ROW = 1500
+"""A table row is one answer (a criterion with its points and how they are counted): it is
+quoted whole unless it is very long."""
 QUOTE_WINDOW = 480
 MAX_ITEMS = 14
 MAX_ITEMS_CHARS = 1800
@@ -193,6 +196,7 @@ def answer(knowledge: Knowledge, question: str, today: date) -> Answer:
     wants = _wants(folded)
     hits = index.search(query, boost=_boosts(knowledge, folded, wants), documents=named, limit=16)
     hits = _informative(knowledge, _typed(hits, folded, wants), set(query.weights))
+    hits = _complete(knowledge, hits, query)
     hits = _definitions(knowledge, hits, folded)
     if _asks_list(folded):
         hits = _prefer_lists(knowledge, hits)
@@ -286,7 +290,9 @@ _FEATURES = {
     "points": re.compile(r"[0-9]+(?:,[0-9]+)?\s*điểm"),
     "count": re.compile(r"(?<![/\-.])\b[0-9]{1,4}\b(?![/\-][0-9])|\b(?:một|hai|ba|bốn|năm|mười)\b"),
     "docref": re.compile(r"[0-9]+/[0-9]*/?[A-ZĐ][\w\-]*|[Mm]ẫu số\s*[0-9]+"),
-    "place": re.compile(r"\b(?:về|đến|tại|qua|trên)\s+(?:[A-ZĐÀ-Ỹ]|cổng|hệ thống|phần mềm)"),
+    "place": re.compile(
+        r"\b(?:về|đến|tại|qua|trên)\s+(?:[A-ZĐÀ-Ỹ]|cổng|hệ thống|phần mềm)|\b[Nn]ơi\b"
+    ),
     "duration": re.compile(r"\b[0-9]{1,3}\s*(?:ngày|tháng|năm|tuần|giờ)\b"),
     "time": re.compile(
         r"\b[0-9]{1,2}(?::[0-9]{2}|h[0-9]{0,2})\b|\b(?:hằng|hàng) (?:tuần|tháng|quý)\b"
@@ -329,15 +335,37 @@ def _has_feature(text: str, want: str) -> bool:
     return bool(pattern and pattern.search(text))
 
 
+def _counted(folded: str) -> str | None:
+    """What a "how many" question counts: "bộ" of "nộp mấy bộ", "người" of "bao nhiêu người"."""
+    match = re.search(
+        r"\b(?:bao nhieu|may|toi da|it nhat|khong qua)\s+([a-z]+(?: [a-z]+)?)", folded
+    )
+    if not match:
+        return None
+    noun = match.group(1).split()
+    if noun[0] in ("phan", "diem", "la", "thi", "nam") or len(noun[0]) < 2:
+        return None  # percentages and points have their own kinds; "là" asks for the number
+    return " ".join(
+        noun[:2] if len(noun) > 1 and f"{noun[0]} {noun[1]}" in _UNIT_PAIRS else noun[:1]
+    )
+
+
+_UNIT_PAIRS = {"ca nhan", "tap the", "truong hop", "don vi", "sang kien", "ngay lam", "ho gia"}
+
+
 def _typed(hits: list[Hit], folded: str, wants: frozenset[str]) -> list[Hit]:
     """Rank up the sentences that hold what the question asks for (a date for "khi nào", a
     percentage for "tỷ lệ", points for "bao nhiêu điểm"), and down those that do not, unless
     they answer in words ("không quá tỷ lệ đảng viên")."""
+    counted = _counted(folded) if "count" in wants else None
+    unit = re.compile(rf"\b[0-9]+(?:[.,][0-9]+)?\s*{counted}\b") if counted else None
     if not wants:
         return hits
     rescored = []
     for hit in hits:
         factor = 1.0
+        if unit is not None and unit.search(fold(hit.segment.text)):
+            factor *= 1.8  # "nộp mấy bộ": "01 bộ"
         for want in wants:
             if _has_feature(hit.segment.text, want):
                 factor *= 1.6
@@ -453,22 +481,56 @@ def _definitions(knowledge: Knowledge, hits: list[Hit], folded: str) -> list[Hit
     return rescored
 
 
-def _answered_share(knowledge: Knowledge, hit: Hit, query: Query) -> float:
+def _asked_type(question: str) -> set[str]:
+    """The words a question asks with ("đối tượng nào", "tiêu chí gì", "cơ quan nào"): the
+    kind of answer wanted, not something the answer must name."""
+    words = re.sub(r"[^\w\s]", " ", fold(question)).split()
+    asked: set[str] = set()
+    for position, word in enumerate(words):
+        if word in ("nao", "gi") and position >= 2:
+            asked.update(words[position - 2 : position])
+    return asked
+
+
+def _complete(knowledge: Knowledge, hits: list[Hit], query: Query) -> list[Hit]:
+    """Rank up the passages that speak of everything the question names, by themselves or
+    through their headings ("d) Đối với các doanh nghiệp" under "Tiêu chí thi đua"), over
+    those that repeat most of it and miss its point."""
+    rescored = [
+        Hit(
+            h.segment,
+            h.unit,
+            h.score * (0.5 + 0.5 * _answered_share(knowledge, h, query, with_items=False)),
+        )
+        for h in hits
+    ]
+    rescored.sort(key=lambda h: -h.score)
+    return rescored
+
+
+def _answered_share(
+    knowledge: Knowledge, hit: Hit, query: Query, *, with_items: bool = True
+) -> float:
     """How much of the question the best passage (with its headings) speaks of, each word
     weighed by how rare it is: a passage that shares only the field's common words with an
     off-topic question ("thủ tục" of "thủ tục đăng ký xe máy") does not answer it."""
-    words = [w for w in query.content if not (w.isascii() and w.isdigit() and len(w) == 4)]
+    asked = _asked_type(query.text)
+    words = [
+        w
+        for w in query.content
+        if not (w.isascii() and w.isdigit() and len(w) == 4) and w not in asked
+    ]
     if not words:
         return 1.0
     index = knowledge.index
     document = knowledge.entries[hit.unit.document].document
     present = set(content_words(hit.unit.passage.text)) | set(content_words(hit.unit.context))
-    for item in _list_items(document, hit.unit.passage):
+    for item in _list_items(document, hit.unit.passage) if with_items else ():
         present |= set(content_words(item))
     for token in query.expanded:
         present.add(token)
     for phrase in query.synonym_phrases:
-        if any(set(e.split()) <= present for e in SYNONYMS[phrase]):
+        if any(set(content_words(e)) <= present for e in SYNONYMS[phrase]):
             present |= set(phrase.split())
     total = sum(index.weight(w) for w in words)
     return sum(index.weight(w) for w in words if w in present) / total if total else 1.0
@@ -527,9 +589,9 @@ def quote_passage(
     its neighbours; with the list it introduces, its footnotes and its table's header."""
     document = knowledge.entries[entry].document
     text = passage.text
-    if len(text) > QUOTE_WHOLE and segment:
+    if len(text) > (QUOTE_ROW if passage.cells else QUOTE_WHOLE) and segment:
         text = _window(text, segment)
-    items = tuple(_list_items(document, passage))
+    items = tuple(_list_items(document, passage) or _table_rows(document, passage))
     notes = tuple(p.text for p in document.footnotes_of(passage.index))
     header = None
     if passage.header is not None and passage.header != passage.index:
@@ -557,6 +619,23 @@ def _window(text: str, segment: str) -> str:
         else:
             break
     return ("…" if start > 0 else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+
+
+def _table_rows(document: Document, passage: Passage) -> list[str]:
+    """A table's header row answers with the rows under it."""
+    if not passage.cells or passage.header != passage.index:
+        return []
+    rows: list[str] = []
+    size = 0
+    for row in document.passages[passage.index + 1 :]:
+        if row.header != passage.index:
+            break
+        if size + len(row.text) > MAX_ITEMS_CHARS or len(rows) >= MAX_ITEMS:
+            rows.append("…")
+            break
+        rows.append(row.text)
+        size += len(row.text)
+    return rows
 
 
 def _list_items(document: Document, passage: Passage) -> list[str]:
@@ -599,10 +678,13 @@ def _signature_quote(knowledge: Knowledge, position: int) -> Quote | None:
     return Quote(position, passage.index, passage.text)
 
 
+_KIND_ALTERNATIVES = "|".join(words for words, kind in KIND_WORDS if kind != Kind.LUAT)
+"""Who signed "the plan", "the decision" …: not "Luật", which would read "kỷ luật"."""
+
+
 def _signer(knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]):  # type: ignore[no-untyped-def]
     asks = re.search(
-        r"\b(ai|nguoi)\b.*\bky(?:$| (?:van|ten|quyet|cong|ke|chi|boi|nay|vay|thong|huong|quy"
-        r"|a|vb|phat))",
+        r"\b(ai|nguoi)\b.*\bky(?:$| (?:van ban|ten|boi|nay|vay|a|vb|" + _KIND_ALTERNATIVES + r"))",
         folded,
     ) or _has(folded, "ky ten", "ky boi", "nguoi ky", "who signed", "signed by", "signer")
     if not asks or "dang ky" in folded:
@@ -630,12 +712,21 @@ def _number(knowledge: Knowledge, named: list[int] | None, folded: str, content:
     )  # fmt: skip
     if not (asks_number or asks_date) or _has(folded, "mau so"):
         return None
-    if not _generic(content, {"so", "hieu", "ban", "hanh", "ngay", "ky", "ra", "luc", "vao"}):
-        return None
+    asked = {"so", "hieu", "ban", "hanh", "ngay", "ky", "ra", "luc", "vao", "bao", "nhieu", "may"}
+    targets = _targets_of(knowledge, named)
     quotes = []
-    for position in _targets_of(knowledge, named):
+    for position in targets:
+        document = knowledge.entries[position].document
+        described = asked | set(content_words(f"{document.title} {document.issuer or ''}"))
+        other = [w for w in content if w not in _GENERIC and w not in asked]
+        if other and sum(w in described for w in other) / len(other) < 0.7:
+            continue  # the question is about something else that has a number or a date
         patterns = (r"^so\s*[:.]", r"^[^,]{2,40},\s*ngay\b")
-        quotes.extend(_letterhead_quotes(knowledge, position, *patterns))
+        found = _letterhead_quotes(knowledge, position, *patterns)
+        if not found and document.letterhead.source is not None:
+            passage = document.passages[document.letterhead.source]
+            found = [Quote(position, passage.index, passage.text)]
+        quotes.extend(found)
     if not quotes:
         return None
     return Answer(True, "number", quotes=quotes, entry=quotes[0].entry)
@@ -664,11 +755,11 @@ def _issuer(knowledge: Knowledge, named: list[int] | None, folded: str, content:
 
 _GENERIC = frozenset(
     """
-    van ban nay cong dien quyet dinh ke hoach quy dinh quy che huong dan chi thi phat dong
-    phong trao thi dua dot cao diem campaign drive nhung ai ca the chung chinh noi dung nam
-    so co quan toan bo
+    van ban nay phong trao thi dua dot cao diem campaign drive nhung ai ca the chung chinh
+    noi dung nam so co quan toan bo
     """.split()
-)
+) | {w for words, _ in KIND_WORDS for w in words.split()}
+"""Words that name a document or a campaign, not what is asked of it."""
 
 
 def _generic(content: list[str], allowed: set[str]) -> bool:
@@ -703,7 +794,7 @@ _PERIOD_ASKS = (
 _PERIOD_WORDS = {
     "thoi", "gian", "thuc", "hien", "keo", "dai", "ket", "den", "khi", "bao", "gio",
     "ngay", "han", "chot", "bat", "dau", "dien", "ra", "lau", "until", "how", "long",
-    "deadline", "to", "chuc", "cua", "trien", "khai",
+    "deadline", "to", "chuc", "cua", "trien", "khai", "thang", "tuan", "luc", "tu", "start",
 }  # fmt: skip
 
 
@@ -851,10 +942,10 @@ def _duties(knowledge: Knowledge, named: list[int] | None, folded: str, content:
 
 
 def _basis(knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]):  # type: ignore[no-untyped-def]
-    if not _has(
-        folded, "can cu", "co so phap ly", "dua tren", "dua vao", "theo chi thi", "chi thi nao",
-        "basis", "can cu vao dau",
-    ) or _has(folded, "thay the"):  # fmt: skip
+    asks = _has(folded, "can cu", "co so phap ly", "theo chi thi", "chi thi nao", "basis") or (
+        re.search(r"(?<!thi )\bdua (?:tren|vao)\b", folded) is not None  # not "thi đua trên"
+    )
+    if not asks or _has(folded, "thay the"):
         return None
     for position in _targets_of(knowledge, named):
         document = knowledge.entries[position].document

@@ -166,6 +166,9 @@ class Letterhead:
     issued_on: date | None = None
     issued_month: tuple[int, int] | None = None
     """(year, month) when the day is left blank ("ngày tháng 01 năm 2025")."""
+    source: int | None = None
+    """When the copy has no letterhead, the passage the number and date were read from
+    instead ("(Kèm theo Nghị quyết số 394/NQ-CP ngày 03 tháng 12 năm 2025 …)")."""
 
     @property
     def issuer(self) -> str | None:
@@ -637,6 +640,8 @@ def parse(text: str, *, year: int | None = None) -> Document:
     passages = reader.passages
     body_text = "\n".join(p.text for p in passages)
     letterhead = _read_letterhead(letterhead_lines, body_text, signature)
+    if letterhead.number is None and kind is not None:
+        letterhead = _number_from_caption(letterhead, passages, kind)
     title = recase(" ".join(title_lines), body_text) if title_lines else ""
     warnings = []
     structured = any(p.marker and p.zone in (Zone.BODY, Zone.ATTACHMENT) for p in passages)
@@ -820,6 +825,44 @@ def _read_letterhead(lines: list[str], corpus: str, signature: Signature | None)
             bodies.append([line])
     names = tuple(recase(" ".join(body), corpus) for body in bodies)
     return Letterhead(names, number, place, issued_on, issued_month)
+
+
+_CAPTION = re.compile(
+    r"\(\s*(?:ban hành )?kèm theo\s+(?P<kind>[^()]{3,40}?)\s+số\s*(?P<number>[0-9]+/[^\s,;)]+)(?P<rest>[^)]*)\)",
+    re.IGNORECASE,
+)
+
+
+def _number_from_caption(letterhead: Letterhead, passages: list[Passage], kind: Kind) -> Letterhead:
+    """A copy without a letterhead still names itself in its appendices' captions."""
+    from dataclasses import replace
+
+    for passage in passages:
+        if passage.zone != Zone.ATTACHMENT:
+            continue
+        match = _CAPTION.search(passage.text)
+        if match is None or _kind_of(match.group("kind").upper()) is None:
+            continue
+        named = _kind_of(match.group("kind").upper())
+        if named is None or named[0] != kind:
+            continue
+        issued = None
+        parts = _DATE_PARTS.search(fold(match.group("rest")))
+        if parts and all(parts.groups()):
+            day, month, year = (int(g) for g in parts.groups())
+            try:
+                issued = date(year, month, day)
+            except ValueError:
+                issued = None
+        return replace(
+            letterhead,
+            number=match.group("number"),
+            issued_on=letterhead.issued_on or issued,
+            issued_month=letterhead.issued_month
+            or ((issued.year, issued.month) if issued else None),
+            source=passage.index,
+        )
+    return letterhead
 
 
 _YEAR_IN_TITLE = re.compile(r"\bnam\s+(20[0-9]{2})\b")

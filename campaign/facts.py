@@ -569,18 +569,40 @@ _MOTTO = re.compile(
 _MOTTO_KINDS = {"chu de": "theme", "khau hieu": "slogan", "phuong cham": "motto"}
 
 
+_MOTTO_HEADING = re.compile(r"^(chu de|khau hieu|phuong cham)\b[^:]{0,30}:?\s*(.*)$")
+
+
 def _mottos(document: Document) -> list[Motto]:
+    """ "với chủ đề “…”" anywhere, or a heading "Chủ đề thi đua" (or "Chủ đề: …") whose text
+    or first paragraph is the theme."""
     result = []
     seen = set()
+
+    def keep(kind: str, text: str, passage: int) -> None:
+        text = text.strip().strip('“”"').rstrip(".").strip('“”"').strip()
+        if 3 <= len(text) <= 300 and (kind, fold(text)) not in seen:
+            seen.add((kind, fold(text)))
+            result.append(Motto(kind, text, passage))
+
     for passage in document.in_zones(Zone.TITLE, Zone.PREAMBLE, Zone.BODY, Zone.ATTACHMENT):
         folded = fold_aligned(passage.text)
         for match in _MOTTO.finditer(folded):
-            kind = _MOTTO_KINDS[match.group(1)]
-            text = passage.text[match.start(2) : match.end(2)].strip()
-            if (kind, fold(text)) in seen:
-                continue
-            seen.add((kind, fold(text)))
-            result.append(Motto(kind, text, passage.index))
+            keep(
+                _MOTTO_KINDS[match.group(1)],
+                passage.text[match.start(2) : match.end(2)],
+                passage.index,
+            )
+        heading = _MOTTO_HEADING.match(fold_aligned(passage.body))
+        if heading is None or len(passage.body) > 300:
+            continue
+        kind = _MOTTO_KINDS[heading.group(1)]
+        rest = passage.body[heading.start(2) :].strip()
+        if rest and not _MOTTO.search(folded):
+            keep(kind, rest, passage.index)
+        elif not rest:
+            children = document.children(passage.index)
+            if children:
+                keep(kind, children[0].body, children[0].index)
     return result
 
 

@@ -196,6 +196,10 @@ class Query:
 
 
 LIST_CHARS = 1500
+FORM_WEIGHT = 0.5
+_FORM = re.compile(r"\.{5,}|…{2,}|:\s*\.\s*\.|\(\s*[Kk]ý\b|[Gg]hi rõ họ")
+"""A blank form ("Họ và tên: ......", "(Ký, ghi rõ họ tên)"): the words of a template, not an
+answer."""
 CLAUSE_SHARE = 0.35
 SECTION_SHARE = 0.3
 EXPANSION_WEIGHT = 0.6
@@ -215,6 +219,8 @@ def context_of(document: Document, passage: Passage) -> str:
     parts = [a.body for a in document.ancestors(passage.index)]
     if passage.header is not None and passage.header != passage.index:
         parts.append(document.passages[passage.header].text)
+        if passage.cells and passage.cells[0].isdigit():  # "đề án số 1": the row numbered 1
+            parts.append(f"số {passage.cells[0]} thứ {passage.cells[0]}")
     if passage.zone == Zone.FOOTNOTE and passage.marker:
         mark = f"[{passage.marker.label}]"
         for other in reversed(document.passages[: passage.index]):
@@ -260,13 +266,15 @@ class Index:
         for context_words in context_terms:
             self.frequency.update(set(context_words) - self.frequency.keys())
         self.vocabulary = set(self.frequency)
+        self._blank = [bool(_FORM.search(self._with_items(u))) for u in self.units]
         self.acronyms, self.written_acronyms = _acronyms(self.units)
 
     def _with_items(self, unit: Unit) -> str:
-        """A passage with the list it introduces: "Thành phần Hội đồng gồm:" says who."""
+        """A passage with the list it introduces: "Thành phần Hội đồng gồm:" says who. A
+        heading whose items are headings themselves is a section, not a list: its own words."""
         document = self.documents[unit.document]
         items = document.items(unit.passage.index)
-        if not items:
+        if not items or any(document.items(item.index) for item in items):
             return unit.passage.text
         text = " ".join(p.text for p in items)
         return f"{unit.passage.text} {text[:LIST_CHARS]}"
@@ -393,6 +401,8 @@ class Index:
                 unit_index, 0.0
             ) + SECTION_SHARE * context_scores.get(unit_index, 0.0)
             factor = factors.get(unit_index, 1.0) * ZONE_WEIGHT.get(unit.passage.zone, 1.0)
+            if self._blank[unit_index]:
+                factor *= FORM_WEIGHT
             best: tuple[float, int] | None = None
             for segment_index in self._unit_segments[unit_index]:
                 score = (segment_scores.get(segment_index, 0.0) + base) * factor

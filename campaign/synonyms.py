@@ -22,6 +22,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "khong qua": ("toi da",),
     "it nhat": ("toi thieu", "khong duoi"),
     "toi thieu": ("it nhat",),
+    "giai quyet": ("xu ly",),
+    "xu ly": ("giai quyet",),
+    "nop": ("gui", "tiep nhan"),
+    "o dau": ("noi",),
     # targets
     "chi tieu": ("phan dau",),
     "muc tieu": ("chi tieu", "phan dau"),
