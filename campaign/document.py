@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
@@ -828,15 +828,14 @@ def _read_letterhead(lines: list[str], corpus: str, signature: Signature | None)
 
 
 _CAPTION = re.compile(
-    r"\(\s*(?:ban hành )?kèm theo\s+(?P<kind>[^()]{3,40}?)\s+số\s*(?P<number>[0-9]+/[^\s,;)]+)(?P<rest>[^)]*)\)",
+    r"\(\s*(?:ban hành )?kèm theo\s+(?P<kind>[^()]{3,40}?)\s+số\s*"
+    r"(?P<number>[0-9]+/[^\s,;)]+)(?P<rest>[^)]*)\)",
     re.IGNORECASE,
 )
 
 
 def _number_from_caption(letterhead: Letterhead, passages: list[Passage], kind: Kind) -> Letterhead:
     """A copy without a letterhead still names itself in its appendices' captions."""
-    from dataclasses import replace
-
     for passage in passages:
         if passage.zone != Zone.ATTACHMENT:
             continue
