@@ -39,7 +39,6 @@ from campaign.units import RowError, parse_units_csv
 from handlers.answer_view import occurrence_line
 from handlers.context import Translate
 from handlers.knowledge import answer_question, render_answer
-from handlers.library import custom_observance
 from handlers.standing import compute, report_bytes, standing_lines
 from storage import audit, campaigns, invites, people, units
 from storage.models import CampaignDocument
@@ -372,12 +371,7 @@ async def _events(app: App, args: argparse.Namespace, t: Translate) -> int:
     except ValueError:
         raise UserError(t("cli.bad_from")) from None
     async with app.db.transaction() as session:
-        knowledge = await app.services.library.active(session)
-        if knowledge is not None:
-            observances = knowledge.observances
-        else:
-            extra = [custom_observance(e) for e in await campaigns.custom_events(session)]
-            observances = calendar.build(None, extra)
+        observances = await app.services.library.observances(session)
     occurrences = calendar.upcoming(observances, start, days=days)
     if args.json:
         rows = [

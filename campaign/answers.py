@@ -50,21 +50,38 @@ class Answer:
 class Knowledge:
     """A campaign with its search index and calendar, built once per document version."""
 
-    def __init__(self, campaign: Campaign, extra: tuple[Observance, ...] = ()) -> None:
+    def __init__(
+        self,
+        campaign: Campaign,
+        packs: tuple[Observance, ...] = calendar.NATIONAL,
+        custom: tuple[Observance, ...] = (),
+        hidden: tuple[calendar.HiddenDay, ...] = (),
+    ) -> None:
         self.campaign = campaign
         self.index = Index(campaign)
-        self.observances = calendar.build(campaign, extra)
+        self.packs = packs
+        """The national days and the packs the agency chose (BOT_PROVINCE, BOT_SECTOR)."""
+        self.observances = self._calendar(custom, hidden)
         self._folded_text = fold(" ".join(c.text for c in campaign.clauses))
 
-    def with_extra(self, extra: tuple[Observance, ...]) -> Knowledge:
-        """The same document with other custom days, sharing the index."""
+    def _calendar(
+        self, custom: tuple[Observance, ...], hidden: tuple[calendar.HiddenDay, ...]
+    ) -> list[Observance]:
+        own = calendar.document_days(self.campaign.commemorations, self.packs)
+        return calendar.build(own, self.packs, custom, hidden)
+
+    def with_days(
+        self, custom: tuple[Observance, ...], hidden: tuple[calendar.HiddenDay, ...]
+    ) -> Knowledge:
+        """The same document with the admins' current days (added, hidden), sharing the index."""
         clone = Knowledge.__new__(Knowledge)
-        clone.campaign, clone.index, clone._folded_text = (
+        clone.campaign, clone.index, clone.packs, clone._folded_text = (
             self.campaign,
             self.index,
+            self.packs,
             self._folded_text,
         )
-        clone.observances = calendar.build(self.campaign, extra)
+        clone.observances = clone._calendar(custom, hidden)
         return clone
 
     def mentions(self, folded_words: str) -> bool:
@@ -431,7 +448,7 @@ def _event_answer(knowledge: Knowledge, occurrence: Occurrence, observance: Obse
 
 
 def _campaign_days(knowledge: Knowledge, today: date) -> Answer:
-    days = [o for o in knowledge.observances if o.scope == "campaign"]
+    days = [o for o in knowledge.observances if o.scope == "document"]
     quotes = [Quote(o.source or "I.5", o.phrase) for o in days if o.phrase]
     occurrences = [o for o in (calendar.next_of(d, today) for d in days) if o is not None]
     occurrences.sort(key=lambda o: o.date)

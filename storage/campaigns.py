@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
 from campaign.document import Campaign
-from storage.models import CampaignDocument, CustomEvent, utcnow
+from storage.models import CampaignDocument, utcnow
 
 
 async def save_campaign(
@@ -72,25 +72,3 @@ async def years(session: AsyncSession) -> list[int]:
     return list(
         await session.scalars(select(CampaignDocument.year).order_by(CampaignDocument.year))
     )
-
-
-async def custom_events(session: AsyncSession) -> list[CustomEvent]:
-    return list(await session.scalars(select(CustomEvent).order_by(CustomEvent.id)))
-
-
-async def add_custom_event(
-    session: AsyncSession,
-    *,
-    name: str,
-    day: int,
-    month: int,
-    year: int,
-    one_off: bool,
-    created_by: int | None,
-) -> CustomEvent:
-    event = CustomEvent(
-        name=name, day=day, month=month, year=year, one_off=one_off, created_by=created_by
-    )
-    session.add(event)
-    await session.flush()
-    return event
