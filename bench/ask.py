@@ -31,11 +31,14 @@ sys.path[0] = str(ROOT)
 
 from bot.channels.text import to_plain  # noqa: E402
 from bot.i18n import Catalog  # noqa: E402
+from campaign import calendar  # noqa: E402
 from campaign.answers import Knowledge, answer  # noqa: E402
 from campaign.document import parse  # noqa: E402
 from handlers.answer_view import render  # noqa: E402
 
 SEED = ROOT / "campaign" / "data" / "phat-dong-thi-dua-2025.txt"
+DEMO_PACKS = calendar.packs(["lang-son"], ["giao-thong"])
+"""The calendar packs of the document's agency (BOT_PROVINCE=lang-son, BOT_SECTOR=giao-thong)."""
 DEFAULT_SETS = [
     ROOT.parent / "shared" / "eval" / "ask-dev.jsonl",
     ROOT / "tests" / "data" / "ask-extra.jsonl",
@@ -113,7 +116,7 @@ def main() -> int:
     paths = args.cases or [p for p in DEFAULT_SETS if p.exists()]
     document = SEED.read_text(encoding="utf-8")
     started = time.perf_counter()
-    knowledge = Knowledge(parse(document))
+    knowledge = Knowledge(parse(document), DEMO_PACKS)
     build_ms = (time.perf_counter() - started) * 1000
     systems = {"bot": bot(knowledge), "fts5 baseline": Baseline(document)}
     print(f"index built in {build_ms:.1f} ms (once per document)")

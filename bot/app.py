@@ -9,9 +9,11 @@ from importlib import resources
 
 from bot.config import Settings
 from bot.i18n import Catalog
+from campaign import calendar
 from handlers.context import Services
 from handlers.documents import import_document
 from handlers.features import build_registry
+from handlers.library import CampaignLibrary
 from handlers.router import Router
 from storage import campaigns
 from storage.db import Database
@@ -65,5 +67,6 @@ async def open_app(
         zone=settings.zone,
         default_language=settings.language,
         clock=clock,
+        library=CampaignLibrary(calendar.packs(settings.province, settings.sector)),
     )
     return App(settings, db, services, Router(db, services, build_registry()))

@@ -382,10 +382,8 @@ async def _events(app: App, args: argparse.Namespace, t: Translate) -> int:
         start = date.fromisoformat(args.start) if args.start else _today(app)
     except ValueError:
         raise UserError(t("cli.bad_from")) from None
-    library = app.services.library
     async with app.db.transaction() as session:
-        knowledge = await library.knowledge(session, _today(app))
-        observances = knowledge.observances if knowledge else await library.observances(session)
+        observances = await app.services.library.observances(session, _today(app))
     occurrences = calendar.upcoming(observances, start, days=days)
     if args.json:
         rows = [

@@ -10,12 +10,13 @@ import re
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from campaign.accounts import PLATFORMS, parse_account_ref
+from campaign.calendar import PROVINCE_PACKS, SECTOR_PACKS, pack_name
 
 LANGUAGES = ("vi", "en")
 SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,256}")
@@ -45,6 +46,10 @@ class Settings(BaseSettings):
         (7, 1), alias="BOT_EVENT_NOTICE_DAYS"
     )
     """How many days before each commemoration linked groups hear of it."""
+    province: Annotated[tuple[str, ...], NoDecode] = Field((), alias="BOT_PROVINCE")
+    sector: Annotated[tuple[str, ...], NoDecode] = Field((), alias="BOT_SECTOR")
+    """Calendar packs (campaign.calendar): the provinces' and sectors' days shown besides the
+    national ones."""
 
     @field_validator("database_url")
     @classmethod
@@ -104,6 +109,25 @@ class Settings(BaseSettings):
                 raise ValueError(f"expected days like 7,1 (1 to 60), got {value!r}")
             return tuple(sorted({int(v) for v in items}, reverse=True))
         return tuple(value)  # type: ignore[arg-type]
+
+    @field_validator("province", "sector", mode="before")
+    @classmethod
+    def _calendar_packs(cls, value: object, info: ValidationInfo) -> tuple[str, ...]:
+        """Known pack names only: a typo would silently show no local days at all."""
+        if value is None:
+            return ()
+        items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+        table = PROVINCE_PACKS if info.field_name == "province" else SECTOR_PACKS
+        names: list[str] = []
+        for item in (str(i) for i in items):
+            name = pack_name(item)
+            if not name:
+                continue
+            if name not in table:
+                raise ValueError(f"unknown pack {item.strip()!r}; use one of {', '.join(table)}")
+            if name not in names:
+                names.append(name)
+        return tuple(names)
 
     @field_validator(
         "telegram_token",

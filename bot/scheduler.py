@@ -34,6 +34,9 @@ LATE_GRACE = timedelta(minutes=2)
 """A reminder sent later than this after its time says it is late."""
 MAX_ATTEMPTS = 8
 EVENT_HOUR = 8
+NOTICE_SCOPES = ("document", "province", "sector", "custom")
+"""Groups hear of the days their agency chose (its document, its packs, its admins' days);
+the national days are in every calendar and every newspaper, so they are not pushed."""
 SEEN_WINDOW = timedelta(days=7)
 """How long handled update ids are remembered: Telegram keeps updates a day, and Zalo's
 replays come within minutes; a week is ample and keeps the table small."""
@@ -126,9 +129,6 @@ class Scheduler:
         t = self._t()
         made = 0
         async with self.app.db.transaction() as session:
-            knowledge = await self.app.services.library.knowledge(session, local.date())
-            if knowledge is None:
-                return 0
             groups = list(
                 await session.scalars(
                     select(Chat).where(
@@ -138,8 +138,9 @@ class Scheduler:
             )
             if not groups:
                 return 0
+            observances = await self.app.services.library.observances(session, local.date())
             coming = calendar.upcoming(
-                [o for o in knowledge.observances if o.scope in ("document", "custom")],
+                [o for o in observances if o.scope in NOTICE_SCOPES],
                 local.date(),
                 days=max(self.notice_days) + 1,
             )

@@ -1,20 +1,27 @@
-"""The calendar of commemorations: the campaign's own list plus a bundled table of days.
+"""The calendar of commemorations: the document's own days, the national days, the provincial
+and sector days an agency chose, and the days its admins added or hid.
 
-The launch document names the days the campaign dedicates achievements to, but not always
-their dates ("194 năm ngày thành lập tỉnh Lạng Sơn"). The bundled table fills those in and adds
-the national days users expect the calendar to know. Anniversaries are computed for any year:
-year minus the first year.
+A launch document names the days the campaign dedicates achievements to, but not always their
+dates ("194 năm ngày thành lập tỉnh Lạng Sơn"); the tables here fill those in. Only the
+national days are for everyone: a province's or a sector's days are packs chosen by the
+settings (BOT_PROVINCE, BOT_SECTOR), so an agency in Cà Mau does not see Lạng Sơn's days.
+Anniversaries are computed for any year: year minus the first year. Pure: no I/O; the chosen
+packs and the admins' days are passed in.
 """
 
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Protocol
 
 from campaign.text import fold
+
+SCOPES = ("national", "province", "sector", "document", "custom")
+"""Where a day comes from: the national table, a provincial or sector pack, an imported
+document, or an admin (/sukien them)."""
 
 
 @dataclass(frozen=True)
@@ -24,17 +31,17 @@ class Observance:
     day: int | None
     first_year: int | None
     scope: str
-    """"campaign" (from the document), "national", "province", "sector", or "custom"."""
+    """One of SCOPES."""
     nth_weekday: tuple[int, int] | None = None
     """(n, weekday): the n-th weekday of the month (Monday is 0), when `day` is None."""
     only_year: int | None = None
     """A one-off event happens in this year only."""
     source: str | None = None
-    """The document section it was read from, for a campaign observance."""
+    """The document section it was read from, for a document day."""
     phrase: str | None = None
     """The document's own words for it."""
     dated_by: str = "table"
-    """Where the date comes from: "document", "table" (the bundled table) or "admin"."""
+    """Where the date comes from: "document", "table" (national or pack) or "admin"."""
 
     def on(self, year: int) -> date | None:
         """The date in `year`, or None when it does not happen that year."""
@@ -68,7 +75,7 @@ class Occurrence:
 
 SUNDAY = 6
 
-BUNDLED: tuple[Observance, ...] = (
+NATIONAL: tuple[Observance, ...] = (
     Observance("Ngày thành lập Đảng Cộng sản Việt Nam", 2, 3, 1930, "national"),
     Observance("Ngày Quốc tế Phụ nữ", 3, 8, 1910, "national"),
     Observance("Ngày thành lập Đoàn TNCS Hồ Chí Minh", 3, 26, 1931, "national"),
@@ -77,28 +84,116 @@ BUNDLED: tuple[Observance, ...] = (
     Observance("Ngày chiến thắng Điện Biên Phủ", 5, 7, 1954, "national"),
     Observance("Ngày sinh Chủ tịch Hồ Chí Minh", 5, 19, 1890, "national"),
     Observance("Ngày Chủ tịch Hồ Chí Minh ra Lời kêu gọi thi đua ái quốc", 6, 11, 1948, "national"),
+    Observance("Ngày Báo chí cách mạng Việt Nam", 6, 21, 1925, "national"),
     Observance("Ngày Thương binh - Liệt sĩ", 7, 27, 1947, "national"),
     Observance("Ngày thành lập Công đoàn Việt Nam", 7, 28, 1929, "national"),
-    Observance("Ngày sinh đồng chí Lương Văn Tri", 8, 17, 1910, "province"),
     Observance("Ngày Cách mạng tháng Tám thành công", 8, 19, 1945, "national"),
-    Observance("Ngày truyền thống ngành Giao thông vận tải", 8, 28, 1945, "sector"),
     Observance("Ngày Quốc khánh nước Cộng hòa xã hội chủ nghĩa Việt Nam", 9, 2, 1945, "national"),
-    Observance("Ngày Khởi nghĩa Bắc Sơn", 9, 27, 1940, "province"),
+    Observance("Ngày Doanh nhân Việt Nam", 10, 13, 2004, "national"),
     Observance("Ngày thành lập Hội Liên hiệp Phụ nữ Việt Nam", 10, 20, 1930, "national"),
-    Observance("Ngày thành lập tỉnh Lạng Sơn", 11, 4, 1831, "province"),
-    Observance("Ngày sinh đồng chí Hoàng Văn Thụ", 11, 4, 1909, "province"),
     Observance("Ngày Pháp luật Việt Nam", 11, 9, None, "national"),
-    Observance(
-        "Ngày Thế giới tưởng niệm các nạn nhân tử vong do tai nạn giao thông",
-        11,
-        None,
-        None,
-        "sector",
-        nth_weekday=(3, SUNDAY),
-    ),
     Observance("Ngày Nhà giáo Việt Nam", 11, 20, 1982, "national"),
+    Observance("Ngày Toàn quốc kháng chiến", 12, 19, 1946, "national"),
     Observance("Ngày thành lập Quân đội nhân dân Việt Nam", 12, 22, 1944, "national"),
 )
+"""The days every agency in the country commemorates."""
+
+TRANSPORT_DAY = Observance("Ngày truyền thống ngành Giao thông vận tải", 8, 28, 1945, "sector")
+"""Carried by two packs: transport merged into construction in 2025, and a construction
+department keeps the transport tradition day."""
+
+PROVINCE_PACKS: dict[str, tuple[Observance, ...]] = {
+    "ha-noi": (Observance("Ngày Giải phóng Thủ đô", 10, 10, 1954, "province"),),
+    "lang-son": (
+        Observance("Ngày sinh đồng chí Lương Văn Tri", 8, 17, 1910, "province"),
+        Observance("Ngày Khởi nghĩa Bắc Sơn", 9, 27, 1940, "province"),
+        Observance("Ngày thành lập tỉnh Lạng Sơn", 11, 4, 1831, "province"),
+        Observance("Ngày sinh đồng chí Hoàng Văn Thụ", 11, 4, 1909, "province"),
+    ),
+}
+"""A province's own days, by the name BOT_PROVINCE uses. Only days whose date and first year
+are well established; an agency adds the rest with /sukien them."""
+
+SECTOR_PACKS: dict[str, tuple[Observance, ...]] = {
+    "giao-thong": (
+        TRANSPORT_DAY,
+        Observance(
+            "Ngày Thế giới tưởng niệm các nạn nhân tử vong do tai nạn giao thông",
+            11,
+            None,
+            None,
+            "sector",
+            nth_weekday=(3, SUNDAY),
+        ),
+    ),
+    "noi-vu": (Observance("Ngày truyền thống ngành Tổ chức nhà nước", 8, 28, 1945, "sector"),),
+    "xay-dung": (
+        Observance("Ngày truyền thống ngành Xây dựng", 4, 29, 1958, "sector"),
+        TRANSPORT_DAY,
+    ),
+    "y-te": (Observance("Ngày Thầy thuốc Việt Nam", 2, 27, 1955, "sector"),),
+}
+"""A sector's own days, by the name BOT_SECTOR uses."""
+
+
+def pack_name(text: str) -> str:
+    """The pack name someone meant: "Lạng Sơn", "lang_son" and "LANG-SON" are all "lang-son"."""
+    return "-".join(fold(text).replace("_", " ").replace("-", " ").split())
+
+
+def packs(province: Sequence[str] = (), sector: Sequence[str] = ()) -> tuple[Observance, ...]:
+    """The national days, then the chosen provinces' and sectors' days, each once.
+
+    Raises ValueError for a name that is no pack (the settings refuse it before this)."""
+    chosen = list(NATIONAL)
+    for names, table, kind in (
+        (province, PROVINCE_PACKS, "province"),
+        (sector, SECTOR_PACKS, "sector"),
+    ):
+        for name in names:
+            if name not in table:
+                raise ValueError(f"unknown {kind} pack {name!r}; known: {', '.join(table)}")
+            chosen.extend(day for day in table[name] if day not in chosen)
+    return tuple(chosen)
+
+
+@dataclass(frozen=True)
+class HiddenDay:
+    """A national, pack or document day an admin took off the calendar (/sukien xoa)."""
+
+    name: str
+    day: int
+    month: int
+    """The date it was shown on; for a day like "the third Sunday of November" only the
+    month has to agree."""
+
+    def hides(self, observance: Observance) -> bool:
+        """Whether this is `observance`, or the same commemoration under other words."""
+        if observance.month != self.month or observance.day not in (None, self.day):
+            return False
+        return fold(observance.name) == fold(self.name) or same_day(
+            observance, Observance(self.name, self.month, self.day, None, "custom")
+        )
+
+
+class NamedDay(Protocol):
+    """A commemoration as a document names it (campaign.document.Commemoration is one)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def anniversary(self) -> int | None: ...
+    @property
+    def first_year(self) -> int | None: ...
+    @property
+    def day(self) -> int | None: ...
+    @property
+    def month(self) -> int | None: ...
+    @property
+    def phrase(self) -> str | None: ...
+    @property
+    def section(self) -> str | None: ...
+
 
 GENERIC_WORDS = frozenset(
     {"ngay", "ky", "niem", "nam", "cua", "le", "dong", "chi", "cac", "va", "do"}
@@ -123,33 +218,72 @@ def same_day(a: Observance, b: Observance) -> bool:
     return dates_agree and overlap >= 0.75
 
 
-def from_campaign(campaign: Any) -> list[Observance]:
-    """The campaign's commemorations, dated from the document or else from the bundled table."""
+def document_days(
+    commemorations: Iterable[NamedDay], known: Iterable[Observance] = NATIONAL
+) -> list[Observance]:
+    """A document's commemorations as calendar days (scope "document").
+
+    A document often gives only the number of years ("194 năm ngày thành lập tỉnh"): such a
+    day takes its date from the same commemoration among `known` (the national days and the
+    chosen packs); with no date anywhere it cannot be placed on a calendar and is left out."""
+    known = tuple(known)
     result = []
-    for item in campaign.commemorations:
+    for item in commemorations:
         observance = Observance(
             name=item.name,
             month=item.month or 0,
             day=item.day,
             first_year=item.first_year,
-            scope="campaign",
+            scope="document",
             source=item.section,
             phrase=item.phrase,
             dated_by="document",
         )
-        if item.day is None:
-            known = next((b for b in BUNDLED if same_day(observance, b)), None)
-            if known is None:
-                continue  # no date anywhere: it cannot be placed on a calendar
-            observance = replace(observance, month=known.month, day=known.day, dated_by="table")
+        if item.day is None or item.month is None:
+            match = next(
+                (
+                    k
+                    for k in known
+                    if (k.day is not None or k.nth_weekday is not None)
+                    and observance.month in (0, k.month)
+                    and same_day(observance, k)
+                ),
+                None,
+            )
+            if match is None:
+                continue
+            observance = replace(
+                observance,
+                month=match.month,
+                day=match.day,
+                nth_weekday=match.nth_weekday,
+                dated_by="table",
+            )
         result.append(observance)
     return result
 
 
-def build(campaign: Any, extra: Iterable[Observance] = ()) -> list[Observance]:
-    """Campaign days first, then bundled and custom days that are not the same commemoration."""
-    result = from_campaign(campaign) if campaign is not None else []
-    for candidate in (*BUNDLED, *extra):
+def build(
+    document_days: Iterable[Observance],
+    packs: Iterable[Observance],
+    custom: Iterable[Observance] = (),
+    hidden: Iterable[HiddenDay] = (),
+) -> list[Observance]:
+    """The calendar: document days first (their words and section are the richest), then the
+    pack days (national included) and the admins' days that are not the same commemoration as
+    an earlier one; days an admin hid are left out.
+
+    Hiding applies to the document and pack days, after merging, so hiding the document's
+    "Ngày thành lập Đảng" does not bring back the national table's entry for it. Custom days
+    are deleted rather than hidden, so a day an admin adds by hand always shows, even one that
+    was hidden before."""
+    hidden = tuple(hidden)
+    merged = list(document_days)
+    for candidate in packs:
+        if not any(same_day(candidate, existing) for existing in merged):
+            merged.append(candidate)
+    result = [o for o in merged if not any(h.hides(o) for h in hidden)]
+    for candidate in custom:
         if not any(same_day(candidate, existing) for existing in result):
             result.append(candidate)
     return result
@@ -162,7 +296,10 @@ def upcoming(
     days: int | None = None,
     limit: int | None = None,
 ) -> list[Occurrence]:
-    """Occurrences from `start` (included), within `days` days and/or the first `limit`."""
+    """Occurrences from `start` (included), within `days` days and/or the first `limit`.
+
+    The order is fixed (date, document days first, name), so "event 3" means the same day in
+    /sukien, /sukien 30 and /sukien xoa 3."""
     observances = list(observances)
     horizon = start + timedelta(days=days - 1) if days is not None else None
     found: list[Occurrence] = []
@@ -175,32 +312,14 @@ def upcoming(
             found.append(
                 Occurrence(when, observance, observance.anniversary(year), (when - start).days)
             )
-    found.sort(key=lambda o: (o.date, o.observance.scope != "campaign", o.observance.name))
+    found.sort(key=lambda o: (o.date, o.observance.scope != "document", o.observance.name))
     return found[:limit] if limit is not None else found
 
 
 def next_of(observance: Observance, start: date) -> Occurrence | None:
+    """The next time `observance` happens, from `start` (included) within two years."""
     for year in (start.year, start.year + 1, start.year + 2):
         when = observance.on(year)
         if when is not None and when >= start:
             return Occurrence(when, observance, observance.anniversary(year), (when - start).days)
     return None
-
-
-def merge(document_days: Iterable[Observance], others: Iterable[Observance]) -> list[Observance]:
-    """Days named in documents first (dated from the other days when the document gives only
-    the number of years), then the other days that are not the same commemoration."""
-    others = list(others)
-    result: list[Observance] = []
-    for day in document_days:
-        if day.day is None:
-            known = next((b for b in others if same_day(day, b)), None)
-            if known is None:
-                continue  # no date anywhere: it cannot be placed on a calendar
-            day = replace(day, month=known.month, day=known.day, dated_by="table")
-        if not any(same_day(day, existing) for existing in result):
-            result.append(day)
-    for candidate in others:
-        if not any(same_day(candidate, existing) for existing in result):
-            result.append(candidate)
-    return result

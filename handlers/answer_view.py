@@ -57,7 +57,9 @@ def day_label(t: Translate, when: date) -> Safe:
     return t("format.day", weekday=t(weekday_key(when)), date=format_date(when))
 
 
-def occurrence_line(t: Translate, occurrence: Occurrence) -> Safe:
+def occurrence_line(t: Translate, occurrence: Occurrence, number: int | None = None) -> Safe:
+    """One day of the calendar: "• Thứ Ba, 04/11/2025: … — còn 3 ngày", or numbered ("2. …")
+    where the number is what an admin types to remove it."""
     anniversary = (
         t("events.anniversary", number=occurrence.anniversary)
         if occurrence.anniversary
@@ -68,13 +70,15 @@ def occurrence_line(t: Translate, occurrence: Occurrence) -> Safe:
         if occurrence.days_left == 0
         else t("events.days_left", days=occurrence.days_left)
     )
-    return t(
-        "events.line",
-        day=day_label(t, occurrence.date),
-        name=occurrence.observance.name,
-        anniversary=anniversary,
-        left=left,
-    )
+    values = {
+        "day": day_label(t, occurrence.date),
+        "name": occurrence.observance.name,
+        "anniversary": anniversary,
+        "left": left,
+    }
+    if number is not None:
+        return t("events.item", number=number, **values)
+    return t("events.line", **values)
 
 
 def render(t: Translate, answer: Answer, knowledge: Knowledge | None) -> RenderedAnswer:

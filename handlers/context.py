@@ -39,7 +39,8 @@ class Services:
     default_language: str
     clock: Callable[[], datetime]
     library: CampaignLibrary = field(default_factory=CampaignLibrary)
-    """The campaign documents, parsed and indexed once."""
+    """The campaign documents, parsed and indexed once, and the calendar with the packs the
+    agency chose (open_app builds it from BOT_PROVINCE and BOT_SECTOR)."""
     invite_links: dict[str, Callable[[str], str]] = field(default_factory=dict)
     """Per platform, the deep link that opens the bot with an invite code (Telegram's t.me)."""
     chat_admin_checks: dict[str, Callable[[str, str], Awaitable[bool]]] = field(

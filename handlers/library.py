@@ -1,31 +1,34 @@
-"""The documents the bot knows, parsed and indexed once and kept in memory.
+"""The documents the bot knows, parsed and indexed once and kept in memory, and the calendar.
 
 Parsing a document takes milliseconds to a second, a question must take less: each stored
 document version is parsed once per process (in a worker thread, so chats go on meanwhile),
 and the set a question is answered from — the campaigns on today and the library of
 regulations — is indexed once per set of versions. Days added or hidden by admins are read on
-each use (a small table) so every process sees them at once.
+each use (a small table) so every process sees them at once. The library holds the calendar
+packs the agency chose (BOT_PROVINCE, BOT_SECTOR), so every place that shows days (/sukien,
+answers, the scheduler's notices, `python -m bot events`) shows the same ones.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaign import calendar, periods
 from campaign.answers import Entry, Knowledge
-from campaign.calendar import Observance
+from campaign.calendar import HiddenDay, Observance
 from campaign.document import Document, parse
 from campaign.facts import Facts, read_facts
-from storage import campaigns
+from storage import calendar_days, campaigns
 from storage.models import CampaignDocument, CustomEvent
 
 
 def custom_observance(event: CustomEvent) -> Observance:
+    """An admin's day: yearly since its year, or once in that year."""
     return Observance(
         name=event.name,
         month=event.month,
@@ -35,6 +38,10 @@ def custom_observance(event: CustomEvent) -> Observance:
         only_year=event.year if event.one_off else None,
         dated_by="admin",
     )
+
+
+def hidden_day(event: CustomEvent) -> HiddenDay:
+    return HiddenDay(name=event.name, day=event.day, month=event.month)
 
 
 def dates_of(row: CampaignDocument) -> periods.CampaignDates:
@@ -53,9 +60,9 @@ def read(text: str, year: int) -> Parsed:
 
 
 class CampaignLibrary:
-    def __init__(self, packs: Sequence[Observance] = ()) -> None:
+    def __init__(self, packs: Sequence[Observance] = calendar.NATIONAL) -> None:
         self.packs = tuple(packs)
-        """Provincial and sector days chosen by the settings (national days always count)."""
+        """The national days and the packs chosen by the settings (`calendar.packs(...)`)."""
         self._parsed: dict[int, tuple[datetime, Parsed]] = {}
         self._shelves: dict[tuple[tuple[int, datetime], ...], Knowledge] = {}
 
@@ -143,27 +150,26 @@ class CampaignLibrary:
                 entries.append(Entry(row.id, parsed.document, parsed.facts, not row.library, ended))
             knowledge = await asyncio.to_thread(Knowledge, entries)
             self._shelves = {key: knowledge}  # one set at a time: the documents of today
-        return knowledge.with_observances(await self.observances(session, knowledge))
+        return knowledge.with_observances(await self._calendar(session, knowledge))
 
-    async def observances(
-        self, session: AsyncSession, knowledge: Knowledge | None = None
-    ) -> list[Observance]:
-        """The calendar: days named in the documents, the chosen packs and national days, and
-        the days admins added."""
-        extra = [custom_observance(e) for e in await campaigns.custom_events(session)]
-        days = []
-        for entry in knowledge.entries if knowledge else []:
-            for day in entry.facts.commemorations:
-                days.append(
-                    Observance(
-                        name=day.name,
-                        month=day.month or 0,
-                        day=day.day,
-                        first_year=day.first_year,
-                        scope="document",
-                        source=f"{entry.key}:{day.section}",
-                        phrase=day.phrase,
-                        dated_by="document",
-                    )
-                )
-        return calendar.merge(days, [*calendar.BUNDLED, *self.packs, *extra])
+    async def observances(self, session: AsyncSession, today: date) -> list[Observance]:
+        """The calendar as it stands today: the days named in today's documents (if any),
+        the packs and the admins' days, hidden ones left out."""
+        knowledge = await self.knowledge(session, today)
+        if knowledge is not None:
+            return knowledge.observances
+        return await self._calendar(session, None)
+
+    async def _calendar(self, session: AsyncSession, knowledge: Knowledge | None) -> list[Observance]:
+        shown, hidden = await calendar_days.admin_days(session)
+        named = [
+            replace(day, section=f"{entry.key}:{day.section}")
+            for entry in (knowledge.entries if knowledge else [])
+            for day in entry.facts.commemorations
+        ]
+        return calendar.build(
+            calendar.document_days(named, self.packs),
+            self.packs,
+            [custom_observance(e) for e in shown],
+            [hidden_day(e) for e in hidden],
+        )

@@ -1,4 +1,4 @@
-"""Imported documents (campaigns and the library) and the days admins add to the calendar."""
+"""Imported documents: the campaigns and the library of regulations."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
-from storage.models import CampaignDocument, CustomEvent, utcnow
+from storage.models import CampaignDocument, utcnow
 
 
 @dataclass(frozen=True)
@@ -135,25 +135,3 @@ async def document_text(session: AsyncSession, document_id: int) -> str:
 
 async def has_documents(session: AsyncSession) -> bool:
     return await session.scalar(select(CampaignDocument.id).limit(1)) is not None
-
-
-async def custom_events(session: AsyncSession) -> list[CustomEvent]:
-    return list(await session.scalars(select(CustomEvent).order_by(CustomEvent.id)))
-
-
-async def add_custom_event(
-    session: AsyncSession,
-    *,
-    name: str,
-    day: int,
-    month: int,
-    year: int,
-    one_off: bool,
-    created_by: int | None,
-) -> CustomEvent:
-    event = CustomEvent(
-        name=name, day=day, month=month, year=year, one_off=one_off, created_by=created_by
-    )
-    session.add(event)
-    await session.flush()
-    return event

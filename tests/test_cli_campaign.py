@@ -30,6 +30,10 @@ def test_ask_an_empty_question(database_url: str, tmp_path: Path) -> None:
     assert json.loads(result.stdout)["found"] is False
 
 
+DEMO_PACKS = {"BOT_PROVINCE": "lang-son", "BOT_SECTOR": "giao-thong"}
+"""The bundled document is Lạng Sơn's transport department's: the packs its agency chooses."""
+
+
 def test_events_json_window(database_url: str, tmp_path: Path) -> None:
     result = run_cli(
         "events",
@@ -40,6 +44,7 @@ def test_events_json_window(database_url: str, tmp_path: Path) -> None:
         "--json",
         database_url=database_url,
         cwd=tmp_path,
+        env=DEMO_PACKS,
     )
     assert json.loads(result.stdout) == [
         {"date": "2025-08-17", "name": "Ngày sinh đồng chí Lương Văn Tri", "anniversary": 115},
@@ -51,7 +56,14 @@ def test_events_json_window(database_url: str, tmp_path: Path) -> None:
         },
     ]
     text = run_cli(
-        "events", "--from", "2025-11-01", "--days", "5", database_url=database_url, cwd=tmp_path
+        "events",
+        "--from",
+        "2025-11-01",
+        "--days",
+        "5",
+        database_url=database_url,
+        cwd=tmp_path,
+        env=DEMO_PACKS,
     )
     assert text.stdout.splitlines() == [
         "Thứ Ba, 04/11/2025: Ngày sinh đồng chí Hoàng Văn Thụ (kỷ niệm 116 năm) — còn 3 ngày",
@@ -62,6 +74,39 @@ def test_events_json_window(database_url: str, tmp_path: Path) -> None:
         1,
         "--from phải là ngày dạng YYYY-MM-DD, ví dụ 2025-08-01.",
     )
+
+
+def test_events_show_the_packs_of_the_settings_only(database_url: str, tmp_path: Path) -> None:
+    window = ("events", "--from", "2025-11-01", "--days", "16", "--json")
+    national = run_cli(*window, database_url=database_url, cwd=tmp_path)
+    assert national.returncode == 0, national.stderr
+    assert json.loads(national.stdout) == [
+        {"date": "2025-11-09", "name": "Ngày Pháp luật Việt Nam", "anniversary": None},
+    ]
+    local = run_cli(*window, database_url=database_url, cwd=tmp_path, env=DEMO_PACKS)
+    assert json.loads(local.stdout) == [
+        {"date": "2025-11-04", "name": "Ngày sinh đồng chí Hoàng Văn Thụ", "anniversary": 116},
+        {"date": "2025-11-04", "name": "Ngày thành lập tỉnh Lạng Sơn", "anniversary": 194},
+        {"date": "2025-11-09", "name": "Ngày Pháp luật Việt Nam", "anniversary": None},
+        {
+            "date": "2025-11-16",
+            "name": "Ngày Thế giới tưởng niệm các nạn nhân tử vong do tai nạn giao thông",
+            "anniversary": None,
+        },
+    ]
+    capital = run_cli(
+        "events", "--from", "2025-10-10", "--days", "1", "--json",
+        database_url=database_url, cwd=tmp_path, env={"BOT_PROVINCE": "ha-noi"},
+    )  # fmt: skip
+    assert json.loads(capital.stdout) == [
+        {"date": "2025-10-10", "name": "Ngày Giải phóng Thủ đô", "anniversary": 71}
+    ]
+    wrong = run_cli(*window, database_url=database_url, cwd=tmp_path, env={"BOT_SECTOR": "gtvt"})
+    assert (wrong.returncode, wrong.stdout) == (2, "")
+    assert wrong.stderr.strip().splitlines() == [
+        "Cấu hình sai: BOT_SECTOR: unknown pack 'gtvt'; use one of giao-thong, noi-vu, "
+        "xay-dung, y-te"
+    ]
 
 
 def test_the_bundled_campaign_is_there_from_the_first_start(

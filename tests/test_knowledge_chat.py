@@ -57,15 +57,15 @@ async def test_events_list_the_next_days(user_factory, clock) -> None:
     # The fixture clock is Monday 02/03/2026 09:00 in Hà Nội.
     lan = user_factory("lan")
     assert await lan.say("/sukien 3") == (
-        "3 ngày kỷ niệm sắp tới:\n"
-        "• Chủ Nhật, 08/03/2026: Ngày Quốc tế Phụ nữ (kỷ niệm 116 năm) — còn 6 ngày\n"
-        "• Thứ Năm, 26/03/2026: Ngày thành lập Đoàn TNCS Hồ Chí Minh (kỷ niệm 95 năm) — còn 24 ngày\n"
-        "• Thứ Năm, 30/04/2026: Ngày giải phóng hoàn toàn miền Nam, thống nhất đất nước "
+        "3 sự kiện sắp tới:\n"
+        "1. Chủ Nhật, 08/03/2026: Ngày Quốc tế Phụ nữ (kỷ niệm 116 năm) — còn 6 ngày\n"
+        "2. Thứ Năm, 26/03/2026: Ngày thành lập Đoàn TNCS Hồ Chí Minh (kỷ niệm 95 năm) — còn 24 ngày\n"
+        "3. Thứ Năm, 30/04/2026: Ngày giải phóng hoàn toàn miền Nam, thống nhất đất nước "
         "(kỷ niệm 51 năm) — còn 59 ngày"
     )
-    assert (await lan.say("/sukien")).startswith("5 ngày kỷ niệm sắp tới:")
+    assert (await lan.say("/sukien")).startswith("5 sự kiện sắp tới:")
     for bad in ("/sukien 0", "/sukien abc", "/sukien 31"):
-        assert await lan.say(bad) == ("Số ngày muốn xem phải từ 1 đến 30, ví dụ /sukien 10.")
+        assert await lan.say(bad) == ("Số sự kiện muốn xem phải từ 1 đến 30, ví dụ /sukien 10.")
 
 
 async def test_admins_add_days_to_the_calendar(app: App, admin, user_factory) -> None:

@@ -13,6 +13,7 @@ def test_defaults() -> None:
     assert settings.language == "vi"
     assert settings.admins == ()
     assert settings.telegram_token is None
+    assert (settings.province, settings.sector) == ((), ())
 
 
 def test_admins_are_parsed_and_tokens_stay_secret() -> None:
@@ -45,6 +46,29 @@ def test_wrong_value_names_the_variable(variable: str, value: str) -> None:
     assert message.startswith(f"{variable}:")
     assert "\n" not in message
     assert "spaces" not in message  # a secret is never echoed
+
+
+def test_calendar_packs_are_comma_separated_names() -> None:
+    settings = load_settings(BOT_PROVINCE="lang-son, Hà Nội,", BOT_SECTOR="giao-thong,xay-dung")
+    assert settings.province == ("lang-son", "ha-noi")
+    assert settings.sector == ("giao-thong", "xay-dung")
+    assert load_settings(BOT_PROVINCE=" ").province == ()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "known"),
+    [
+        ("BOT_PROVINCE", "lang-son,ca-mau", "ha-noi, lang-son"),
+        ("BOT_SECTOR", "gtvt", "giao-thong, noi-vu, xay-dung, y-te"),
+    ],
+)
+def test_an_unknown_pack_is_refused_with_the_valid_names(
+    variable: str, value: str, known: str
+) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings(**{variable: value})
+    wrong = value.split(",")[-1]
+    assert str(raised.value) == f"{variable}: unknown pack {wrong!r}; use one of {known}"
 
 
 def test_env_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
