@@ -145,7 +145,8 @@ def test_pdf_gives_the_same_sections(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "key"),
     [
-        ("notes.doc", b"old word file", "document.unsupported_type"),
+        ("notes.doc", b"old word file", "document.legacy_word"),
+        ("sheet.xlsx", b"PK", "document.unsupported_type"),
         ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "document.unreadable"),
         ("broken.docx", b"PK not a zip", "document.unreadable"),
         ("binary.txt", b"\xff\xfe\x00\xd8\x00\x00garbage\x00", "document.unreadable"),
