@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -141,6 +143,152 @@ def add_footnotes(path: Path, notes: dict[int, list[str]]) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
         for name, data in parts.items():
             package.writestr(name, data)
+    return path
+
+
+# ---- Word's automatic numbering: numbering.xml definitions, numbered paragraphs and styles ----
+
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+W14_NS = "http://schemas.microsoft.com/office/word/2010/wordml"
+SYMBOL_BULLET = "\uf0b7"
+"""The bullet Word writes in the Symbol font: a private-use character, meaningless as text."""
+
+
+@dataclass(frozen=True)
+class Level:
+    """A w:lvl of a list definition, written as Word writes it."""
+
+    number_format: str
+    text: str
+    start: int | None = 1
+    restart: int | None = None
+    legal: bool = False
+    suffix: str | None = None
+    style: str | None = None
+    word2010_format: str | None = None
+    """A Word 2010 custom format ("001, 002, 003"): number_format is then its fallback."""
+
+    def xml(self, ilvl: int) -> str:
+        number_format = f'<w:numFmt w:val="{self.number_format}"/>'
+        if self.word2010_format:
+            number_format = (
+                f'<mc:AlternateContent><mc:Choice Requires="w14"><w:numFmt w:val="custom" '
+                f'w:format="{self.word2010_format}"/></mc:Choice>'
+                f"<mc:Fallback>{number_format}</mc:Fallback></mc:AlternateContent>"
+            )
+        return (
+            f'<w:lvl w:ilvl="{ilvl}">'
+            + (f'<w:start w:val="{self.start}"/>' if self.start is not None else "")
+            + number_format
+            + (f'<w:lvlRestart w:val="{self.restart}"/>' if self.restart is not None else "")
+            + (f'<w:pStyle w:val="{self.style}"/>' if self.style else "")
+            + ("<w:isLgl/>" if self.legal else "")
+            + (f'<w:suff w:val="{self.suffix}"/>' if self.suffix else "")
+            + f'<w:lvlText w:val="{self.text}"/><w:lvlJc w:val="left"/>'
+            + f'<w:pPr><w:ind w:left="{360 * (ilvl + 1)}" w:hanging="360"/></w:pPr></w:lvl>'
+        )
+
+
+def abstract_num(
+    abstract_id: int,
+    *levels: Level,
+    style_link: str | None = None,
+    num_style_link: str | None = None,
+) -> str:
+    """A w:abstractNum: a list definition of up to 9 levels, or a link to a list style's."""
+    return (
+        f'<w:abstractNum w:abstractNumId="{abstract_id}">'
+        f'<w:multiLevelType w:val="{"multilevel" if len(levels) > 1 else "singleLevel"}"/>'
+        + (f'<w:styleLink w:val="{style_link}"/>' if style_link else "")
+        + (f'<w:numStyleLink w:val="{num_style_link}"/>' if num_style_link else "")
+        + "".join(level.xml(ilvl) for ilvl, level in enumerate(levels))
+        + "</w:abstractNum>"
+    )
+
+
+def num(num_id: int, abstract_id: int, starts: dict[int, int] | None = None) -> str:
+    """A w:num: a list using a definition, restarted at `starts` ({level: start}) if given."""
+    overrides = "".join(
+        f'<w:lvlOverride w:ilvl="{ilvl}"><w:startOverride w:val="{start}"/></w:lvlOverride>'
+        for ilvl, start in (starts or {}).items()
+    )
+    return f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>{overrides}</w:num>'
+
+
+def set_numbering(document, abstracts: list[str], nums: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Give the document a word/numbering.xml holding these definitions and lists.
+
+    python-docx reads numbering but cannot write it, so the part is made from the XML and
+    related to the document part as Word relates it, in place of the template's own (python-docx's
+    "List Number" and "List Bullet" lists).
+    """
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.parts.numbering import NumberingPart
+
+    part = document.part
+    for rel_id, relationship in list(part.rels.items()):
+        if relationship.reltype == RELATIONSHIP_TYPE.NUMBERING:
+            part.drop_rel(rel_id)
+    xml = (
+        f'<w:numbering xmlns:w="{W_NS}" xmlns:mc="{MC_NS}" xmlns:w14="{W14_NS}" '
+        'mc:Ignorable="w14">' + "".join(abstracts) + "".join(nums) + "</w:numbering>"
+    )
+    numbering = NumberingPart.load(
+        PackURI("/word/numbering.xml"), CONTENT_TYPE.WML_NUMBERING, xml.encode(), part.package
+    )
+    part.relate_to(numbering, RELATIONSHIP_TYPE.NUMBERING)
+
+
+def number(owner, num_id: int | None, level: int | None = 0) -> None:  # type: ignore[no-untyped-def]
+    """Put a w:numPr on a paragraph, or on a style (its paragraphs inherit it); num_id 0 turns
+    the numbering off, None leaves the w:numId out (the style's applies)."""
+    element = owner._p if hasattr(owner, "_p") else owner.element
+    numbering = element.get_or_add_pPr().get_or_add_numPr()
+    if level is not None:
+        numbering.get_or_add_ilvl().val = level
+    if num_id is not None:
+        numbering.get_or_add_numId().val = num_id
+
+
+_TYPED_NUMBER = re.compile(r"^(?:(?P<roman>[IVX]+)\.|(?P<number>\d{1,2})\.|(?P<dash>-))\s+")
+
+
+def make_numbered_docx(path: Path, text: str) -> Path:
+    """The text as a .docx whose "I.", "1." and "-" at the start of paragraphs are Word's
+    automatic numbering, as an office types them with the list buttons: one multilevel list
+    (I. / 1. / bullet), with "Set numbering value" (a new w:num) where a "1." list starts over
+    outside a part, as the appendix does."""
+    import docx
+
+    document = docx.Document()
+    nums = [num(1, 1)]
+    num_id, following = 1, 1
+    for paragraph in paragraphs(text):
+        typed = _TYPED_NUMBER.match(paragraph)
+        if typed is None:
+            document.add_paragraph(paragraph)
+            continue
+        numbered = document.add_paragraph(paragraph[typed.end() :])
+        if typed.group("roman"):
+            level, following = 0, 1
+        elif typed.group("number"):
+            level, value = 1, int(typed.group("number"))
+            if value != following:
+                num_id += 1
+                nums.append(num(num_id, 1, starts={1: value}))
+            following = value + 1
+        else:
+            level = 2
+        number(numbered, num_id, level)
+    outline = abstract_num(
+        1,
+        Level("upperRoman", "%1."),
+        Level("decimal", "%2."),
+        Level("bullet", SYMBOL_BULLET, start=None),
+    )
+    set_numbering(document, [outline], nums)
+    document.save(str(path))
     return path
 
 

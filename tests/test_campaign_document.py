@@ -7,7 +7,7 @@ import pytest
 
 from bot.documents import read_text
 from campaign.document import DocumentError, paragraphs, parse
-from tests.documents import make_docx, make_pdf, seed_text
+from tests.documents import make_docx, make_numbered_docx, make_pdf, seed_text
 
 CAMPAIGN = parse(seed_text())
 
@@ -130,6 +130,12 @@ def test_docx_gives_the_same_sections(tmp_path: Path) -> None:
     assert [(t.percent, t.metric) for t in from_docx.targets] == [
         (t.percent, t.metric) for t in CAMPAIGN.targets
     ]
+
+
+def test_docx_numbered_by_word_reads_as_the_typed_one(tmp_path: Path) -> None:
+    numbered = read_text(make_numbered_docx(tmp_path / "tu-dong.docx", seed_text()))
+    assert numbered == read_text(make_docx(tmp_path / "go-tay.docx", seed_text()))
+    assert _shape(parse(numbered)) == _shape(CAMPAIGN)
 
 
 def test_pdf_gives_the_same_sections(tmp_path: Path) -> None:

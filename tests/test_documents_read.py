@@ -10,27 +10,33 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 
 from bot.documents import (
     MAX_DOCX_XML_BYTES,
     MAX_FILE_BYTES,
     MAX_TEXT_CHARS,
-    letterhead_marker,
-    looks_like_layout_table,
     read_text,
     strip_running_lines,
 )
+from bot.docx_reader import letterhead_marker, looks_like_layout_table
 from bot.i18n import Catalog
 from campaign.document import DocumentError
 from tests.documents import (
+    SYMBOL_BULLET,
     W_NS,
+    Level,
+    abstract_num,
     add_footnotes,
     add_table,
     fill_cell,
     footnote_reference,
     make_paged_pdf,
     make_scanned_pdf,
+    num,
+    number,
+    set_numbering,
 )
 
 LETTERHEAD = [
@@ -324,6 +330,330 @@ def test_an_equation_fraction_is_written_on_one_line(tmp_path: Path) -> None:
     document.save(str(path))
 
     assert paragraphs_of(path) == ["Tỷ lệ = Số nhiệm vụ hoàn thành / Tổng số nhiệm vụ x 100%"]
+
+
+# ------------------------------------------------------------------ Word's automatic numbering
+
+PLAN_LIST = abstract_num(
+    1,
+    Level("upperRoman", "%1."),
+    Level("decimal", "%2."),
+    Level("decimal", "%2.%3."),
+    Level("lowerLetter", "%4)"),
+    Level("bullet", SYMBOL_BULLET, start=None),
+    Level("bullet", "o", start=None),
+)
+
+
+def numbered_paragraphs(document, items: list[tuple[int | None, str]], num_id: int = 1) -> None:  # type: ignore[no-untyped-def]
+    """One paragraph per (level, text); a level of None is a paragraph outside the list."""
+    for level, text in items:
+        paragraph = document.add_paragraph(text)
+        if level is not None:
+            number(paragraph, num_id, level)
+
+
+def test_a_plan_numbered_by_word_reads_as_if_typed(tmp_path: Path) -> None:
+    document = docx.Document()
+    numbered_paragraphs(
+        document,
+        [
+            (None, "KẾ HOẠCH"),
+            (0, "MỤC ĐÍCH, YÊU CẦU"),
+            (1, "Mục đích"),
+            (1, "Yêu cầu"),
+            (0, "NỘI DUNG"),
+            (1, "Chỉ tiêu"),
+            (2, "Về chuyên môn"),
+            (3, "Hoàn thành 100% nhiệm vụ;"),
+            (4, "Đúng tiến độ;"),
+            (5, "Không để tồn đọng;"),
+            (4, "Bảo đảm chất lượng."),
+            (3, "Không có cá nhân bị kỷ luật."),
+            (2, "Về đoàn thể"),
+            (1, "Giải pháp"),
+            (2, "Tuyên truyền"),
+            (None, "Các đơn vị triển khai thực hiện."),
+            (0, "TỔ CHỨC THỰC HIỆN"),
+        ],
+    )
+    set_numbering(document, [PLAN_LIST], [num(1, 1)])
+    path = tmp_path / "ke-hoach.docx"
+    document.save(str(path))
+
+    assert paragraphs_of(path) == [
+        "KẾ HOẠCH",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "1. Mục đích",
+        "2. Yêu cầu",
+        "II. NỘI DUNG",
+        "1. Chỉ tiêu",
+        "1.1. Về chuyên môn",
+        "a) Hoàn thành 100% nhiệm vụ;",
+        "- Đúng tiến độ;",
+        "+ Không để tồn đọng;",
+        "- Bảo đảm chất lượng.",
+        "b) Không có cá nhân bị kỷ luật.",
+        "1.2. Về đoàn thể",
+        "2. Giải pháp",
+        "2.1. Tuyên truyền",
+        "Các đơn vị triển khai thực hiện.",
+        "III. TỔ CHỨC THỰC HIỆN",
+    ]
+
+
+def test_chapters_and_articles_numbered_through_styles(tmp_path: Path) -> None:
+    document = docx.Document()
+    styles = document.styles
+    number(styles["Heading 1"], 2, level=None)  # the level comes from the list's w:pStyle
+    article = styles.add_style("Dieu", WD_STYLE_TYPE.PARAGRAPH)
+    number(article, 2, level=1)
+    amended = styles.add_style("Dieu sua doi", WD_STYLE_TYPE.PARAGRAPH)
+    amended.base_style = article  # inherits the numbering through w:basedOn
+    decree = abstract_num(
+        2,
+        Level("upperRoman", "Chương %1", style="Heading1"),
+        Level("decimal", "Điều %2.", restart=0),  # articles run on across chapters
+        Level("decimal", "%3."),
+        Level("lowerLetter", "%4)"),
+    )
+    set_numbering(document, [decree], [num(2, 2)])
+
+    document.add_paragraph("QUY ĐỊNH CHUNG", style="Heading 1")
+    document.add_paragraph("Phạm vi điều chỉnh", style="Dieu")
+    numbered_paragraphs(
+        document,
+        [(2, "Quy chế này quy định về thi đua, khen thưởng."), (2, "Đối tượng:"), (3, "Cán bộ;")],
+        num_id=2,
+    )
+    document.add_paragraph("Nguyên tắc", style="Dieu")
+    numbered_paragraphs(document, [(2, "Tự nguyện, tự giác.")], num_id=2)
+    document.add_paragraph("TIÊU CHUẨN DANH HIỆU", style="Heading 1")
+    document.add_paragraph("Danh hiệu Lao động tiên tiến", style="Dieu sua doi")
+    off = document.add_paragraph("Điều khoản chuyển tiếp", style="Dieu")
+    number(off, 0, level=None)  # numbering switched off on this paragraph only
+    document.add_paragraph("Hiệu lực thi hành", style="Dieu")
+    path = tmp_path / "quy-che.docx"
+    document.save(str(path))
+
+    assert paragraphs_of(path) == [
+        "Chương I QUY ĐỊNH CHUNG",
+        "Điều 1. Phạm vi điều chỉnh",
+        "1. Quy chế này quy định về thi đua, khen thưởng.",
+        "2. Đối tượng:",
+        "a) Cán bộ;",
+        "Điều 2. Nguyên tắc",
+        "1. Tự nguyện, tự giác.",
+        "Chương II TIÊU CHUẨN DANH HIỆU",
+        "Điều 3. Danh hiệu Lao động tiên tiến",
+        "Điều khoản chuyển tiếp",
+        "Điều 4. Hiệu lực thi hành",
+    ]
+
+
+def test_lists_of_one_definition_share_their_count_until_restarted(tmp_path: Path) -> None:
+    document = docx.Document()
+    for num_id, text in [
+        (3, "Văn phòng"),
+        (3, "Thanh tra"),
+        (None, "Các đơn vị được khen thưởng:"),
+        (4, "Phòng Nội vụ"),  # Word's "Set numbering value: 10": a w:num with a start override
+        (4, "Phòng Tư pháp"),
+        (3, "Phòng Kế hoạch"),  # the first list goes on from where the definition's count is
+        (5, "Sở Tài chính"),  # "Restart at 1"
+        (6, "Khối thi đua số 1"),  # another definition counts on its own
+        (3, "Sở Xây dựng"),
+    ]:
+        paragraph = document.add_paragraph(text)
+        if num_id is not None:
+            number(paragraph, num_id)
+    set_numbering(
+        document,
+        [abstract_num(3, Level("decimal", "%1.")), abstract_num(4, Level("decimal", "%1."))],
+        [num(3, 3), num(4, 3, starts={0: 10}), num(5, 3, starts={0: 1}), num(6, 4)],
+    )
+    path = tmp_path / "danh-sach.docx"
+    document.save(str(path))
+
+    assert paragraphs_of(path) == [
+        "1. Văn phòng",
+        "2. Thanh tra",
+        "Các đơn vị được khen thưởng:",
+        "10. Phòng Nội vụ",
+        "11. Phòng Tư pháp",
+        "12. Phòng Kế hoạch",
+        "1. Sở Tài chính",
+        "1. Khối thi đua số 1",
+        "2. Sở Xây dựng",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("level", "markers"),
+    [
+        (Level("lowerLetter", "%1)", start=3), ["c)", "d)", "e)"]),  # no "đ)": Word has none
+        (Level("lowerLetter", "%1)", start=26), ["z)", "aa)", "bb)"]),
+        (Level("upperLetter", "%1."), ["A.", "B.", "C."]),
+        (Level("lowerRoman", "%1.", start=3), ["iii.", "iv.", "v."]),
+        (Level("upperRoman", "Phần %1", start=8), ["Phần VIII", "Phần IX", "Phần X"]),
+        (Level("decimal", "Mục %1.", suffix="space"), ["Mục 1.", "Mục 2.", "Mục 3."]),
+        (Level("decimalZero", "%1.", start=9), ["09.", "10.", "11."]),
+        (Level("decimalZero", "%1.", word2010_format="001, 002, 003"), ["01.", "02.", "03."]),
+        (Level("ordinal", "%1."), ["1.", "2.", "3."]),  # a format we do not write: decimal
+        (Level("bullet", SYMBOL_BULLET, start=None), ["-", "-", "-"]),
+        (Level("bullet", "§", start=None), ["-", "-", "-"]),  # Wingdings' square
+        (Level("bullet", "–", start=None), ["-", "-", "-"]),
+        (Level("bullet", "+", start=None), ["+", "+", "+"]),
+        (Level("none", ""), [None, None, None]),
+    ],
+    ids=lambda value: value.number_format + "-" + value.text if isinstance(value, Level) else "",
+)
+def test_number_formats(tmp_path: Path, level: Level, markers: list[str | None]) -> None:
+    document = docx.Document()
+    numbered_paragraphs(document, [(0, "Nội dung")] * 3, num_id=7)
+    set_numbering(document, [abstract_num(7, level)], [num(7, 7)])
+    path = tmp_path / "dinh-dang.docx"
+    document.save(str(path))
+
+    assert paragraphs_of(path) == [
+        f"{marker} Nội dung" if marker else "Nội dung" for marker in markers
+    ]
+
+
+def test_legal_numbers_linked_list_styles_and_no_suffix(tmp_path: Path) -> None:
+    document = docx.Document()
+    list_style = document.styles.add_style("DanhSachDeMuc", WD_STYLE_TYPE.LIST)
+    number(list_style, 8, level=None)
+    definition = abstract_num(
+        8,
+        Level("upperRoman", "%1."),
+        Level("decimal", "%1.%2.", legal=True),  # "2.1." under "II.", not "II.1."
+        Level("decimal", "(%3)", suffix="nothing"),
+        style_link="DanhSachDeMuc",
+    )
+    uses_the_style = abstract_num(9, num_style_link="DanhSachDeMuc")
+    numbered_paragraphs(
+        document, [(0, "Mở đầu"), (0, "Nội dung"), (1, "Phạm vi"), (2, "Đối tượng")], num_id=9
+    )
+    set_numbering(document, [definition, uses_the_style], [num(8, 8), num(9, 9)])
+    path = tmp_path / "de-muc.docx"
+    document.save(str(path))
+
+    assert paragraphs_of(path) == ["I. Mở đầu", "II. Nội dung", "2.1. Phạm vi", "(1)Đối tượng"]
+
+
+def test_numbers_in_table_cells_count_in_document_order(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Danh sách đơn vị:")
+    table = add_table(
+        document,
+        [["TT", "Đơn vị"], ["", "Văn phòng"], ["", "Thanh tra"], ["", "Phòng Kế hoạch"]],
+    )
+    for row in (1, 2, 3):
+        number(table.cell(row, 0).paragraphs[0], 10)  # an empty cell Word numbers "1.", "2."
+    table.cell(1, 0).merge(table.cell(2, 0))  # one number for two rows
+    signature = add_table(
+        document,
+        [[["Nơi nhận:", "Bộ Nội vụ;", "Lưu: VT, NV."], ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Đào Mỹ"]]],
+    )
+    for paragraph in signature.cell(0, 0).paragraphs[1:]:
+        number(paragraph, 11)
+    numbered_paragraphs(document, [(0, "Sau bảng")], num_id=10)
+    set_numbering(
+        document,
+        [abstract_num(10, Level("decimal", "%1.")), abstract_num(11, Level("bullet", "-"))],
+        [num(10, 10), num(11, 11)],
+    )
+    path = tmp_path / "bang.docx"
+    document.save(str(path))
+
+    assert paragraphs_of(path) == [
+        "Danh sách đơn vị:",
+        "TT | Đơn vị",
+        "1. | Văn phòng",
+        "1. | Thanh tra",
+        "2. | Phòng Kế hoạch",
+        "Nơi nhận:",
+        "- Bộ Nội vụ;",
+        "- Lưu: VT, NV.",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Đào Mỹ",
+        "3. Sau bảng",
+    ]
+
+
+def test_a_number_typed_as_well_is_not_doubled(tmp_path: Path) -> None:
+    document = docx.Document()
+    numbered_paragraphs(
+        document,
+        [
+            (0, "I. MỤC ĐÍCH"),
+            (1, "1. Mục đích"),
+            (1, "Yêu cầu"),
+            (3, "a) Đúng hạn;"),
+            (3, "b)Đủ hồ sơ;"),
+            (4, "- Văn phòng;"),
+            (4, "Thanh tra."),
+            (1, "3.1. Chỉ tiêu"),  # a different number: Word shows both
+            (0, "II NỘI DUNG"),
+        ],
+    )
+    set_numbering(document, [PLAN_LIST], [num(1, 1)])
+    path = tmp_path / "go-tay.docx"
+    document.save(str(path))
+
+    assert paragraphs_of(path) == [
+        "I. MỤC ĐÍCH",
+        "1. Mục đích",
+        "2. Yêu cầu",
+        "a) Đúng hạn;",
+        "b)Đủ hồ sơ;",
+        "- Văn phòng;",
+        "- Thanh tra.",
+        "3. 3.1. Chỉ tiêu",
+        "II. II NỘI DUNG",
+    ]
+
+
+def test_broken_numbering_gives_no_number_and_no_refusal(tmp_path: Path) -> None:
+    document = docx.Document()
+    loop = document.styles.add_style("Vong", WD_STYLE_TYPE.LIST)
+    number(loop, 22, level=None)  # a list style whose list links back to the style
+    for num_id, level, text in [
+        (20, 0, "Danh sách của định nghĩa không có"),
+        (21, 0, "Danh sách không có"),
+        (22, 0, "Danh sách vòng"),
+        (23, 4, "Cấp không được định nghĩa"),
+        (23, 0, "Cấp được định nghĩa"),
+    ]:
+        number(document.add_paragraph(text), num_id, level)
+    set_numbering(
+        document,
+        [abstract_num(22, num_style_link="Vong"), abstract_num(23, Level("decimal", "%1."))],
+        [num(20, 99), num(22, 22), num(23, 23)],
+    )
+    path = tmp_path / "hong.docx"
+    document.save(str(path))
+
+    assert paragraphs_of(path) == [
+        "Danh sách của định nghĩa không có",
+        "Danh sách không có",
+        "Danh sách vòng",
+        "Cấp không được định nghĩa",
+        "1. Cấp được định nghĩa",
+    ]
+
+
+def test_python_docx_list_styles_are_numbered(tmp_path: Path) -> None:
+    document = docx.Document()  # its template numbers "List Number" and bullets "List Bullet"
+    document.add_paragraph("Thứ nhất", style="List Number")
+    document.add_paragraph("Thứ hai", style="List Number")
+    document.add_paragraph("Gạch đầu dòng", style="List Bullet")
+    path = tmp_path / "mau.docx"
+    document.save(str(path))
+
+    assert paragraphs_of(path) == ["1. Thứ nhất", "2. Thứ hai", "- Gạch đầu dòng"]
 
 
 # ------------------------------------------------------------------- layout or data table
