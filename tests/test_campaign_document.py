@@ -7,7 +7,7 @@ import pytest
 
 from bot.documents import read_text
 from campaign.document import DocumentError, paragraphs, parse
-from tests.documents import make_docx, make_pdf, seed_text
+from tests.documents import make_docx, make_numbered_docx, make_pdf, seed_text
 
 CAMPAIGN = parse(seed_text())
 
@@ -132,6 +132,12 @@ def test_docx_gives_the_same_sections(tmp_path: Path) -> None:
     ]
 
 
+def test_docx_numbered_by_word_reads_as_the_typed_one(tmp_path: Path) -> None:
+    numbered = read_text(make_numbered_docx(tmp_path / "tu-dong.docx", seed_text()))
+    assert numbered == read_text(make_docx(tmp_path / "go-tay.docx", seed_text()))
+    assert _shape(parse(numbered)) == _shape(CAMPAIGN)
+
+
 def test_pdf_gives_the_same_sections(tmp_path: Path) -> None:
     from_pdf = parse(read_text(make_pdf(tmp_path / "pd.pdf", seed_text())))
     assert _shape(from_pdf) == _shape(CAMPAIGN)
@@ -145,7 +151,8 @@ def test_pdf_gives_the_same_sections(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "key"),
     [
-        ("notes.doc", b"old word file", "document.unsupported_type"),
+        ("notes.doc", b"old word file", "document.legacy_word"),
+        ("sheet.xlsx", b"PK", "document.unsupported_type"),
         ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "document.unreadable"),
         ("broken.docx", b"PK not a zip", "document.unreadable"),
         ("binary.txt", b"\xff\xfe\x00\xd8\x00\x00garbage\x00", "document.unreadable"),
