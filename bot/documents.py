@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from campaign.document import DocumentError
+from campaign.document import MAX_TEXT_CHARS, DocumentError
 from campaign.text import fold, squeeze
 
 SUPPORTED = (".txt", ".docx", ".pdf")
@@ -28,7 +28,6 @@ LEGACY_WORD = (".doc", ".dot", ".odt", ".rtf", ".wpd")
 """Word processor formats we do not read; the user is asked to save the file as .docx."""
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_TEXT_CHARS = 2_000_000
 MAX_DOCX_XML_BYTES = 256 * 1024 * 1024
 """The XML of a .docx, unpacked: a 50 MB zip of repetitive XML could expand to gigabytes."""
 

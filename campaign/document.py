@@ -27,6 +27,10 @@ from campaign.layout import TABLE_CELL, paragraphs
 from campaign.text import case_habits, fold, is_caps, recase
 
 
+MAX_TEXT_CHARS = 2_000_000
+"""About 500 pages: longer is not one administrative document (the readers stop there)."""
+
+
 class DocumentError(ValueError):
     """The text cannot be read as a document; `key` names the message for the user."""
 

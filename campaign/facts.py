@@ -564,7 +564,8 @@ def rating_targets(document: Document, facts: Facts) -> list[Target]:
 # -- mottos and awards ---------------------------------------------------------------------
 
 _MOTTO = re.compile(
-    r"\b(chu de|khau hieu|phuong cham)\s*(?:la|cua [^“\"]{0,40})?\s*:?\s*[“\"]([^”\"]{3,300})[”\"]"
+    r"\b(chu de|khau hieu|phuong cham)(?:\s+(?:la|cua)\b)?[^“\"”.;:]{0,30}:?\s*"
+    r"[“\"]([^”\"]{3,300})[”\"]"
 )
 _MOTTO_KINDS = {"chu de": "theme", "khau hieu": "slogan", "phuong cham": "motto"}
 
@@ -692,7 +693,7 @@ def _commemorations(document: Document) -> list[Commemoration]:
                 year = document.year
             if year is None or year - number < 1000:
                 continue
-            name = re.sub(r"\s+", " ", name)
+            name = re.sub(r"\s+", " ", name).rstrip(" .,;")
             name = name[0].upper() + name[1:]
             key = (fold(name), number)
             if key in seen:

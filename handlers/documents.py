@@ -8,15 +8,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from campaign.document import Document, DocumentError, parse
+from campaign.document import MAX_TEXT_CHARS, Document, DocumentError, parse
 from campaign.facts import Facts, read_facts
 from campaign.intake import identity, is_campaign
 from storage import audit, campaigns
 from storage.campaigns import DocumentRecord, Saved
-
-MAX_TEXT_CHARS = 2_000_000
-"""About 500 pages: longer is not one administrative document."""
-
 
 @dataclass(frozen=True)
 class Imported:

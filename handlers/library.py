@@ -160,7 +160,9 @@ class CampaignLibrary:
             return knowledge.observances
         return await self._calendar(session, None)
 
-    async def _calendar(self, session: AsyncSession, knowledge: Knowledge | None) -> list[Observance]:
+    async def _calendar(
+        self, session: AsyncSession, knowledge: Knowledge | None
+    ) -> list[Observance]:
         shown, hidden = await calendar_days.admin_days(session)
         named = [
             replace(day, section=f"{entry.key}:{day.section}")

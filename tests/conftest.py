@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.app import App, open_app
 from bot.channels.console import render
 from bot.config import load_settings
+from handlers.documents import import_document
 from handlers.messages import Incoming, Reply
 from handlers.router import Router
 from storage.models import Base
@@ -93,12 +94,31 @@ def clock() -> Clock:
     return Clock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))  # Thứ Hai 02/03/2026, 09:00 in Hà Nội
 
 
+DATA = Path(__file__).resolve().parent / "data"
+CAMPAIGN_2026 = DATA / "ke-hoach-thi-dua-2026.txt"
+"""The campaign the tests run in: a department's 2026 launch plan (the test clock is in 2026)."""
+
+
+async def import_file(app: App, path: Path, **options: object):  # type: ignore[no-untyped-def]
+    """Import a document as `python -m bot campaign import` does."""
+    async with app.db.transaction() as session:
+        return await import_document(session, path.read_text("utf-8"), path.name, **options)  # type: ignore[arg-type]
+
+
 @pytest.fixture
-async def app(database_url: str, clock: Clock) -> AsyncIterator[App]:
+async def fresh_app(database_url: str, clock: Clock) -> AsyncIterator[App]:
+    """A fresh install: only the bundled 2025 demo, which no longer covers the test clock."""
     settings = load_settings(BOT_DATABASE_URL=database_url, BOT_ADMINS=f"console:{ADMIN}")
     application = await open_app(settings, clock=clock)
     yield application
     await application.close()
+
+
+@pytest.fixture
+async def app(fresh_app: App) -> App:
+    """The bot with this year's campaign imported (the demo is gone, as after any import)."""
+    await import_file(fresh_app, CAMPAIGN_2026)
+    return fresh_app
 
 
 class User:
