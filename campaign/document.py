@@ -26,7 +26,6 @@ from functools import cached_property
 from campaign.layout import TABLE_CELL, paragraphs
 from campaign.text import case_habits, fold, is_caps, recase
 
-
 MAX_TEXT_CHARS = 2_000_000
 """About 500 pages: longer is not one administrative document (the readers stop there)."""
 

@@ -14,6 +14,7 @@ from campaign.intake import identity, is_campaign
 from storage import audit, campaigns
 from storage.campaigns import DocumentRecord, Saved
 
+
 @dataclass(frozen=True)
 class Imported:
     document: Document
