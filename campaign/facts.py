@@ -171,6 +171,9 @@ _ROUND = re.compile(r"\b(?:dot|giai doan)\s+([0-9]+|[ivx]+|mot|hai|ba)\b")
 
 
 def _period(document: Document) -> Period:
+    """The first passage that says when the campaign runs ("Thời gian thực hiện: …"), read
+    with the list it introduces when the dates are there ("chia thành 02 đợt:" / "- Đợt 01
+    … từ ngày 20/11 đến ngày 03/12/2025")."""
     for passage in document.in_zones(Zone.BODY, Zone.PREAMBLE, Zone.ATTACHMENT):
         folded = fold_aligned(passage.text)
         cue = _PERIOD_CUES.search(folded)
@@ -178,36 +181,60 @@ def _period(document: Document) -> Period:
             continue
         span = _sentence_span(passage.text, cue.start())
         words = passage.text[span[0] : span[1]].strip()
-        folded_words = fold_aligned(words)
-        dates = [w for w in find_dates(words) if not _is_citation(folded_words, w)]
-        from_issue = bool(_FROM_LAUNCH.search(folded_words))
-        start: date | None = document.issued_on if from_issue else None
-        end: date | None = None
-        rounds = _rounds(words)
-        ranges = [w for w in dates if w.is_range and w.first and w.last]
-        if rounds:
-            start = start or rounds[0][0]
-            end = rounds[-1][1]
-        elif ranges:
-            start = start or ranges[0].first
-            end = ranges[0].last
-        else:
-            for when in dates:
-                before = folded_words[max(0, when.start - 14) : when.start]
-                if re.search(r"\bden(?: het)?(?: ngay)?\s*$", before) and when.last:
-                    end = when.last
-                elif re.search(r"\btu(?: ngay)?\s*$", before) and when.first and start is None:
-                    start = when.first
-        open_end = None
-        if end is None:
-            until = _OPEN_END.search(folded_words)
-            if until:
-                open_end = words[until.start() : until.end()].strip()
-        if start is None and end is None and open_end is None and not from_issue:
+        found = _read_period(document, words)
+        if found is None:
+            listed = _listed(document, passage)
+            found = _read_period(document, listed) if listed else None
+            if found is not None:
+                words = listed
+        if found is None:
             continue
-        text = _strip_label(words)
+        start, end, open_end, rounds, from_issue = found
+        text = "; ".join(r[2] for r in rounds) if rounds else _strip_label(words)
         return Period(start, end, text, passage.index, open_end, rounds, from_issue)
     return Period()
+
+
+def _listed(document: Document, passage: Passage) -> str:
+    """The items under a period heading, two levels down, as one text."""
+    parts = []
+    for item in document.items(passage.index):
+        parts.append(item.text)
+        parts.extend(sub.text for sub in document.items(item.index))
+    return " ".join(parts)
+
+
+def _read_period(
+    document: Document, words: str
+) -> tuple[date | None, date | None, str | None, tuple, bool] | None:  # type: ignore[type-arg]
+    folded_words = fold_aligned(words)
+    dates = [w for w in find_dates(words) if not _is_citation(folded_words, w)]
+    from_issue = bool(_FROM_LAUNCH.search(folded_words))
+    start: date | None = document.issued_on if from_issue else None
+    end: date | None = None
+    rounds = _rounds(words)
+    ranges = [w for w in dates if w.is_range and w.first and w.last]
+    if rounds:
+        start = start or rounds[0][0]
+        end = rounds[-1][1]
+    elif ranges:
+        start = start or ranges[0].first
+        end = ranges[0].last
+    else:
+        for when in dates:
+            before = folded_words[max(0, when.start - 14) : when.start]
+            if re.search(r"\bden(?: het)?(?: ngay)?\s*$", before) and when.last:
+                end = when.last
+            elif re.search(r"\btu(?: ngay)?\s*$", before) and when.first and start is None:
+                start = when.first
+    open_end = None
+    if end is None:
+        until = _OPEN_END.search(folded_words)
+        if until:
+            open_end = words[until.start() : until.end()].strip()
+    if start is None and end is None and open_end is None and not from_issue:
+        return None
+    return start, end, open_end, rounds, from_issue
 
 
 def _sentence_span(text: str, position: int) -> tuple[int, int]:
@@ -232,6 +259,8 @@ def _strip_label(text: str) -> str:
 
 
 def _rounds(text: str) -> tuple[tuple[date | None, date | None, str], ...]:
+    """ "Đợt 01 … (từ ngày 20/11 đến ngày 03/12/2025); Đợt 02 … (từ ngày 08 đến ngày 10/12)":
+    each round up to the end of its sentence, with its first and last day."""
     folded = fold_aligned(text)
     marks = list(_ROUND.finditer(folded))
     if len(marks) < 2:
@@ -239,7 +268,8 @@ def _rounds(text: str) -> tuple[tuple[date | None, date | None, str], ...]:
     result = []
     for position, mark in enumerate(marks):
         end = marks[position + 1].start() if position + 1 < len(marks) else len(text)
-        piece = text[mark.start() : end]
+        stop = re.search(r"[;]|\.(?:\s|$)", text[mark.start() : end])
+        piece = text[mark.start() : mark.start() + stop.end() if stop else end]
         found = [w for w in find_dates(piece) if w.first or w.last]
         if found:
             result.append((found[0].first, found[-1].last, piece.strip(" ;,.")))
@@ -693,7 +723,7 @@ def _commemorations(document: Document) -> list[Commemoration]:
                 year = document.year
             if year is None or year - number < 1000:
                 continue
-            name = re.sub(r"\s+", " ", name).rstrip(" .,;")
+            name = re.sub(r"\s+", " ", name).strip(' .,;“”"')
             name = name[0].upper() + name[1:]
             key = (fold(name), number)
             if key in seen:

@@ -21,6 +21,7 @@ from storage.models import (
     CustomEvent,
     Invite,
     Membership,
+    Notice,
     Person,
     Pledge,
     Reminder,
@@ -44,8 +45,9 @@ REPOINTED: tuple[InstrumentedAttribute[Any], ...] = (
 )
 """Who made or did something: the same human did it, so these rows now name the issuer."""
 
-DROPPED: tuple[InstrumentedAttribute[Any], ...] = (AccountLinkCode.person_id,)
-"""Rows of no use once the sender's person is gone: their own link code."""
+DROPPED: tuple[InstrumentedAttribute[Any], ...] = (AccountLinkCode.person_id, Notice.person_id)
+"""Rows of no use once the sender's person is gone: their own link code, the day they were
+last told a daily notice (the kept person's own day stands)."""
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ LINK = re.compile(r"Mã liên kết tài khoản của bạn: ([A-Z0-9]{8})")
 
 
 async def setup(admin: User, clock) -> None:  # type: ignore[no-untyped-def]
-    clock.now = datetime(2025, 3, 10, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội, pledges open
+    clock.now = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội, pledges open
     await admin.say("/donvi them KT Phòng Kế toán")
     await admin.say("/donvi them VP Văn phòng")
 
@@ -77,7 +77,7 @@ async def test_code_on_telegram_sent_from_zalo_makes_one_person(app: App, admin,
     assert issued == (
         f"Mã liên kết tài khoản của bạn: {code}\n"
         f"Mở Zalo và gửi cho mình: /taikhoan {code}\n"
-        "Mã dùng được một lần, đến 09:15 10/03/2025. Đừng đưa mã cho ai khác: tài khoản nào gửi "
+        "Mã dùng được một lần, đến 09:15 10/03/2026. Đừng đưa mã cho ai khác: tài khoản nào gửi "
         "mã này sẽ được gộp vào tài khoản Telegram của bạn."
     )
     assert await lan_zalo.say(f"/taikhoan {code.lower()}") == (
@@ -86,7 +86,7 @@ async def test_code_on_telegram_sent_from_zalo_makes_one_person(app: App, admin,
     )
 
     mine = await lan_zalo.say("/camket")
-    assert mine.startswith("Đăng ký thi đua năm 2025: Chiến sĩ thi đua cơ sở")
+    assert mine.startswith("Đăng ký thi đua năm 2026: Chiến sĩ thi đua cơ sở")
     assert "2. Không để chậm muộn" in mine
     assert await lan_zalo.say("/donvi") == "Đơn vị của bạn:\n• Phòng Kế toán (KT): thành viên"
     async with app.db.transaction() as session:
@@ -131,7 +131,7 @@ async def test_an_expired_code_is_refused_and_changes_nothing(app: App, admin, c
     clock.advance(minutes=15)
     before = await row_counts(app)
     assert await lan_zalo.say(f"/taikhoan {code}") == (
-        f"Mã liên kết {code} đã hết hạn lúc 09:15 10/03/2025. Bạn gõ /taikhoan ở ứng dụng kia "
+        f"Mã liên kết {code} đã hết hạn lúc 09:15 10/03/2026. Bạn gõ /taikhoan ở ứng dụng kia "
         "để lấy mã mới nhé."
     )
     assert await row_counts(app) == before
@@ -230,12 +230,12 @@ async def test_both_accounts_pledged_the_most_recent_pledge_stays(app: App, admi
     reply = await lan_zalo.say(f"/taikhoan {await link_code(lan_tg)}")
     assert reply.startswith("Đã liên kết tài khoản Zalo với tài khoản Telegram của bạn.")
     assert reply.endswith(
-        "Năm 2025, cả hai tài khoản đều đã đăng ký thi đua. Mình giữ đăng ký danh hiệu "
+        "Năm 2026, cả hai tài khoản đều đã đăng ký thi đua. Mình giữ đăng ký danh hiệu "
         "Chiến sĩ thi đua cơ sở của tài khoản Zalo (cập nhật gần đây hơn) và đã xoá đăng ký "
         "danh hiệu Lao động tiên tiến của tài khoản Telegram. Gõ /camket để xem."
     )
     assert (await lan_tg.say("/camket")).startswith(
-        "Đăng ký thi đua năm 2025: Chiến sĩ thi đua cơ sở"
+        "Đăng ký thi đua năm 2026: Chiến sĩ thi đua cơ sở"
     )
     assert await lan_tg.say("/donvi") == (
         "Đơn vị của bạn:\n• Phòng Kế toán (KT): trưởng đơn vị\n• Văn phòng (VP): thành viên"
@@ -274,7 +274,7 @@ async def test_both_accounts_assessed_themselves_the_newer_one_stays(
     await lan_tg.say("/tudanhgia xuất sắc")
     reply = await lan_zalo.say(f"/taikhoan {await link_code(lan_tg)}")
     assert reply.endswith(
-        "Năm 2025, cả hai tài khoản đều có đánh giá cuối năm. Mình giữ bản xếp loại Hoàn thành "
+        "Năm 2026, cả hai tài khoản đều có đánh giá cuối năm. Mình giữ bản xếp loại Hoàn thành "
         "xuất sắc nhiệm vụ của tài khoản Telegram (ưu tiên bản đã có xếp loại của trưởng đơn vị, "
         "rồi đến bản mới hơn) và đã xoá bản xếp loại Hoàn thành tốt nhiệm vụ của tài khoản Zalo."
     )
@@ -297,7 +297,7 @@ async def test_phrases_and_english(app: App, admin, clock) -> None:
     issued = await lan_zalo.say("/linkaccount")
     code = re.search(r"Your account link code: ([A-Z0-9]{8})", issued).group(1)  # type: ignore[union-attr]
     assert f"Open Telegram and send me: /linkaccount {code}\n" in issued
-    assert "until 09:15 10/03/2025" in issued
+    assert "until 09:15 10/03/2026" in issued
     assert await lan_tg.say(f"/linkaccount {code}") == (
         "Đã liên kết tài khoản Telegram với tài khoản Zalo của bạn. Từ nay hai tài khoản là "
         "một: đơn vị, đăng ký thi đua và đánh giá của bạn dùng chung trên cả hai."
@@ -323,7 +323,7 @@ def test_every_foreign_key_to_person_is_handled_by_the_merge() -> None:
 async def test_merge_people_repoints_every_row(app: App) -> None:
     """Straight through storage: the rows the chat tests do not reach (authorship, final
     ratings, assessments of both, the profile)."""
-    at = datetime(2025, 12, 5, 3, 0, tzinfo=UTC)
+    at = datetime(2026, 12, 5, 3, 0, tzinfo=UTC)
     async with app.db.transaction() as session:
         campaign = await session.scalar(select(CampaignDocument))
         assert campaign is not None
@@ -350,7 +350,7 @@ async def test_merge_people_repoints_every_row(app: App) -> None:
                          timezone="Asia/Ho_Chi_Minh"),
                 Invite(code="ABCDEFGH", unit_id=unit.id, role="member", expires_at=at,
                        uses_left=1, created_by=drop.id),
-                CustomEvent(name="Ngày hội", day=1, month=5, year=2025, created_by=drop.id),
+                CustomEvent(name="Ngày hội", day=1, month=5, year=2026, created_by=drop.id),
                 AuditLog(actor="zalo:2", actor_id=drop.id, action="unit.add"),
                 AccountLinkCode(code="HGFEDCBA", person_id=drop.id, platform="zalo",
                                 expires_at=at),
@@ -407,10 +407,10 @@ async def test_a_person_on_two_apps_is_nudged_once(app: App, admin, clock) -> No
     await lan_zalo.say(f"/taikhoan {await link_code(lan_tg)}")
     channels = {"telegram": FakeChannel(), "zalo": FakeChannel()}
     scheduler = Scheduler(app, senders=channels)  # type: ignore[arg-type]
-    week_before = datetime(2025, 3, 25, 3, 0, tzinfo=UTC)
+    week_before = datetime(2026, 3, 25, 3, 0, tzinfo=UTC)
     await scheduler.tick(week_before)
     await scheduler.tick(week_before + timedelta(days=1))
     nudges = channels["telegram"].delivered + channels["zalo"].delivered
     assert [text for _, text, _ in nudges] == [
-        "Bạn chưa đăng ký thi đua năm 2025; hạn đăng ký là 31/03/2025. Gõ /dangky để đăng ký."
+        "Bạn chưa đăng ký thi đua năm 2026; hạn đăng ký là 31/03/2026. Gõ /dangky để đăng ký."
     ]

@@ -9,12 +9,13 @@ import pytest
 from campaign import calendar
 from campaign.calendar import HiddenDay, Observance
 from campaign.document import parse
+from campaign.facts import read_facts
 from tests.documents import seed_text
 
-CAMPAIGN = parse(seed_text())
+COMMEMORATIONS = read_facts(parse(seed_text())).commemorations
 DEMO_PACKS = calendar.packs(["lang-son"], ["giao-thong"])
 """The bundled document is Lạng Sơn's transport department's: the packs its agency chooses."""
-DAYS = calendar.build(calendar.document_days(CAMPAIGN.commemorations, DEMO_PACKS), DEMO_PACKS)
+DAYS = calendar.build(calendar.document_days(COMMEMORATIONS, DEMO_PACKS), DEMO_PACKS)
 LANG_SON_NAMES = {o.name for o in calendar.PROVINCE_PACKS["lang-son"]}
 
 
@@ -86,10 +87,10 @@ def test_the_document_days_come_first_and_are_not_repeated_by_the_tables() -> No
 def test_dates_missing_from_the_document_come_from_the_chosen_packs() -> None:
     lang_son = find("Ngày thành lập tỉnh Lạng Sơn")
     assert (lang_son.day, lang_son.month, lang_son.dated_by) == (4, 11, "table")
-    assert lang_son.scope == "document" and lang_son.source == "I.5"
+    assert lang_son.scope == "document" and lang_son.source == "14"  # the passage of I.5
     assert find("Ngày truyền thống ngành Giao thông vận tải").dated_by == "document"
     # Without the Lạng Sơn pack nothing dates them: they cannot be put on a calendar.
-    national_only = calendar.document_days(CAMPAIGN.commemorations)
+    national_only = calendar.document_days(COMMEMORATIONS)
     assert len(national_only) == 6
     assert "Ngày thành lập tỉnh Lạng Sơn" not in {o.name for o in national_only}
 
@@ -166,7 +167,7 @@ def test_custom_days() -> None:
 
 
 def test_hidden_days_are_left_out_whatever_their_source() -> None:
-    own = calendar.document_days(CAMPAIGN.commemorations, DEMO_PACKS)
+    own = calendar.document_days(COMMEMORATIONS, DEMO_PACKS)
     hidden = [
         HiddenDay("Ngày Quốc tế Phụ nữ", 8, 3),
         HiddenDay("Ngày thành lập Đảng cộng sản Việt Nam", 3, 2),  # the document's words

@@ -9,9 +9,9 @@ async def test_hoi_and_free_text_answer_from_the_document(user_factory) -> None:
     lan = user_factory("lan")
     by_command = await lan.say("/hoi hạn chót là khi nào")
     assert by_command.startswith(
-        "Phong trào được thực hiện từ ngày phát động đến hết ngày 31/12/2025."
+        "Thời gian thực hiện: từ ngày 12/01/2026 đến hết ngày 31/12/2026."
     )
-    assert "Mục III.1: “Thời gian thực hiện:" in by_command
+    assert "Mục III.1 (Tổ chức thực hiện): “1. Thời gian thực hiện:" in by_command
     assert await lan.say("han chot la khi nao") == by_command
     assert await lan.say("hỏi hạn chót là khi nào") == by_command
 
@@ -20,7 +20,7 @@ async def test_a_group_answers_questions_only_when_addressed(app: App) -> None:
     lan = User(app, "lan", chat_id="kt", group=True)
     assert await lan.replies("chỉ tiêu là gì", addressed=False) == []
     assert (await lan.say("chỉ tiêu là gì", addressed=True)).startswith(
-        "Chỉ tiêu phấn đấu thi đua năm 2025:"
+        "Chỉ tiêu phấn đấu thi đua năm 2026:"
     )
 
 
@@ -36,11 +36,11 @@ async def test_bad_questions_get_a_polite_answer(app: App, user_factory) -> None
     )
     assert await lan.say("a " * 1000) == ("Câu hỏi dài quá. Bạn hỏi ngắn gọn trong 500 ký tự nhé.")
     assert (await lan.say("giá vàng hôm nay")).startswith(
-        "Văn bản phát động không đề cập đến nội dung này."
+        "Các văn bản hiện có không đề cập đến nội dung này."
     )
     assert (await lan.say("how do I cook rice")).startswith("Mình trả lời từ văn bản tiếng Việt")
     assert await lan.say("chỉ tiêu năm 2023") == (
-        "Mình chưa có văn bản phát động thi đua năm 2023. Văn bản hiện có: năm 2025."
+        "Mình chưa có văn bản phát động thi đua năm 2023. Văn bản hiện có: năm 2026."
     )
     assert await row_counts(app) == before
 
@@ -49,8 +49,8 @@ async def test_answers_follow_the_users_language(user_factory) -> None:
     lan = user_factory("lan")
     await lan.say("/language en")
     reply = await lan.say("/ask ai ký văn bản")
-    assert reply.startswith("The document is signed by Giám đốc Dương Công Vĩ.")
-    assert "Signature: “GIÁM ĐỐC Dương Công Vĩ”" in reply
+    assert reply.startswith("Signed by Giám đốc Dương Công Vĩ.")
+    assert "Signature: “GIÁM ĐỐC / Dương Công Vĩ”" in reply
 
 
 async def test_events_list_the_next_days(user_factory, clock) -> None:

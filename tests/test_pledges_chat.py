@@ -20,7 +20,7 @@ async def join(admin: User, user: User, unit: str = "KT", role: str = "") -> Non
 
 
 async def setup(app: App, admin: User, clock) -> None:  # type: ignore[no-untyped-def]
-    clock.now = datetime(2025, 3, 10, 2, 0, tzinfo=UTC)  # within the 2025 registration period
+    clock.now = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # within the 2026 registration period
     await admin.say("/donvi them KT Phòng Kế toán")
     await admin.say("/donvi them VP Văn phòng")
 
@@ -50,8 +50,8 @@ async def test_guided_pledge_with_numbers_and_a_restart_in_the_middle(
         saved = await lan_again.say("1")
     finally:
         await restarted.close()
-    assert saved.startswith("Đã lưu đăng ký thi đua năm 2025:")
-    assert "sửa đăng ký được đến hết ngày 31/03/2025" in saved
+    assert saved.startswith("Đã lưu đăng ký thi đua năm 2026:")
+    assert "sửa đăng ký được đến hết ngày 31/03/2026" in saved
     async with app.db.transaction() as session:
         pledge = await session.scalar(select(Pledge))
         assert pledge is not None and (pledge.title, pledge.target_rating, pledge.late) == (
@@ -73,7 +73,7 @@ async def test_one_line_pledge_and_the_second_one_offers_to_replace(app: App, ad
     assert "Bạn đã đăng ký thi đua năm nay (danh hiệu Chiến sĩ thi đua cơ sở)" in offer
     assert await lan.say("2") == "Đã giữ nguyên đăng ký cũ. Gõ /camket để xem."
     await lan.say("/dangky LĐTT; Một cam kết")
-    assert (await lan.say("1")).startswith("Đã thay đăng ký thi đua năm 2025:")
+    assert (await lan.say("1")).startswith("Đã thay đăng ký thi đua năm 2026:")
     await lan.say("/dangky")  # the guided way: replace, then choose again
     assert "Bạn phấn đấu đạt danh hiệu nào?" in await lan.say("1")
     assert await count(app, Pledge) == 1
@@ -105,13 +105,13 @@ async def test_after_the_deadline_only_a_lead_changes_a_pledge(app: App, admin, 
     await join(admin, lan)
     await join(admin, head, role="lead")
     await lan.say("/dangky LĐTT; Cam kết cũ")
-    clock.now = datetime(2025, 4, 2, 2, 0, tzinfo=UTC)
+    clock.now = datetime(2026, 4, 2, 2, 0, tzinfo=UTC)
     assert await lan.say("/dangky CSTĐCS; Cam kết mới") == (
-        "Hạn đăng ký thi đua đã hết ngày 31/03/2025; sau hạn, chỉ trưởng đơn vị mới sửa được "
+        "Hạn đăng ký thi đua đã hết ngày 31/03/2026; sau hạn, chỉ trưởng đơn vị mới sửa được "
         "đăng ký. Bạn liên hệ trưởng đơn vị nhé."
     )
     result = await head.say("/dangky @lan CSTĐCS; Cam kết mới")
-    assert result.startswith("Đăng ký cho Nguyễn Thị Lan:\nĐã thay đăng ký thi đua năm 2025")
+    assert result.startswith("Đăng ký cho Nguyễn Thị Lan:\nĐã thay đăng ký thi đua năm 2026")
     assert "Cam kết mới" in await lan.say("/camket")
     outsider = User(app, "vp", name="Văn thư")
     await join(admin, outsider, unit="VP", role="lead")
@@ -146,7 +146,7 @@ async def test_progress_updates_and_their_bad_input(app: App, admin, clock) -> N
     )
     mine = await lan.say("/camket")
     assert "2. Sáng kiến — 100%" in mine
-    assert "Tiến độ chung: 70% (cập nhật ngày 10/03/2025)" in mine
+    assert "Tiến độ chung: 70% (cập nhật ngày 10/03/2026)" in mine
     assert "Ghi chú: xong du thao" in mine
     assert "Để đạt Lao động tiên tiến: được xếp loại từ hoàn thành tốt" in mine
     assert await count(app, ProgressUpdate) == 2  # history kept
@@ -158,31 +158,31 @@ async def test_self_assessment_window_and_the_final_rating_wins(app: App, admin,
     await join(admin, lan)
     await join(admin, head, role="lead")
     before = await row_counts(app)
-    assert await lan.say("/tudanhgia tot") == "Tự đánh giá chỉ mở từ 01/12/2025 đến 15/12/2025."
+    assert await lan.say("/tudanhgia tot") == "Tự đánh giá chỉ mở từ 01/12/2026 đến 15/12/2026."
     assert "Bạn không có quyền dùng /tudanhgia mo|dong" in await lan.say("/tudanhgia mo")
     assert await row_counts(app) == before
-    clock.now = datetime(2025, 12, 5, 2, 0, tzinfo=UTC)
+    clock.now = datetime(2026, 12, 5, 2, 0, tzinfo=UTC)
     assert "1. Hoàn thành xuất sắc nhiệm vụ" in await lan.say("tự đánh giá")
     assert "Bạn có muốn thêm nhận xét?" in await lan.say("2")
     assert (
         await lan.say("Hoàn thành 12 hồ sơ")
-        == "Đã ghi tự đánh giá năm 2025: Hoàn thành tốt nhiệm vụ."
+        == "Đã ghi tự đánh giá năm 2026: Hoàn thành tốt nhiệm vụ."
     )
     assert await lan.say("/tudanhgia giỏi lắm") == (
         'Không hiểu mức xếp loại "giỏi lắm". Các mức: xuất sắc, tốt, hoàn thành, không hoàn thành.'
     )
     assert "Bạn không có quyền dùng /danhgia" in await lan.say("/danhgia lan xuat sac")
     assert await head.say("/danhgia @lan hoàn thành") == (
-        "Đã xếp loại Lan: Hoàn thành nhiệm vụ (tự đánh giá: Hoàn thành tốt nhiệm vụ), ngày 05/12/2025."
+        "Đã xếp loại Lan: Hoàn thành nhiệm vụ (tự đánh giá: Hoàn thành tốt nhiệm vụ), ngày 05/12/2026."
     )
     stats = await head.say("/thongke KT")
     assert "Xếp loại: xuất sắc 0 · tốt 0 · hoàn thành 1" in stats  # the final rating counts
-    clock.now = datetime(2025, 12, 20, 2, 0, tzinfo=UTC)
+    clock.now = datetime(2026, 12, 20, 2, 0, tzinfo=UTC)
     assert (await lan.say("/tudanhgia tot")).startswith("Tự đánh giá chỉ mở")
-    assert await admin.say("/tudanhgia mo") == "Đã mở tự đánh giá năm 2025."
+    assert await admin.say("/tudanhgia mo") == "Đã mở tự đánh giá năm 2026."
     assert (
         await lan.say("/tudanhgia xuất sắc")
-        == "Đã cập nhật tự đánh giá năm 2025: Hoàn thành xuất sắc nhiệm vụ."
+        == "Đã cập nhật tự đánh giá năm 2026: Hoàn thành xuất sắc nhiệm vụ."
     )
     async with app.db.transaction() as session:
         row = await session.scalar(select(Assessment))
@@ -210,7 +210,7 @@ async def test_who_sees_what_in_the_standing(app: App, admin, clock) -> None:
     lead_view = await head.say("/thongke")
     assert "Chưa đăng ký: Hùng, Minh" in lead_view
     assert "Chưa cập nhật tiến độ 30 ngày" not in lead_view
-    clock.now = datetime(2025, 4, 20, 2, 0, tzinfo=UTC)
+    clock.now = datetime(2026, 4, 20, 2, 0, tzinfo=UTC)
     assert "Chưa cập nhật tiến độ 30 ngày: Lan" in await head.say("/thongke")
     admin_view = await admin.say("/thongke")
     assert "Văn phòng (VP) — 0 thành viên" in admin_view
@@ -226,7 +226,7 @@ async def test_the_report_workbook(app: App, admin, clock) -> None:
     await lan.say("/tiendo 60")
     assert "Bạn không có quyền dùng /baocao" in await lan.say("/baocao")
     replies = await admin.replies("/baocao")
-    assert replies[0].file is not None and replies[0].file.filename == "bao-cao-thi-dua-2025.xlsx"
+    assert replies[0].file is not None and replies[0].file.filename == "bao-cao-thi-dua-2026.xlsx"
     book = load_workbook(io.BytesIO(replies[0].file.data))
     assert book.sheetnames == ["Tổng hợp", "KT", "VP"]
     summary = book["Tổng hợp"]
@@ -266,7 +266,7 @@ async def test_a_lead_names_a_telegram_member_by_their_username(app: App, admin,
     code = CODE.search(await admin.say("/moi KT")).group(1)  # type: ignore[union-attr]
     assert "Chào mừng" in await telegram("5551", f"/start {code}", "Lan_Nguyen", "Lan")
     await telegram("5552", "/start", "lan_khac", "Lan Khác")  # another Lan, in no unit
-    clock.now = datetime(2025, 12, 5, 2, 0, tzinfo=UTC)
+    clock.now = datetime(2026, 12, 5, 2, 0, tzinfo=UTC)
     assert (await head.say("/danhgia @lan_nguyen tốt")).startswith(
         "Đã xếp loại Lan: Hoàn thành tốt"
     )

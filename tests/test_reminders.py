@@ -15,7 +15,7 @@ from storage.models import Chat, Outbox, Person, Reminder
 from tests.conftest import Clock, User, row_counts
 from tests.fakes.channel import ChatGone, ChatMoved, FakeChannel, RetryLater, Transient
 
-MONDAY_9 = datetime(2025, 3, 10, 2, 0, tzinfo=UTC)  # Monday 10/03/2025 09:00 in Hà Nội
+MONDAY_9 = datetime(2026, 3, 9, 2, 0, tzinfo=UTC)  # Monday 09/03/2026 09:00 in Hà Nội
 CODE = re.compile(r": ([A-Z0-9]{8})\n")
 
 
@@ -44,7 +44,7 @@ async def test_a_private_reminder_fires_once_at_its_time(
 ) -> None:
     _, lan = await setup_unit(app, admin, clock)
     assert await lan.say("/nhacnho mai 8h Nộp báo cáo quý") == (
-        "Đã đặt nhắc việc #1 cho bạn: Thứ Ba, 08:00 11/03/2025 — Nộp báo cáo quý"
+        "Đã đặt nhắc việc #1 cho bạn: Thứ Ba, 08:00 10/03/2026 — Nộp báo cáo quý"
     )
     await scheduler.tick(MONDAY_9 + timedelta(hours=22))  # 07:00 on Tuesday: not yet
     assert channel.delivered == []
@@ -64,11 +64,11 @@ async def test_a_private_reminder_fires_once_at_its_time(
 async def test_snooze_and_weekly_series(app: App, admin, clock, scheduler, channel) -> None:
     _head, lan = await setup_unit(app, admin, clock)
     assert "(hằng tuần)" in await lan.say("/nhacnho 16h thứ sáu hằng tuần Báo cáo tuần")
-    friday_4pm = datetime(2025, 3, 14, 9, 0, tzinfo=UTC)
+    friday_4pm = datetime(2026, 3, 13, 9, 0, tzinfo=UTC)
     await scheduler.tick(friday_4pm)
     clock.now = friday_4pm
     assert (await lan.say(payload="snooze:1")).startswith(
-        "Được, mình sẽ nhắc lại lúc 17:00 14/03/2025"
+        "Được, mình sẽ nhắc lại lúc 17:00 13/03/2026"
     )
     await scheduler.tick(friday_4pm + timedelta(hours=1))
     await scheduler.tick(friday_4pm + timedelta(days=7))
@@ -89,7 +89,7 @@ async def test_without_buttons_a_pushed_choice_is_answered_by_number_unless_in_a
     await lan.say("/nhacnho 11h Nộp báo cáo")
     await scheduler.tick(MONDAY_9 + timedelta(hours=1))
     clock.now = MONDAY_9 + timedelta(hours=1)
-    assert (await lan.say("1")).startswith("Được, mình sẽ nhắc lại lúc 11:00 10/03/2025")
+    assert (await lan.say("1")).startswith("Được, mình sẽ nhắc lại lúc 11:00 09/03/2026")
     assert "1. Lao động tiên tiến (LĐTT)" in await lan.say("/dangky")  # a dialog is open
     await scheduler.tick(MONDAY_9 + timedelta(hours=2))
     assert "🔔 <b>Nhắc việc</b>: Nộp báo cáo" in channel.to("lan")
@@ -134,7 +134,7 @@ async def test_bad_reminders_get_a_reason_and_store_nothing(app: App, admin, clo
 async def test_list_and_cancel(app: App, admin, clock) -> None:
     _head, lan = await setup_unit(app, admin, clock)
     await lan.say("/nhacnho mai 8h Nộp báo cáo")
-    assert await lan.say("/lichnhac") == "1 nhắc việc:\n#1 · Thứ Ba, 08:00 11/03/2025 — Nộp báo cáo"
+    assert await lan.say("/lichnhac") == "1 nhắc việc:\n#1 · Thứ Ba, 08:00 10/03/2026 — Nộp báo cáo"
     other = User(app, "minh")
     assert await other.say("/huynhac 1") == (
         "Bạn không huỷ được nhắc việc #1: chỉ người tạo, trưởng đơn vị hoặc quản trị viên."
@@ -172,15 +172,15 @@ async def test_commemorations_are_announced_7_and_1_days_before(
 ) -> None:
     await setup_unit(app, admin, clock)
     await User(app, "admin", chat_id="kt-group", group=True).say("/lienket KT")
-    seven_before = datetime(2025, 8, 21, 1, 0, tzinfo=UTC)  # 21/08 08:00: 7 days to 28/08
+    seven_before = datetime(2026, 8, 21, 1, 0, tzinfo=UTC)  # 21/08 08:00: 7 days to 28/08
     await scheduler.tick(seven_before - timedelta(hours=2))  # 06:00: too early
     assert channel.to("kt-group") == []
     await scheduler.tick(seven_before)
     await scheduler.tick(seven_before + timedelta(hours=3))
     texts = channel.to("kt-group")
     assert texts == [
-        "📅 Còn 7 ngày đến <b>Ngày truyền thống ngành Giao thông vận tải</b> (kỷ niệm 80 năm): "
-        "Thứ Năm, 28/08/2025. Hãy lập thành tích chào mừng!"
+        "📅 Còn 7 ngày đến <b>Ngày truyền thống ngành Giao thông vận tải</b> (kỷ niệm 81 năm): "
+        "Thứ Sáu, 28/08/2026. Hãy lập thành tích chào mừng!"
     ]
     await scheduler.tick(seven_before + timedelta(days=6))
     assert len(channel.to("kt-group")) == 2 and "Còn 1 ngày" in channel.to("kt-group")[1]
@@ -191,12 +191,12 @@ async def test_nudges_before_the_deadline_once_and_can_be_turned_off(
 ) -> None:
     head, lan = await setup_unit(app, admin, clock)
     await head.say("/dangky LĐTT; Hồ sơ")
-    week_before = datetime(2025, 3, 25, 3, 0, tzinfo=UTC)
+    week_before = datetime(2026, 3, 25, 3, 0, tzinfo=UTC)
     await scheduler.tick(week_before)
     await scheduler.tick(week_before + timedelta(days=1))
     assert channel.to("head") == []
     assert channel.to("lan") == [
-        "Bạn chưa đăng ký thi đua năm 2025; hạn đăng ký là 31/03/2025. Gõ /dangky để đăng ký."
+        "Bạn chưa đăng ký thi đua năm 2026; hạn đăng ký là 31/03/2026. Gõ /dangky để đăng ký."
     ]
     assert await lan.say(payload="nudges:off") == "Đã tắt nhắc tự động cho bạn."
     async with app.db.transaction() as session:
@@ -218,13 +218,13 @@ async def test_private_pushes_speak_the_readers_language(
          [{"label": "Remind me in 1 hour", "payload": "snooze:1"}]),
     ]  # fmt: skip
     assert channel.to("kt-group") == ["🔔 <b>Nhắc việc</b>: Họp"]  # a group: the bot's language
-    await scheduler.tick(datetime(2025, 3, 25, 3, 0, tzinfo=UTC))
-    assert channel.to("lan")[-1].startswith("You have not registered your 2025 pledge yet")
-    assert channel.to("head")[-1].startswith("Bạn chưa đăng ký thi đua năm 2025")
+    await scheduler.tick(datetime(2026, 3, 25, 3, 0, tzinfo=UTC))
+    assert channel.to("lan")[-1].startswith("You have not registered your 2026 pledge yet")
+    assert channel.to("head")[-1].startswith("Bạn chưa đăng ký thi đua năm 2026")
     await head.say("/ngonngu en")
     await head.say("/announce Meeting at 3pm")
     await head.say("1")
-    await scheduler.tick(datetime(2025, 3, 25, 3, 1, tzinfo=UTC))
+    await scheduler.tick(datetime(2026, 3, 25, 3, 1, tzinfo=UTC))
     assert channel.to("kt-group")[-1] == "📣 <b>Thông báo</b> (Hùng):\nMeeting at 3pm"
 
 

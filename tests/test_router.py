@@ -70,7 +70,7 @@ async def test_a_command_in_the_middle_of_a_dialog_leaves_it(user_factory) -> No
     await lan.say("/xoadulieu")
     assert "/trogiup" in await lan.say("/trogiup")
     # The pending confirmation is gone: "1" is no longer "delete everything".
-    assert (await lan.say("1")).startswith("Văn bản phát động không đề cập đến nội dung này.")
+    assert (await lan.say("1")).startswith("Các văn bản hiện có không đề cập đến nội dung này.")
     assert "/start" in await lan.say("/trogiup")
 
 

@@ -15,7 +15,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.text import split_text
 from bot.config import load_settings
 from storage.models import Chat, Pledge
-from tests.conftest import bot_environment, run_cli
+from tests.conftest import CAMPAIGN_2026, Clock, bot_environment, import_file, run_cli
 from tests.fakes.telegram_api import FakeTelegram
 
 ADMIN, LAN, HEAD = 1, 2, 3
@@ -30,9 +30,10 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
-async def bot(database_url: str, fake: FakeTelegram) -> AsyncIterator[App]:
+async def bot(database_url: str, fake: FakeTelegram, clock: Clock) -> AsyncIterator[App]:
     settings = load_settings(BOT_DATABASE_URL=database_url, BOT_ADMINS=f"telegram:{ADMIN}")
-    app = await open_app(settings)
+    app = await open_app(settings, clock=clock)
+    await import_file(app, CAMPAIGN_2026)
     channel = TelegramChannel(app, fake.token, base_url=fake.base_url, poll_timeout=1)
     await channel.start()
     yield app
@@ -113,7 +114,7 @@ async def test_a_pledge_registered_with_the_buttons(bot: App, fake) -> None:
     assert "Đã ghi cam kết 1." in await say(fake, LAN, "Hoàn thành 100% hồ sơ")
     assert "Bạn phấn đấu xếp loại" in await press("pledge:done")
     assert "Bạn kiểm tra lại" in await press("pledge:rating:good")
-    assert "Đã lưu đăng ký thi đua năm 2025" in await press("pledge:confirm")
+    assert "Đã lưu đăng ký thi đua năm 2026" in await press("pledge:confirm")
     async with bot.db.transaction() as session:
         pledge = await session.scalar(select(Pledge))
         assert pledge is not None and pledge.title == "ldtt"
@@ -121,8 +122,8 @@ async def test_a_pledge_registered_with_the_buttons(bot: App, fake) -> None:
 
 async def test_questions_in_private_and_in_groups(bot, fake) -> None:
     answer = await say(fake, LAN, "hạn chót là khi nào")
-    assert "đến hết ngày 31/12/2025" in answer
-    assert "<b>Mục III.1</b>" in answer
+    assert "đến hết ngày 31/12/2026" in answer
+    assert "<b>Mục III.1 (Tổ chức thực hiện)</b>" in answer
     fake.message(LAN, "hạn chót là khi nào", chat_id=GROUP, kind="group")
     fake.message(LAN, "@thidua_test_bot hạn chót là khi nào", chat_id=GROUP, kind="group")
     fake.message(LAN, "chỉ tiêu là gì", chat_id=GROUP, kind="group", reply_to_bot=True)
@@ -130,8 +131,8 @@ async def test_questions_in_private_and_in_groups(bot, fake) -> None:
     texts = await fake.wait_sent(GROUP, 2)
     await fake.drained()
     assert len(fake.sent(GROUP)) == 2
-    assert "31/12/2025" in texts[0]
-    assert texts[1].startswith("Chỉ tiêu phấn đấu thi đua năm 2025:")
+    assert "31/12/2026" in texts[0]
+    assert texts[1].startswith("Chỉ tiêu phấn đấu thi đua năm 2026:")
 
 
 async def test_a_lead_links_a_group_only_as_a_telegram_admin(bot: App, fake) -> None:
@@ -239,8 +240,8 @@ async def test_the_report_is_sent_as_a_document(bot, fake) -> None:
     fake.message(ADMIN, "/baocao")
     await fake.wait_for(lambda: fake.sent(ADMIN, "sendDocument"))
     document = fake.sent(ADMIN, "sendDocument")[0]
-    assert list(document.files) == ["bao-cao-thi-dua-2025.xlsx"]
-    assert document.files["bao-cao-thi-dua-2025.xlsx"][:2] == b"PK"
+    assert list(document.files) == ["bao-cao-thi-dua-2026.xlsx"]
+    assert document.files["bao-cao-thi-dua-2026.xlsx"][:2] == b"PK"
 
 
 def test_long_texts_are_split_at_paragraphs() -> None:

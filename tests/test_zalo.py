@@ -26,13 +26,13 @@ from bot.web import Hook, WebServer
 from handlers.messages import Attachment, Option, Reply, Safe
 from storage import outbox
 from storage.models import Chat, Outbox, Pledge
-from tests.conftest import Clock, bot_environment, run_cli
+from tests.conftest import CAMPAIGN_2026, Clock, bot_environment, import_file, run_cli
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import MAX_TEXT, FakeZalo
 
 ADMIN, LAN, HEAD = "za-admin", "za-lan", "za-head"
 GROUP = "zg-ketoan"
-MONDAY_9 = datetime(2025, 3, 10, 2, 0, tzinfo=UTC)  # Monday 10/03/2025 09:00 in Hà Nội
+MONDAY_9 = datetime(2026, 3, 9, 2, 0, tzinfo=UTC)  # Monday 09/03/2026 09:00 in Hà Nội
 PUBLIC = "https://thidua.example.gov.vn/bot"
 
 
@@ -47,6 +47,7 @@ async def fake() -> AsyncIterator[FakeZalo]:
 async def zapp(database_url: str) -> AsyncIterator[App]:
     settings = load_settings(BOT_DATABASE_URL=database_url, BOT_ADMINS=f"zalo:{ADMIN}")
     app = await open_app(settings, clock=Clock(MONDAY_9))
+    await import_file(app, CAMPAIGN_2026)
     yield app
     await app.close()
 
@@ -96,13 +97,13 @@ async def test_join_pledge_by_numbers_and_ask_in_plain_text(
     assert "Bạn phấn đấu xếp loại ở mức nào?" in await say(fake, LAN, "xong")
     confirm = await say(fake, LAN, "2")
     assert "Mức xếp loại phấn đấu: Hoàn thành tốt nhiệm vụ" in confirm
-    assert "Đã lưu đăng ký thi đua năm 2025" in await say(fake, LAN, "1")
+    assert "Đã lưu đăng ký thi đua năm 2026" in await say(fake, LAN, "1")
     async with zapp.db.transaction() as session:
         pledge = await session.scalar(select(Pledge))
         assert pledge is not None and pledge.title == "ldtt"
 
     answer = await say(fake, LAN, "han chot la khi nao")
-    assert "đến hết ngày 31/12/2025" in answer and "Mục III.1" in answer
+    assert "đến hết ngày 31/12/2026" in answer and "Mục III.1" in answer
     everything = fake.texts(LAN) + fake.texts(ADMIN)
     assert not [t for t in everything if re.search(r"</?(b|i|code)>|&amp;|&lt;", t)], everything
     assert all(len(t) <= MAX_TEXT for t in everything)
@@ -172,8 +173,8 @@ async def test_the_report_is_offered_as_a_link_that_expires(
         report = await say(fake, ADMIN, "/baocao")
         link = re.search(rf"{re.escape(PUBLIC)}(/files/\S+)", report)
         assert link, report
-        assert "bao-cao-thi-dua-2025.xlsx" in report
-        assert "Liên kết dùng được đến 09:00 11/03/2025." in report
+        assert "bao-cao-thi-dua-2026.xlsx" in report
+        assert "Liên kết dùng được đến 09:00 10/03/2026." in report
         local = f"http://127.0.0.1:{web.port}{link.group(1)}"
         async with httpx.AsyncClient() as client:
             got = await client.get(local)
@@ -229,7 +230,7 @@ async def test_a_private_reminder_is_snoozed_by_typing_its_number(
     pushed = fake.texts(ADMIN)[-1]
     assert pushed == "🔔 Nhắc việc: Gọi Sở Nội vụ\n\n1. Nhắc lại sau 1 giờ"
     zapp.services.clock.now = MONDAY_9 + timedelta(minutes=31)  # type: ignore[attr-defined]
-    assert (await say(fake, ADMIN, "1")).startswith("Được, mình sẽ nhắc lại lúc 10:31 10/03/2025")
+    assert (await say(fake, ADMIN, "1")).startswith("Được, mình sẽ nhắc lại lúc 10:31 09/03/2026")
     assert "Gọi Sở Nội vụ" not in await say(fake, ADMIN, "1")  # the offer was used: "1" is new
     await scheduler.tick(MONDAY_9 + timedelta(minutes=91))
     assert fake.texts(ADMIN)[-1].startswith("🔔 Nhắc việc: Gọi Sở Nội vụ")
@@ -486,7 +487,7 @@ async def test_one_person_on_telegram_and_zalo_has_one_pledge(
         assert "Lao động tiên tiến" in mine and "Hoàn thành 100% hồ sơ" in mine
         offer = await say(fake, LAN, "/dangky CSTĐCS; Một sáng kiến")
         assert offer.startswith("Bạn đã đăng ký thi đua năm nay (danh hiệu Lao động tiên tiến).")
-        assert (await say(fake, LAN, "1")).startswith("Đã thay đăng ký thi đua năm 2025")
+        assert (await say(fake, LAN, "1")).startswith("Đã thay đăng ký thi đua năm 2026")
         assert "Một sáng kiến" in await on_telegram("/camket")  # the same pledge, seen from both
     finally:
         await telegram.stop()
@@ -550,20 +551,24 @@ async def test_sends_are_paced_to_zalo(zapp: App, fake: FakeZalo) -> None:
 
 
 async def test_the_pacer_spaces_every_send() -> None:
+    """Eight sends at once on a clock that stands still: each waits one interval more than
+    the one before, and a send after a pause waits no more than it must."""
     import asyncio
 
     from bot.channels.zalo import Pacer
 
-    pacer = Pacer(20)
-    loop = asyncio.get_running_loop()
-    slots: list[float] = []
+    now = [100.0]
+    waits: list[float] = []
 
-    async def send() -> None:
-        await pacer.wait()
-        slots.append(loop.time())
+    async def sleep(delay: float) -> None:
+        waits.append(round(delay, 6))
 
-    await asyncio.gather(*(send() for _ in range(8)))
-    assert min(b - a for a, b in pairwise(sorted(slots))) >= 0.05 - 0.002
+    pacer = Pacer(20, clock=lambda: now[0], sleep=sleep)
+    await asyncio.gather(*(pacer.wait() for _ in range(8)))
+    assert waits == [round(0.05 * n, 6) for n in range(1, 8)]  # the first goes at once
+    now[0] += 10  # a quiet spell: the next send goes at once again
+    await pacer.wait()
+    assert len(waits) == 7
 
 
 async def test_a_picture_is_shown_not_linked_and_kept_once(

@@ -26,6 +26,7 @@ import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -120,20 +121,31 @@ class ZaloApi:
 
 
 class Pacer:
-    """Sends evenly spaced, one every 1/rate seconds, however many tasks want to send."""
+    """Sends evenly spaced, one every 1/rate seconds, however many tasks want to send.
 
-    def __init__(self, per_second: float) -> None:
+    The clock and the sleep are passed in so a test can check the spacing without measuring
+    wall-clock time (which a loaded machine makes unreliable)."""
+
+    def __init__(
+        self,
+        per_second: float,
+        *,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.interval = 1 / per_second
         self._next = 0.0
         self._lock = asyncio.Lock()
+        self._clock = clock
+        self._sleep = sleep
 
     async def wait(self) -> None:
         async with self._lock:
-            now = asyncio.get_running_loop().time()
+            now = self._clock() if self._clock else asyncio.get_running_loop().time()
             delay = self._next - now
             self._next = max(now, self._next) + self.interval
         if delay > 0:
-            await asyncio.sleep(delay)
+            await self._sleep(delay)
 
 
 @dataclass(frozen=True)
