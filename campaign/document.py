@@ -103,6 +103,10 @@ class Zone(StrEnum):
     FOOTNOTE = "footnote"
 
 
+_PROSE = frozenset({"preamble", "addressees", "body", "recipients", "attachment", "footnote"})
+"""Zones written in sentences: where a document's own way of writing a word is seen (the
+letterhead, title and signature are in capitals)."""
+
 RANKS = {
     "attachment": 0,
     "caps": 1,
@@ -222,7 +226,7 @@ class Document:
     @cached_property
     def habits(self) -> dict[str, str]:
         """How this document writes its words when not in capitals (see text.recase)."""
-        return case_habits("\n".join(p.text for p in self.passages))
+        return case_habits("\n".join(p.text for p in self.passages if p.zone in _PROSE))
 
     def recased(self, text: str) -> str:
         """A capitalised heading of this document in the case it writes those words."""
@@ -641,10 +645,12 @@ def parse(text: str, *, year: int | None = None) -> Document:
         reader.place(text, Zone.BODY)
 
     passages = reader.passages
-    body_text = "\n".join(p.text for p in passages)
+    body_text = "\n".join(p.text for p in passages if p.zone in _PROSE)
     letterhead = _read_letterhead(letterhead_lines, body_text, signature)
     if letterhead.number is None and kind is not None:
         letterhead = _number_from_caption(letterhead, passages, kind)
+    if not letterhead.bodies:
+        letterhead = replace(letterhead, bodies=_issuer_from_text(passages))
     title = recase(" ".join(title_lines), body_text) if title_lines else ""
     warnings = []
     structured = any(p.marker and p.zone in (Zone.BODY, Zone.ATTACHMENT) for p in passages)
@@ -865,6 +871,30 @@ def _number_from_caption(letterhead: Letterhead, passages: list[Passage], kind: 
             source=passage.index,
         )
     return letterhead
+
+
+_ISSUING = re.compile(
+    r"\b(?:Giám đốc|Chủ tịch|Thủ trưởng|Trưởng|Bộ trưởng|Thủ tướng|Hiệu trưởng|Viện trưởng)\s+"
+    r"((?:Sở|Ủy ban|UBND|Ban|Bộ|Trường|Viện|Cục|Công đoàn)\s+[^,.;:]{3,80}?)\s+"
+    r"(?:phát động|ban hành|quyết định|kêu gọi)"
+)
+
+
+def _issuer_from_text(passages: list[Passage]) -> tuple[str, ...]:
+    """A copy without its letterhead still says who issues it: the authority line before the
+    preamble ("CHÍNH PHỦ"), or "Giám đốc Sở Giao thông vận tải phát động …"."""
+    for passage in passages:
+        short_caps = is_caps(passage.text) and len(passage.text) < 80
+        named = _is_body_line(fold(passage.text)) or fold(passage.text) == "chinh phu"
+        if passage.zone == Zone.PREAMBLE and short_caps and named:
+            return (recase(passage.text, "\n".join(p.text for p in passages)),)
+    for passage in passages:
+        if passage.zone not in (Zone.PREAMBLE, Zone.TITLE):
+            continue
+        match = _ISSUING.search(passage.text)
+        if match:
+            return (match.group(1).strip(),)
+    return ()
 
 
 _YEAR_IN_TITLE = re.compile(r"\bnam\s+(20[0-9]{2})\b")

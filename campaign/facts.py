@@ -329,7 +329,7 @@ def _deadlines(document: Document, year: int | None) -> list[Deadline]:
                 not (when.begin.year or when.finish.year)
                 and bool(re.search(r"\b(?:hang|moi) nam\b", fold(passage.text)))
             )
-            placed = when.in_year(year) if yearly and year else when
+            placed = _first_after(when, document.issued_on, year) if yearly else when
             cue = _DEADLINE_CUE.search(before)
             words = passage.text[when.start - len(cue.group(0)) if cue else when.start : when.end]
             if when.yearly:
@@ -348,6 +348,17 @@ def _deadlines(document: Document, year: int | None) -> list[Deadline]:
                 )
             )
     return result
+
+
+def _first_after(when: When, issued: date | None, year: int | None) -> When:
+    """A yearly deadline placed on its first day on or after the document is issued (the
+    document's year when its date is not known)."""
+    if issued is None:
+        return when.in_year(year) if year else when
+    placed = when.in_year(issued.year)
+    if placed.last is not None and placed.last < issued:
+        placed = when.in_year(issued.year + 1)
+    return placed
 
 
 # -- who -----------------------------------------------------------------------------------
@@ -512,6 +523,12 @@ def _number(text: str) -> float:
     return float(text.replace(",", "."))
 
 
+def _written(number: str) -> str:
+    """ "03" as a value is "3"; "0,4" and "2,5" stay as written."""
+    whole, comma, rest = number.partition(",")
+    return (whole.lstrip("0") or "0") + comma + rest
+
+
 def _targets(document: Document) -> list[Target]:
     result: list[Target] = []
     for passage in document.in_zones(Zone.BODY, Zone.ATTACHMENT):
@@ -527,7 +544,7 @@ def _targets(document: Document) -> list[Target]:
             clause = clause_around(text, match.start(), match.end())
             result.append(
                 Target(
-                    f"{sign}{match.group(2)}%",
+                    f"{sign}{_written(match.group(2))}%",
                     number,
                     "%",
                     sign or "=",
@@ -547,7 +564,7 @@ def _targets(document: Document) -> list[Target]:
             if not sign and "(" not in folded[match.start() : match.end()]:
                 continue  # a cut-off or a maximum ("(20 điểm)"), not any number of points
             clause = clause_around(text, match.start(), match.end())
-            value = f"{sign}{match.group(2)} điểm"
+            value = f"{sign}{_written(match.group(2))} điểm"
             result.append(
                 Target(value, _number(match.group(2)), "điểm", sign or "=", None, clause,
                        passage.index)

@@ -32,7 +32,7 @@ def is_caps(text: str) -> bool:
 
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_SENTENCE_BREAK = re.compile(r"[.!?:;“\"(]\s*$")
+_SENTENCE_BREAK = re.compile(r"(?:[.!?:;“\"(]|^[-+•–]|[0-9a-zđ]\))\s*$")
 
 
 def case_habits(corpus: str) -> dict[str, str]:

@@ -356,3 +356,21 @@ def make_scanned_pdf(path: Path, pages: int = 2) -> Path:
         pdf.image(image, x=0, y=0, w=210, h=297)
     pdf.output(str(path))
     return path
+
+
+CAMPAIGN_TEMPLATE = Path(__file__).resolve().parent / "data" / "ke-hoach-thi-dua-2026.txt"
+
+
+def this_year() -> int:
+    """The year in Hà Nội now: what a `python -m bot` process, which reads the real clock,
+    takes as the current year."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).year
+
+
+def campaign_text(year: int) -> str:
+    """The test campaign of 2026, written for `year`: command-line tests run on the real date
+    and need a campaign that covers it, whatever the year."""
+    return CAMPAIGN_TEMPLATE.read_text("utf-8").replace("2026", str(year))

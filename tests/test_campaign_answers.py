@@ -1,9 +1,14 @@
-"""Answers to questions, judged like ../shared/tools/eval_ask.py judges the CLI."""
+"""Answers to questions, judged like ../shared/tools/eval_ask.py and eval_docs.py judge the
+command line: on the 2025 launch document (the dev and our extra questions), on the seven real
+documents of the dev set (every case), and on six held-out documents the answering code was
+never tuned on (a floor, not a per-case test: two of its 84 cases are known misses)."""
 
 import json
 import re
 import unicodedata
+from dataclasses import replace
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -11,63 +16,219 @@ import pytest
 from bot.channels.text import to_plain
 from bot.i18n import Catalog
 from campaign import calendar
-from campaign.answers import Knowledge, answer
+from campaign.answers import Entry, Knowledge, answer
 from campaign.document import parse
-from campaign.search import Index
+from campaign.facts import read_facts
 from handlers.answer_view import render
+from tests.conftest import CAMPAIGN_2026
 from tests.documents import seed_text
 
 HERE = Path(__file__).resolve().parent
+DOCUMENTS = HERE / "data" / "documents"
 DEV_SET = HERE.parent.parent / "shared" / "eval" / "ask-dev.jsonl"
-SETS = [HERE / "data" / "ask-extra.jsonl", *([DEV_SET] if DEV_SET.exists() else [])]
-KNOWLEDGE = Knowledge(parse(seed_text()), calendar.packs(["lang-son"], ["giao-thong"]))
-"""The bundled document is Lạng Sơn's transport department's: its agency chooses those packs."""
+SEED_SETS = [HERE / "data" / "ask-extra.jsonl", *([DEV_SET] if DEV_SET.exists() else [])]
+DEV_DOCUMENTS = (
+    "ttg-khanh-thanh-dai-hoi-xiv-2025",
+    "ttg-thi-dua-cao-diem-2025",
+    "ubnd-bacninh-quy-dinh-tdkt-2025",
+    "ubnd-cantho-dan-van-2025",
+    "ubnd-daklak-bau-cu-2026",
+    "ubnd-haiphong-xep-loai-2025",
+    "ubnd-hanoi-cong-dan-uu-tu-2025",
+)
+HELD_OUT = (
+    "byt-giai-thuong-hai-thuong-lan-ong-2025",
+    "cp-phong-trao-bao-ve-moi-truong-2025",
+    "hdnd-hanoi-cong-dan-danh-du-2025",
+    "ubnd-cantho-chi-tra-khong-tien-mat-2025",
+    "ubnd-daklak-thi-dua-dai-hoi-xiv-2025",
+    "ubnd-nghean-thi-dua-dai-hoi-xiv-2025",
+)
 TODAY = date(2026, 11, 25)
 T = Catalog.load().translator("vi")
 
 
-def fold(text: str) -> str:
-    """The scorer's folding: case, diacritics, đ, leading zeros, white space."""
+def knowledge_of(
+    *texts: str,
+    campaign: tuple[bool, ...] = (),
+    packs: tuple[calendar.Observance, ...] = calendar.NATIONAL,
+) -> Knowledge:
+    """Documents as the bot holds them: parsed, with their facts and the calendar (national
+    days, and the packs an agency chose)."""
+    entries = []
+    for key, text in enumerate(texts, start=1):
+        document = parse(text)
+        is_campaign = campaign[key - 1] if campaign else True
+        entries.append(Entry(key, document, read_facts(document), is_campaign))
+    days = [
+        replace(day, section=f"{entry.key}:{day.section}")
+        for entry in entries
+        for day in entry.facts.commemorations
+    ]
+    observances = calendar.build(calendar.document_days(days, packs), packs)
+    return Knowledge(entries, observances)
+
+
+def text_of(name: str) -> str:
+    lines = (DOCUMENTS / f"{name}.txt").read_text("utf-8").split("\n")
+    return "\n".join(lines[1:] if lines[0].startswith("# source") else lines)
+
+
+@cache
+def document_knowledge(name: str) -> Knowledge:
+    return knowledge_of(text_of(name))
+
+
+SEED = knowledge_of(seed_text(), packs=calendar.packs(["lang-son"], ["giao-thong"]))
+"""The demo as its own agency (Lạng Sơn's transport department) would run it."""
+
+
+def shown(knowledge: Knowledge, question: str, today: date = TODAY) -> tuple[bool, str]:
+    result = answer(knowledge, question, today)
+    return result.found, to_plain(render(T, result, knowledge).text)
+
+
+def eval_ask_fold(text: str) -> str:
+    """eval_ask.py's folding: case, diacritics, đ, leading zeros, white space."""
     text = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
     text = "".join(c for c in text if unicodedata.category(c) != "Mn")
     text = re.sub(r"\b0+(\d)", r"\1", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
-CASES = [
+def eval_docs_contains(answer_text: str, expected: str) -> bool:
+    """eval_docs.py's match: as written ignoring case, or with diacritics folded on both sides."""
+
+    def plain(text: str) -> str:
+        return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).casefold()).strip()
+
+    def folded(text: str) -> str:
+        text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+        return re.sub(r"\s+", " ", text.casefold()).strip()
+
+    return plain(expected) in plain(answer_text) or folded(expected) in folded(answer_text)
+
+
+def right(knowledge: Knowledge, case: dict) -> bool:
+    found, text = shown(knowledge, case["q"])
+    if case.get("refuse"):
+        return found is False
+    return all(eval_docs_contains(text, e) for e in case["expect"]) and not any(
+        eval_docs_contains(text, f) for f in case.get("forbid", [])
+    )
+
+
+SEED_CASES = [
     pytest.param(case, id=f"{path.stem}:{case['q'][:40]}")
-    for path in SETS
+    for path in SEED_SETS
     for case in map(json.loads, path.read_text(encoding="utf-8").splitlines())
 ]
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_question(case: dict) -> None:
-    result = answer(KNOWLEDGE, case["q"], TODAY)
+@pytest.mark.parametrize("case", SEED_CASES)
+def test_a_question_on_the_2025_document(case: dict) -> None:
+    found, text = shown(SEED, case["q"])
     if case.get("expect_found") is False:
-        assert not result.found, result
+        assert not found, text
         return
-    text = fold(to_plain(render(T, result, 2025).text))
-    assert result.found
+    assert found, text
     for phrase in case["expect"]:
-        assert fold(phrase) in text
+        assert eval_ask_fold(phrase) in eval_ask_fold(text), text
+
+
+DOCUMENT_CASES = [
+    pytest.param(name, case, id=f"{name}:{case['q'][:40]}")
+    for name in DEV_DOCUMENTS
+    for case in map(json.loads, (DOCUMENTS / f"{name}.jsonl").read_text("utf-8").splitlines())
+]
+
+
+@pytest.mark.parametrize(("name", "case"), DOCUMENT_CASES)
+def test_a_question_on_a_real_document(name: str, case: dict) -> None:
+    knowledge = document_knowledge(name)
+    assert right(knowledge, case), shown(knowledge, case["q"])[1]
+
+
+def test_held_out_documents_are_answered_as_well() -> None:
+    results = [
+        right(document_knowledge(name), case)
+        for name in HELD_OUT
+        for case in map(json.loads, (DOCUMENTS / f"{name}.jsonl").read_text("utf-8").splitlines())
+    ]
+    assert len(results) == 84
+    assert sum(results) >= 80, f"{sum(results)}/84"
 
 
 def test_quotes_are_the_documents_own_words() -> None:
-    clauses = [c.text for c in KNOWLEDGE.campaign.clauses] + [
-        f"{KNOWLEDGE.campaign.signer_title} {KNOWLEDGE.campaign.signer}"
-    ]
-    for case in CASES:
-        for quote in answer(KNOWLEDGE, case.values[0]["q"], TODAY).quotes:
+    document = SEED.entries[0].document
+    texts = [p.text for p in document.passages]
+    for case in SEED_CASES:
+        for quote in answer(SEED, case.values[0]["q"], TODAY).quotes:
             words = quote.text.strip("…")
-            assert any(words in clause for clause in clauses), quote
+            assert any(words in text for text in texts), quote
 
 
-def test_answers_name_their_section() -> None:
-    result = answer(KNOWLEDGE, "ai chịu trách nhiệm kiểm tra đôn đốc", TODAY)
-    rendered = render(T, result, 2025)
+def test_answers_name_their_section_and_its_title() -> None:
+    result = answer(SEED, "ai chịu trách nhiệm kiểm tra đôn đốc", TODAY)
+    rendered = render(T, result, SEED)
     assert [to_plain(s) for s in rendered.sources] == ["Mục III.4"]
-    assert "Mục III.4: “Giao Văn phòng chủ trì" in to_plain(rendered.text)
+    assert "Mục III.4 (Tổ chức thực hiện): “4. Giao Văn phòng chủ trì" in to_plain(rendered.text)
+
+
+def test_a_heading_answers_with_the_list_it_introduces() -> None:
+    found, text = shown(
+        document_knowledge("ubnd-daklak-bau-cu-2026"), "có những hình thức khen thưởng nào"
+    )
+    assert found
+    assert (
+        "Mục III.2 (Đối tượng, nguyên tắc, hình thức và tiêu chuẩn khen thưởng): “2. Hình thức khen thưởng”"
+        in text
+    )
+    assert "   - Bằng khen của Thủ tướng Chính phủ;\n   - Bằng khen của Chủ tịch UBND tỉnh;" in text
+
+
+def test_footnotes_come_with_the_passage_that_refers_to_them() -> None:
+    found, text = shown(
+        document_knowledge("ttg-khanh-thanh-dai-hoi-xiv-2025"), "tỉnh nào chưa gửi báo cáo"
+    )
+    assert found and "09 địa phương[3] chưa gửi báo cáo" in text
+    assert "[3] UBND các tỉnh: Tuyên Quang" in text
+
+
+def test_no_end_date_is_invented() -> None:
+    found, text = shown(
+        document_knowledge("ttg-thi-dua-cao-diem-2025"), "đợt thi đua kéo dài đến khi nào"
+    )
+    assert found
+    assert text.startswith("Công điện số 229/CĐ-TTg của Thủ tướng Chính phủ không ghi thời gian")
+    assert "31/12" not in text and "NĂM 2025" in text  # the title, which names the year
+
+
+def test_several_documents_say_which_one_answers() -> None:
+    knowledge = knowledge_of(
+        CAMPAIGN_2026.read_text("utf-8"),
+        text_of("ubnd-bacninh-quy-dinh-tdkt-2025"),
+        campaign=(True, False),
+    )
+    found, text = shown(knowledge, "tiêu chuẩn danh hiệu lao động tiên tiến đối với công chức")
+    assert found and text.startswith(
+        "Theo Quyết định số 86/2025/QĐ-UBND của Ủy ban nhân dân tỉnh Bắc Ninh:"
+    )
+    found, text = shown(knowledge, "hạn đăng ký thi đua là ngày nào")
+    assert found and text.startswith("Theo Kế hoạch số 15/KH-SXD của Sở Xây dựng:")
+    assert "trước ngày 31/3/2026" in text
+    found, text = shown(knowledge, "ai ký")
+    assert "Phần ký — Kế hoạch số 15/KH-SXD" in text and "Phạm Hoàng Sơn" in text
+    found, text = shown(knowledge, "quyết định này có hiệu lực từ ngày nào")
+    assert "15 tháng 12 năm 2025" in text  # "quyết định" names the one decision
+
+
+def test_an_ended_campaign_says_so() -> None:
+    document = parse(seed_text())
+    ended = Knowledge([Entry(1, document, read_facts(document), True, date(2025, 12, 31))])
+    found, text = shown(ended, "chỉ tiêu thi đua là gì")
+    assert found and "(Phong trào này đã kết thúc ngày 31/12/2025.)" in text
 
 
 @pytest.mark.parametrize(
@@ -79,19 +240,27 @@ def test_answers_name_their_section() -> None:
         ("what is the weather like today", "english"),
         ("chỉ tiêu thi đua năm 2023 là gì", "other_year"),
         ("thời tiết hôm nay thế nào", "not_covered"),
+        ("chào bạn", "smalltalk"),
+        ("cảm ơn nhé", "smalltalk"),
+        ("ok", "smalltalk"),
+        ("Thanks!", "smalltalk"),
     ],
 )
-def test_bad_questions_are_refused_with_a_reason(question: str, kind: str) -> None:
-    result = answer(KNOWLEDGE, question, TODAY)
+def test_what_is_not_answered_from_the_document_says_why(question: str, kind: str) -> None:
+    result = answer(SEED, question, TODAY)
     assert (result.found, result.kind) == (False, kind)
 
 
+def test_small_talk_gets_a_friendly_reply() -> None:
+    assert shown(SEED, "chào bot")[1].startswith("Chào bạn! Mình là trợ lý thi đua")
+    assert shown(SEED, "cam on nhieu")[1] == "Không có gì ạ! Bạn cần gì cứ nhắn mình nhé."
+
+
 def test_days_left_to_a_commemoration() -> None:
-    result = answer(
-        KNOWLEDGE, "còn bao nhiêu ngày đến kỷ niệm ngày truyền thống ngành", date(2026, 8, 20)
+    found, text = shown(
+        SEED, "còn bao nhiêu ngày đến kỷ niệm ngày truyền thống ngành", date(2026, 8, 20)
     )
-    assert result.kind == "event"
-    text = to_plain(render(T, result, 2025).text)
+    assert found
     assert (
         "Thứ Sáu, 28/08/2026: Ngày truyền thống ngành Giao thông vận tải (kỷ niệm 81 năm) — còn 8 ngày"
         in text
@@ -100,7 +269,14 @@ def test_days_left_to_a_commemoration() -> None:
 
 
 def test_tone_placements_and_missing_diacritics_meet() -> None:
-    index = Index(KNOWLEDGE.campaign)
+    index = SEED.index
     for typed in ("văn hoá", "văn hóa", "van hoa"):
-        sections = {h.segment.clause.section for h in index.search(index.query(typed), limit=10)}
-        assert {"I.3", "I.6", "II.2"} <= sections, typed
+        found = {h.unit.passage.index for h in index.search(index.query(typed), limit=10)}
+        texts = [SEED.entries[0].document.passages[i].text for i in found]
+        assert sum("văn hóa công sở" in t or "văn hoá, văn nghệ" in t for t in texts) >= 2, typed
+
+
+def test_abbreviations_are_read_from_the_document() -> None:
+    knowledge = document_knowledge("ubnd-bacninh-quy-dinh-tdkt-2025")
+    query = knowledge.index.query("hội đồng tdkt tỉnh họp mấy tháng một lần")
+    assert "tdkt" in query.expanded and {"dua khen", "khen thuong"} <= set(query.weights)

@@ -1,4 +1,6 @@
-"""The parser on the real 2025 document, and on the same document as .docx and .pdf."""
+"""The document model: letterhead, kind, title, the heading tree in whatever numbering the
+text uses, signature, recipients, attachments, footnotes; on the real 2025 launch document,
+the test campaign of 2026, small texts of each shape, and the same documents as .docx / .pdf."""
 
 from datetime import date
 from pathlib import Path
@@ -6,82 +8,70 @@ from pathlib import Path
 import pytest
 
 from bot.documents import read_text
-from campaign.document import DocumentError, paragraphs, parse
+from campaign.document import DocumentError, Kind, Zone, locator, parse
+from campaign.layout import paragraphs
+from tests.conftest import CAMPAIGN_2026
 from tests.documents import make_docx, make_numbered_docx, make_pdf, seed_text
 
-CAMPAIGN = parse(seed_text())
+SEED = parse(seed_text())
+PLAN_2026 = parse(CAMPAIGN_2026.read_text("utf-8"))
 
 
-def test_header_fields() -> None:
-    assert CAMPAIGN.title == (
+def test_the_2025_launch_document() -> None:
+    assert SEED.kind == Kind.PHAT_DONG
+    assert SEED.title == (
         "Phong trào thi đua, phấn đấu hoàn thành thắng lợi nhiệm vụ chính trị năm 2025"
     )
-    assert CAMPAIGN.year == 2025
-    assert CAMPAIGN.issuer == "Sở Giao thông vận tải"
-    assert (CAMPAIGN.signer_title, CAMPAIGN.signer) == ("GIÁM ĐỐC", "Dương Công Vĩ")
-    assert CAMPAIGN.theme == (
-        "Siết chặt kỷ cương, tăng cường trách nhiệm, quyết liệt hành động, tăng tốc bứt phá"
-    )
+    assert SEED.year == 2025
+    # The copy has no letterhead body: the issuer is read from "Giám đốc Sở … phát động".
+    assert SEED.issuer == "Sở Giao thông vận tải"
+    assert SEED.number is None  # "Số: /PĐ-SGTVT": the number is left blank
+    assert (SEED.letterhead.place, SEED.letterhead.issued_month) == ("Lạng Sơn", (2025, 1))
+    assert SEED.issued_on is None  # "ngày tháng 01 năm 2025": no day
+    assert SEED.signature is not None
+    assert (SEED.signature.position, SEED.signature.name) == ("GIÁM ĐỐC", "Dương Công Vĩ")
 
 
-def test_period_ends_on_the_last_day_of_the_year() -> None:
-    assert CAMPAIGN.period_start is None  # "Từ ngày phát động": the day is not written
-    assert CAMPAIGN.period_end == date(2025, 12, 31)
-    assert CAMPAIGN.period_clause is not None and CAMPAIGN.period_clause.section == "III.1"
+def test_the_2026_plan_has_a_two_level_letterhead() -> None:
+    assert PLAN_2026.kind == Kind.KE_HOACH
+    assert PLAN_2026.letterhead.bodies == ("UBND tỉnh Lạng Sơn", "Sở Xây dựng")
+    assert (PLAN_2026.issuer, PLAN_2026.letterhead.parent) == ("Sở Xây dựng", "UBND tỉnh Lạng Sơn")
+    assert (PLAN_2026.number, PLAN_2026.issued_on) == ("15/KH-SXD", date(2026, 1, 12))
+    assert PLAN_2026.title.startswith("Phát động phong trào thi đua")
 
 
-def test_section_tree() -> None:
-    numbers = [s.number for s in CAMPAIGN.sections]
-    assert numbers == [
-        "I", "I.1", "I.2", "I.3", "I.4", "I.5", "I.6",
-        "II", "II.1", "II.2",
-        "III", "III.1", "III.2", "III.3", "III.4",
-    ]  # fmt: skip
-    assert [s.title for s in CAMPAIGN.sections if "." not in s.number] == [
-        "NỘI DUNG CHỦ YẾU",
-        "CHỈ TIÊU PHẤN ĐẤU THI ĐUA",
-        "TỔ CHỨC THỰC HIỆN",
+def _tree(document):  # type: ignore[no-untyped-def]
+    return [
+        (".".join(a.marker.label for a in document.ancestors(p.index) if a.marker), p.marker.label)
+        for p in document.headings()
+        if p.marker
     ]
-    assert CAMPAIGN.section("II.1").title == "Nhiệm vụ chuyên môn"  # type: ignore[union-attr]
-    assert len(CAMPAIGN.section("II.1").clauses) == 3  # type: ignore[union-attr]
 
 
-def test_targets_of_part_two() -> None:
-    assert [(t.percent, t.metric) for t in CAMPAIGN.targets] == [
-        (100, "key_tasks"),
-        (100, "done"),
-        (95, "good"),
-        (5, "excellent"),
+def test_the_heading_tree_of_a_plan() -> None:
+    assert _tree(SEED) == [
+        ("", "I"),
+        ("", "II"),
+        ("II", "1"),
+        ("II", "2"),
+        ("", "III"),
+        ("", "DANH SÁCH GỬI VB"),
     ]
-    assert CAMPAIGN.targets[2].phrase == "95% hoàn thành tốt nhiệm vụ trở lên"
+    targets = [p for p in SEED.passages if p.marker and p.marker.kind == "dash" and "95%" in p.text]
+    assert [locator(SEED, p.index) for p in targets] == [(("item", "II.1"),)]
 
 
-def test_eight_commemorations_with_their_dates_and_anniversaries() -> None:
-    found = [(c.day, c.month, c.first_year, c.anniversary) for c in CAMPAIGN.commemorations]
-    assert found == [
-        (3, 2, 1930, 95),
-        (30, 4, 1975, 50),
-        (19, 5, 1890, 135),
-        (None, None, 1831, 194),  # Lạng Sơn: the document gives only "194 năm"
-        (17, 8, 1910, 115),
-        (27, 9, 1940, 85),
-        (None, None, 1909, 116),  # Hoàng Văn Thụ: only "116 năm"
-        (28, 8, 1945, 80),  # despite the typo "28/8/1945-128/8/2025"
-    ]
-    assert CAMPAIGN.commemorations[7].name == "Ngày truyền thống ngành Giao thông vận tải"
-    assert "128/8/2025" in CAMPAIGN.commemorations[7].phrase
-
-
-def test_recipients_and_appendix() -> None:
-    assert CAMPAIGN.recipients[0] == "Bộ GTVT (Bc)"
-    assert "CĐCS Sở GTVT" in CAMPAIGN.recipients
-    assert len(CAMPAIGN.recipients) == 8
-    assert [c.section for c in CAMPAIGN.appendix] == ["appendix.1", "appendix.2"]
-    assert "Lai Châu" in CAMPAIGN.appendix[1].text
+def test_recipients_signature_and_what_follows_it() -> None:
+    assert SEED.recipients[0] == "Bộ GTVT (Bc)"
+    assert "CĐCS Sở GTVT" in SEED.recipients and len(SEED.recipients) == 8
+    after = [p for p in SEED.passages if p.zone == Zone.ATTACHMENT]
+    assert after[0].text == "DANH SÁCH GỬI VB"
+    assert "Lai Châu" in after[-1].text
+    assert locator(SEED, after[-1].index) == (("attachment", "Danh sách gửi vb"), ("item", "2"))
 
 
 def test_sentences_broken_across_paragraphs_are_joined() -> None:
-    text = " ".join(c.text for c in CAMPAIGN.clauses)
+    text = " ".join(p.text for p in SEED.passages)
     assert "Mỗi công chức, viên chức và người lao động phấn đầu lập thành tích" in text
     assert "nâng cao hiệu lực, hiệu quả chỉ đạo" in text
 
@@ -101,6 +91,188 @@ def test_wrapped_pdf_lines_are_joined_and_short_lines_end_paragraphs() -> None:
     ]
 
 
+DECISION = """ỦY BAN NHÂN DÂN
+
+TỈNH HÀ GIANG
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+
+Độc lập - Tự do - Hạnh phúc
+
+Số: 12/2026/QĐ-UBND
+
+Hà Giang, ngày 05 tháng 3 năm 2026
+
+QUYẾT ĐỊNH
+
+BAN HÀNH QUY CHẾ THI ĐUA, KHEN THƯỞNG
+
+ỦY BAN NHÂN DÂN TỈNH HÀ GIANG
+
+Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Ban hành kèm theo Quyết định này Quy chế thi đua, khen thưởng.
+
+Điều 2. Quyết định này có hiệu lực kể từ ngày 15 tháng 3 năm 2026.
+
+Nơi nhận:
+
+- Như Điều 2;
+
+- Lưu: VT.
+
+TM. ỦY BAN NHÂN DÂN
+
+KT. CHỦ TỊCH
+
+PHÓ CHỦ TỊCH
+
+Nguyễn Văn An
+
+QUY CHẾ
+
+THI ĐUA, KHEN THƯỞNG
+
+(Ban hành kèm theo Quyết định số 12/2026/QĐ-UBND)
+
+Chương I
+
+QUY ĐỊNH CHUNG
+
+Điều 1. Tiêu chuẩn danh hiệu
+
+1. Danh hiệu “Lao động tiên tiến” tặng cho cá nhân đạt các tiêu chuẩn sau:
+
+a) Hoàn thành tốt nhiệm vụ trở lên;
+
+b) Chấp hành tốt chủ trương của Đảng[1].
+
+Có một trong các tiêu chí sau đây thì không xét tặng:
+
+- Bị kỷ luật từ khiển trách trở lên;
+
++ kể cả kỷ luật đảng.
+
+Phụ lục 01
+
+BẢNG ĐIỂM
+
+TT | Tiêu chí | Điểm
+
+1 | Chính trị tư tưởng | 5
+
+2 | Đạo đức, lối sống | 5
+
+[1] Theo Quy định số 144-QĐ/TW.
+"""
+
+
+def test_a_decision_with_the_rules_it_issues() -> None:
+    document = parse(DECISION)
+    assert document.kind == Kind.QUYET_DINH
+    assert document.attachments == [Kind.QUY_CHE]
+    assert document.regulation
+    assert document.title == "Ban hành Quy chế thi đua, khen thưởng"  # as the text writes it
+    assert document.issuer == "Ủy ban nhân dân tỉnh Hà Giang"
+    assert (document.number, document.issued_on) == ("12/2026/QĐ-UBND", date(2026, 3, 5))
+    assert document.signature is not None
+    assert document.signature.lines == ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+    assert (document.signature.position, document.signature.name) == (
+        "PHÓ CHỦ TỊCH",
+        "Nguyễn Văn An",
+    )
+    assert document.recipients == ["Như Điều 2", "Lưu: VT"]
+    # The decision's articles are sentences, not headings; the rules have their own root,
+    # chapter, article and clause, and the appendix another root:
+    assert _tree(document) == [
+        ("", "QUY CHẾ"),
+        ("QUY CHẾ", "I"),
+        ("QUY CHẾ.I", "1"),
+        ("QUY CHẾ.I.1", "1"),
+        ("", "Phụ lục 01"),
+    ]
+
+
+def _find(document, words):  # type: ignore[no-untyped-def]
+    return next(p for p in document.passages if words in p.text)
+
+
+def test_points_lead_ins_and_bullets_hang_where_they_belong() -> None:
+    document = parse(DECISION)
+    point = _find(document, "Hoàn thành tốt nhiệm vụ trở lên")
+    assert locator(document, point.index) == (
+        ("attachment", "Quy chế"),
+        ("chapter", "I"),
+        ("article", "1"),
+        ("clause", "1"),
+        ("point", "a"),
+    )
+    clause = _find(document, "Danh hiệu “Lao động tiên tiến”")
+    assert [p.marker.label for p in document.items(clause.index)] == ["a", "b"]  # type: ignore[union-attr]
+    lead_in = _find(document, "Có một trong các tiêu chí sau đây")
+    items = document.items(lead_in.index)
+    assert [p.text for p in items] == ["- Bị kỷ luật từ khiển trách trở lên;"]
+    assert [p.text for p in document.children(items[0].index)] == ["+ kể cả kỷ luật đảng."]
+
+
+def test_footnotes_tables_and_appendices() -> None:
+    document = parse(DECISION)
+    referring = _find(document, "chủ trương của Đảng[1]")
+    assert [p.text for p in document.footnotes_of(referring.index)] == [
+        "[1] Theo Quy định số 144-QĐ/TW."
+    ]
+    row = _find(document, "Đạo đức, lối sống")
+    assert row.cells == ("2", "Đạo đức, lối sống", "5")
+    assert row.header is not None and document.passages[row.header].cells[1] == "Tiêu chí"
+    appendix = _find(document, "Phụ lục 01")
+    assert appendix.marker is not None and appendix.marker.kind == "attachment"
+    assert appendix.text == "Phụ lục 01 BẢNG ĐIỂM"
+
+
+def test_a_cable_has_addressees_and_items_but_no_sections() -> None:
+    text = (
+        "THỦ TƯỚNG CHÍNH PHỦ\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\nSố: 9/CĐ-TTg\n\n"
+        "Hà Nội, ngày 02 tháng 01 năm 2026\n\nCÔNG ĐIỆN\n\nVỀ VIỆC THI ĐUA CAO ĐIỂM\n\n"
+        "THỦ TƯỚNG CHÍNH PHỦ điện:\n\n- Bộ trưởng các Bộ;\n\n- Chủ tịch UBND các tỉnh.\n\n"
+        "Để hoàn thành các mục tiêu, Thủ tướng yêu cầu:\n\n1. Các Bộ khẩn trương thi đua.\n\n"
+        "2. Văn phòng Chính phủ theo dõi.\n\nNơi nhận:\n\n- Như trên;\n\nTHỦ TƯỚNG\n\nTrần Văn B"
+    )
+    document = parse(text)
+    assert document.kind == Kind.CONG_DIEN
+    assert document.addressees == ["Bộ trưởng các Bộ", "Chủ tịch UBND các tỉnh"]
+    assert document.title == "Về việc thi đua cao điểm"
+    assert [p.text for p in document.in_zones(Zone.BODY)] == [
+        "1. Các Bộ khẩn trương thi đua.",
+        "2. Văn phòng Chính phủ theo dõi.",
+    ]
+    assert document.signature is not None and document.signature.name == "Trần Văn B"
+
+
+def test_a_copy_without_letterhead_names_itself_in_an_appendix_caption() -> None:
+    text = (
+        "NGHỊ QUYẾT\n\nVỀ PHONG TRÀO XANH\n\nCHÍNH PHỦ\n\nI. MỤC TIÊU\n\n1. Giảm rác thải.\n\n"
+        "TM. CHÍNH PHỦ\n\nTHỦ TƯỚNG\n\nLê Văn C\n\nPHỤ LỤC\n\n"
+        "(Kèm theo Nghị quyết số 77/NQ-CP ngày 03 tháng 12 năm 2025 của Chính phủ)\n\n"
+        "TT | Đề án\n\n1 | Đề án xanh"
+    )
+    document = parse(text)
+    assert document.kind == Kind.NGHI_QUYET
+    assert (document.number, document.issued_on) == ("77/NQ-CP", date(2025, 12, 3))
+    assert document.letterhead.source is not None
+
+
+def test_plain_text_imports_as_passages_with_a_warning() -> None:
+    document = parse("Một đoạn văn năm 2026 bình thường.\n\nKhông có mục nào cả.")
+    assert document.warnings == ["document.unstructured"]
+    assert document.kind == Kind.VAN_BAN
+    assert [p.text for p in document.passages] == [
+        "Một đoạn văn năm 2026 bình thường.",
+        "Không có mục nào cả.",
+    ]
+
+
 def test_year_can_be_given() -> None:
     assert parse(seed_text(), year=2026).year == 2026
 
@@ -110,42 +282,36 @@ def test_year_can_be_given() -> None:
     [
         ("", "document.empty"),
         ("   \n\n  ", "document.empty"),
-        ("Một đoạn văn bình thường.\n\nKhông có mục nào cả.", "document.no_sections"),
+        ("Một đoạn văn bình thường.\n\nKhông có năm nào cả.", "document.no_year"),
     ],
 )
-def test_what_is_not_a_launch_document(text: str, key: str) -> None:
+def test_what_cannot_be_read(text: str, key: str) -> None:
     with pytest.raises(DocumentError) as raised:
         parse(text)
     assert raised.value.key == key
 
 
-def _shape(campaign):  # type: ignore[no-untyped-def]
-    return [(s.number, s.title) for s in campaign.sections]
+def _shape(document):  # type: ignore[no-untyped-def]
+    return [(p.zone, p.marker.label if p.marker else "", p.heading) for p in document.headings()]
 
 
-def test_docx_gives_the_same_sections(tmp_path: Path) -> None:
+def test_docx_gives_the_same_model(tmp_path: Path) -> None:
     from_docx = parse(read_text(make_docx(tmp_path / "pd.docx", seed_text())))
-    assert _shape(from_docx) == _shape(CAMPAIGN)
-    assert from_docx.period_end == CAMPAIGN.period_end
-    assert [(t.percent, t.metric) for t in from_docx.targets] == [
-        (t.percent, t.metric) for t in CAMPAIGN.targets
-    ]
+    assert _shape(from_docx) == _shape(SEED)
+    assert [p.text for p in from_docx.passages] == [p.text for p in SEED.passages]
 
 
 def test_docx_numbered_by_word_reads_as_the_typed_one(tmp_path: Path) -> None:
     numbered = read_text(make_numbered_docx(tmp_path / "tu-dong.docx", seed_text()))
     assert numbered == read_text(make_docx(tmp_path / "go-tay.docx", seed_text()))
-    assert _shape(parse(numbered)) == _shape(CAMPAIGN)
+    assert _shape(parse(numbered)) == _shape(SEED)
 
 
-def test_pdf_gives_the_same_sections(tmp_path: Path) -> None:
+def test_pdf_gives_the_same_model(tmp_path: Path) -> None:
     from_pdf = parse(read_text(make_pdf(tmp_path / "pd.pdf", seed_text())))
-    assert _shape(from_pdf) == _shape(CAMPAIGN)
-    assert from_pdf.title == CAMPAIGN.title
-    assert from_pdf.signer == "Dương Công Vĩ"
-    assert [(c.day, c.month, c.anniversary) for c in from_pdf.commemorations] == [
-        (c.day, c.month, c.anniversary) for c in CAMPAIGN.commemorations
-    ]
+    assert _shape(from_pdf) == _shape(SEED)
+    assert from_pdf.title == SEED.title
+    assert from_pdf.signature is not None and from_pdf.signature.name == "Dương Công Vĩ"
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,19 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from tests.conftest import run_cli
+from tests.documents import campaign_text, this_year
 
 ADMIN = {"BOT_ADMINS": "console:boss"}
+YEAR = this_year()
 
 
 def _invite(database_url: str, tmp_path: Path) -> str:
+    """This year's campaign imported (the processes read the real clock), a unit, a code."""
+    (tmp_path / "ke-hoach.txt").write_text(campaign_text(YEAR), encoding="utf-8")
+    imported = run_cli(
+        "campaign", "import", "ke-hoach.txt", database_url=database_url, cwd=tmp_path
+    )
+    assert imported.returncode == 0, imported.stderr
     made = run_cli(
         "console",
         "--user",
@@ -36,7 +44,7 @@ def test_pledges_both_ways_then_stats_and_export(database_url: str, tmp_path: Pa
         cwd=tmp_path,
         stdin=f"/start {code}\n/dangky\n1\nHoàn thành hồ sơ\nxong\n2\n1\n/tiendo 70 xong dự thảo\n",
     )
-    assert "Đã lưu đăng ký thi đua năm 2025" in guided.stdout, guided.stdout
+    assert f"Đã lưu đăng ký thi đua năm {YEAR}" in guided.stdout, guided.stdout
     assert "Đã ghi tiến độ chung: 70%." in guided.stdout
     one_line = run_cli(
         "console",
@@ -93,6 +101,8 @@ def test_stats_and_export_bad_input(database_url: str, tmp_path: Path) -> None:
 
 def test_the_registration_deadline_is_set_per_campaign(database_url: str, tmp_path: Path) -> None:
     code = _invite(database_url, tmp_path)
+    past = run_cli("campaign", "deadline", f"{YEAR}-01-01", database_url=database_url, cwd=tmp_path)
+    assert past.stdout.strip() == f"Hạn đăng ký thi đua năm {YEAR}: hết ngày 01/01/{YEAR}."
     late = run_cli(
         "console",
         "--user",
@@ -101,9 +111,9 @@ def test_the_registration_deadline_is_set_per_campaign(database_url: str, tmp_pa
         cwd=tmp_path,
         stdin=f"/start {code}\n/dangky LĐTT; Hồ sơ\n/dangky CSTĐCS; Hồ sơ\n",
     )
-    assert "Hạn đăng ký thi đua đã hết ngày 31/03/2025" in late.stdout
+    assert f"Hạn đăng ký thi đua đã hết ngày 01/01/{YEAR}" in late.stdout
     moved = run_cli("campaign", "deadline", "2099-04-15", database_url=database_url, cwd=tmp_path)
-    assert moved.stdout.strip() == "Hạn đăng ký thi đua năm 2025: hết ngày 15/04/2099."
+    assert moved.stdout.strip() == f"Hạn đăng ký thi đua năm {YEAR}: hết ngày 15/04/2099."
     again = run_cli(
         "console",
         "--user",
@@ -112,7 +122,7 @@ def test_the_registration_deadline_is_set_per_campaign(database_url: str, tmp_pa
         cwd=tmp_path,
         stdin="/dangky CSTĐCS; Hồ sơ\n1\n",
     )
-    assert "Đã thay đăng ký thi đua năm 2025" in again.stdout
+    assert f"Đã thay đăng ký thi đua năm {YEAR}" in again.stdout
     for args, message in {
         (
             "campaign",

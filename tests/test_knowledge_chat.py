@@ -8,9 +8,7 @@ from tests.conftest import User, row_counts
 async def test_hoi_and_free_text_answer_from_the_document(user_factory) -> None:
     lan = user_factory("lan")
     by_command = await lan.say("/hoi hạn chót là khi nào")
-    assert by_command.startswith(
-        "Thời gian thực hiện: từ ngày 12/01/2026 đến hết ngày 31/12/2026."
-    )
+    assert by_command.startswith("Thời gian thực hiện: từ ngày 12/01/2026 đến hết ngày 31/12/2026.")
     assert "Mục III.1 (Tổ chức thực hiện): “1. Thời gian thực hiện:" in by_command
     assert await lan.say("han chot la khi nao") == by_command
     assert await lan.say("hỏi hạn chót là khi nào") == by_command
