@@ -645,13 +645,13 @@ def parse(text: str, *, year: int | None = None) -> Document:
         reader.place(text, Zone.BODY)
 
     passages = reader.passages
-    body_text = "\n".join(p.text for p in passages if p.zone in _PROSE)
-    letterhead = _read_letterhead(letterhead_lines, body_text, signature)
+    habits = case_habits("\n".join(p.text for p in passages if p.zone in _PROSE))
+    letterhead = _read_letterhead(letterhead_lines, habits, signature)
     if letterhead.number is None and kind is not None:
         letterhead = _number_from_caption(letterhead, passages, kind)
     if not letterhead.bodies:
-        letterhead = replace(letterhead, bodies=_issuer_from_text(passages))
-    title = recase(" ".join(title_lines), body_text) if title_lines else ""
+        letterhead = replace(letterhead, bodies=_issuer_from_text(passages, habits))
+    title = recase(" ".join(title_lines), habits) if title_lines else ""
     warnings = []
     structured = any(p.marker and p.zone in (Zone.BODY, Zone.ATTACHMENT) for p in passages)
     if not structured and not letterhead_lines and not title_lines:
@@ -668,6 +668,7 @@ def parse(text: str, *, year: int | None = None) -> Document:
         attachments=attachments,
         warnings=warnings,
     )
+    document.__dict__["habits"] = habits  # the cached property, already computed
     document.year = year or _year(document)
     if document.year is None:
         raise DocumentError("document.no_year")
@@ -880,14 +881,14 @@ _ISSUING = re.compile(
 )
 
 
-def _issuer_from_text(passages: list[Passage]) -> tuple[str, ...]:
+def _issuer_from_text(passages: list[Passage], habits: dict[str, str]) -> tuple[str, ...]:
     """A copy without its letterhead still says who issues it: the authority line before the
     preamble ("CHÍNH PHỦ"), or "Giám đốc Sở Giao thông vận tải phát động …"."""
     for passage in passages:
         short_caps = is_caps(passage.text) and len(passage.text) < 80
         named = _is_body_line(fold(passage.text)) or fold(passage.text) == "chinh phu"
         if passage.zone == Zone.PREAMBLE and short_caps and named:
-            return (recase(passage.text, "\n".join(p.text for p in passages)),)
+            return (recase(passage.text, habits),)
     for passage in passages:
         if passage.zone not in (Zone.PREAMBLE, Zone.TITLE):
             continue

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from campaign.document import Document, Passage, Zone
 from campaign.synonyms import SYNONYMS
-from campaign.text import fold
+from campaign.text import fold, fold_aligned
 
 STOPWORDS = frozenset(
     """
@@ -78,21 +78,25 @@ def _tokens(text: str) -> list[tuple[str, bool, bool]]:
     """(folded token, is a stopword, the stopword was typed without marks) in order; codes
     like "05-CT/TW" and dates stay whole. Typed without marks, "bao" may be "báo" (báo cáo)
     and "co" may be "cơ" (cơ quan): such a stopword is soft, and the index decides."""
+    lowered = unicodedata.normalize("NFC", text).lower()
+    folded_all = fold_aligned(lowered)
+    found = [
+        (m.group(0).replace("_", ""), folded_all[m.start() : m.end()].replace("_", ""))
+        for m in _TOKEN.finditer(lowered)
+    ]
+    found = [(raw, folded) for raw, folded in found if raw]
     result = []
-    raws = [r.replace("_", "") for r in _TOKEN.findall(unicodedata.normalize("NFC", text.lower()))]
-    raws = [r for r in raws if r]
-    for position, raw in enumerate(raws):
+    for position, (raw, folded) in enumerate(found):
         if raw in NUMBER_WORDS:
             result.append((NUMBER_WORDS[raw], False, False))
             continue
-        folded = fold(raw)
-        parts = re.split(r"[/\-.]", folded)
-        token = (
-            "/".join(_normal_number(p) for p in parts) if len(parts) > 1 else _normal_number(folded)
-        )
+        if "/" in folded or "-" in folded or "." in folded:
+            token = "/".join(_normal_number(p) for p in re.split(r"[/\-.]", folded))
+        else:
+            token = _normal_number(folded)
         stop = raw in ACCENTED_STOPWORDS if not raw.isascii() else folded in STOPWORDS
-        if raw in NEGATION and position + 1 < len(raws):
-            following = raws[position + 1]
+        if raw in NEGATION and position + 1 < len(found):
+            following = found[position + 1][0]
             stop = following in ACCENTED_STOPWORDS or fold(following) in STOPWORDS
         result.append((token, stop, stop and raw.isascii()))
     return result
@@ -255,9 +259,18 @@ class Index:
                         own.append(len(self.segments))
                         self.segments.append(Segment(unit, piece.strip(), start))
                 self._unit_segments.append(own)
-        unit_terms = [terms(self._with_items(u)) for u in self.units]
-        context_terms = [terms(u.context) for u in self.units]
-        self._segment_bm25 = _Bm25([terms(s.text) for s in self.segments])
+        cached: dict[str, list[str]] = {}
+
+        def terms_once(text: str) -> list[str]:
+            """Siblings share their headings: each text is read once."""
+            found = cached.get(text)
+            if found is None:
+                found = cached[text] = terms(text)
+            return found
+
+        unit_terms = [terms_once(self._with_items(u)) for u in self.units]
+        context_terms = [terms_once(u.context) for u in self.units]
+        self._segment_bm25 = _Bm25([terms_once(s.text) for s in self.segments])
         self._unit_bm25 = _Bm25(unit_terms)
         self._context_bm25 = _Bm25(context_terms)
         self.frequency: Counter[str] = Counter()

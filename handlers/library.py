@@ -54,6 +54,17 @@ class Parsed:
     facts: Facts
 
 
+MAX_SHELVES = 4
+
+
+def _indexed(entries: list[Entry]) -> Knowledge:
+    """The index and the owners of passages, built at once (in a worker thread), so no
+    question waits for them."""
+    knowledge = Knowledge(entries)
+    knowledge.owners()
+    return knowledge
+
+
 def read(text: str, year: int) -> Parsed:
     document = parse(text, year=year)
     return Parsed(document, read_facts(document))
@@ -148,8 +159,10 @@ class CampaignLibrary:
                     else None
                 )
                 entries.append(Entry(row.id, parsed.document, parsed.facts, not row.library, ended))
-            knowledge = await asyncio.to_thread(Knowledge, entries)
-            self._shelves = {key: knowledge}  # one set at a time: the documents of today
+            knowledge = await asyncio.to_thread(_indexed, entries)
+            if len(self._shelves) >= MAX_SHELVES:  # today's set, and a few past years asked for
+                self._shelves.pop(next(iter(self._shelves)))
+            self._shelves[key] = knowledge
         return knowledge.with_observances(await self._calendar(session, knowledge))
 
     async def observances(self, session: AsyncSession, today: date) -> list[Observance]:
