@@ -425,12 +425,10 @@ def _informative(knowledge: Knowledge, hits: list[Hit], query_terms: set[str]) -
     must say something the question did not. A heading says what its list says."""
     rescored = []
     for hit in hits:
-        text = hit.segment.text
+        words = list(hit.segment.words)
         document = knowledge.entries[hit.unit.document].document
-        items = _list_items(document, hit.unit.passage)
-        if items:
-            text = " ".join([text, *items])
-        words = content_words(text)
+        if document.items(hit.unit.passage.index):
+            words = list(hit.unit.words)
         novel = sum(1 for w in words if w not in query_terms) / len(words) if words else 0.0
         rescored.append(Hit(hit.segment, hit.unit, hit.score * (0.4 + 0.6 * min(1.0, novel * 3))))
     rescored.sort(key=lambda h: -h.score)
@@ -521,10 +519,13 @@ def _answered_share(
     if not words:
         return 1.0
     index = knowledge.index
-    document = knowledge.entries[hit.unit.document].document
-    present = set(content_words(hit.unit.passage.text)) | set(content_words(hit.unit.context))
-    for item in _list_items(document, hit.unit.passage) if with_items else ():
-        present |= set(content_words(item))
+    present = set(hit.unit.words)
+    if not with_items:
+        document = knowledge.entries[hit.unit.document].document
+        if document.items(hit.unit.passage.index):  # the heading's own words, not its list's
+            present = set(content_words(hit.unit.passage.text)) | set(
+                content_words(hit.unit.context)
+            )
     for token in query.expanded:
         present.add(token)
     for phrase in query.synonym_phrases:

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from campaign.document import Document, Passage, Zone
 from campaign.synonyms import SYNONYMS
@@ -171,6 +171,9 @@ class Unit:
     document: int
     passage: Passage
     context: str
+    words: frozenset[str] = frozenset()
+    """Content words of the passage, with the list it introduces, and of its context: what
+    it speaks of, read once when the index is built."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +182,7 @@ class Segment:
     text: str
     start: int
     """Where the sentence starts in its passage's text."""
+    words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -270,7 +274,16 @@ class Index:
 
         unit_terms = [terms_once(self._with_items(u)) for u in self.units]
         context_terms = [terms_once(u.context) for u in self.units]
-        self._segment_bm25 = _Bm25([terms_once(s.text) for s in self.segments])
+        segment_terms = [terms_once(s.text) for s in self.segments]
+        self._segment_bm25 = _Bm25(segment_terms)
+        self.units = [
+            replace(u, words=frozenset(_words(own) + _words(around)))
+            for u, own, around in zip(self.units, unit_terms, context_terms, strict=True)
+        ]
+        self.segments = [
+            replace(s, words=tuple(_words(found)))
+            for s, found in zip(self.segments, segment_terms, strict=True)
+        ]
         self._unit_bm25 = _Bm25(unit_terms)
         self._context_bm25 = _Bm25(context_terms)
         self.frequency: Counter[str] = Counter()
@@ -425,6 +438,11 @@ class Index:
                 hits.append(Hit(self.segments[best[1]], unit, best[0]))
         hits.sort(key=lambda h: -h.score)
         return hits[:limit]
+
+
+def _words(found: list[str]) -> list[str]:
+    """The content words among index terms (not the pairs)."""
+    return [t for t in found if " " not in t]
 
 
 def _acronyms(units: Sequence[Unit]) -> tuple[dict[str, str], set[str]]:
