@@ -50,7 +50,7 @@ async def build(db: Database, units: int, members: int, updates: int) -> int:
     """Fill the database; returns the campaign id."""
     rng = random.Random(7)
     async with db.transaction() as session:
-        row = await campaigns.active_campaign(session)
+        row = (await campaigns.campaigns(session))[0]  # the bundled demo, seeded on start
         assert row is not None
         campaign_id = row.id
     start = datetime(2025, 2, 1, tzinfo=UTC)
@@ -174,7 +174,7 @@ async def naive(db: Database, campaign_id: int) -> dict:
 
 async def bot_figures(db: Database) -> dict:
     async with db.transaction() as session:
-        row = await campaigns.active_campaign(session)
+        row = (await campaigns.campaigns(session))[0]  # the bundled demo, seeded on start
         assert row is not None
         results = await compute(session, row, DEFAULT_TARGETS, None)
     return stats_json(results)

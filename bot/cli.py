@@ -189,7 +189,13 @@ def _action_name(args: argparse.Namespace) -> str:
 
 
 async def _run(app: App, args: argparse.Namespace, t: Translate) -> int:
-    """The main job: every channel whose token is set, else the console chat."""
+    """The main job: every channel whose token is set, else the console chat. Whoever starts
+    it is told first when no campaign covers today (a fresh install, a new year)."""
+    async with app.db.transaction() as session:
+        if await app.services.library.current(session, _today(app)) is None:
+            print(
+                to_plain(t("campaign.import_needed_admin", year=_today(app).year)), file=sys.stderr
+            )
     if not (app.settings.telegram_token or app.settings.zalo_token):
         return await _console(app, args, t, push=True)
     # Imported here: the platform libraries are a fifth of the start-up time of every other

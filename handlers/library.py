@@ -87,11 +87,24 @@ class CampaignLibrary:
         return parsed
 
     # -- which campaign ------------------------------------------------------------------
+    # Every choice reads the one small list of documents (not their text) once: a question
+    # costs one statement here, whatever it needs.
+
+    @staticmethod
+    def _active(rows: Sequence[CampaignDocument], today: date) -> list[CampaignDocument]:
+        by_id = {row.id: row for row in rows if not row.library}
+        on = periods.active([dates_of(r) for r in by_id.values()], today)
+        return [by_id[c.key] for c in on]
+
+    @staticmethod
+    def _latest(rows: Sequence[CampaignDocument]) -> CampaignDocument | None:
+        return max(
+            (r for r in rows if not r.library), key=lambda r: dates_of(r).span.end, default=None
+        )
 
     async def active(self, session: AsyncSession, today: date) -> list[CampaignDocument]:
         """The campaigns on today, the one pledges belong to first."""
-        rows = {row.id: row for row in await campaigns.campaigns(session)}
-        return [rows[c.key] for c in periods.active([dates_of(r) for r in rows.values()], today)]
+        return self._active(await campaigns.list_documents(session), today)
 
     async def current(self, session: AsyncSession, today: date) -> CampaignDocument | None:
         """The campaign pledges, progress and ratings belong to today, if one is on."""
@@ -100,14 +113,13 @@ class CampaignLibrary:
 
     async def of_year(self, session: AsyncSession, year: int) -> CampaignDocument | None:
         """The campaign of a past (or coming) year: `/camket 2025`, `stats --year 2025`."""
-        rows = {row.id: row for row in await campaigns.campaigns(session)}
+        rows = {r.id: r for r in await campaigns.list_documents(session) if not r.library}
         found = periods.of_year([dates_of(r) for r in rows.values()], year)
         return rows[found.key] if found else None
 
     async def latest(self, session: AsyncSession) -> CampaignDocument | None:
         """The campaign that ended last (the one to read when none is on)."""
-        rows = await campaigns.campaigns(session)
-        return max(rows, key=lambda r: dates_of(r).span.end, default=None)
+        return self._latest(await campaigns.list_documents(session))
 
     async def registration_deadline(self, session: AsyncSession, row: CampaignDocument) -> date:
         """An admin's setting, else the documents' own deadline, else 31 March."""
@@ -134,17 +146,17 @@ class CampaignLibrary:
     ) -> Knowledge | None:
         """The documents a question is answered from: the campaigns of `year`, else those on
         today (else the one that ended last), with the library; None when there are none."""
-        rows = await campaigns.campaigns(session)
+        rows = await campaigns.list_documents(session)
         if year is not None:
-            chosen = [r for r in rows if r.year == year]
+            chosen = [r for r in rows if r.year == year and not r.library]
             if not chosen:
                 return None
         else:
-            chosen = await self.active(session, today)
+            chosen = self._active(rows, today)
             if not chosen:
-                latest = await self.latest(session)
+                latest = self._latest(rows)
                 chosen = [latest] if latest else []
-        shelf = [*chosen, *await campaigns.library(session)]
+        shelf = [*chosen, *(r for r in rows if r.library)]
         if not shelf:
             return None
         key = tuple((row.id, row.imported_at) for row in shelf)

@@ -100,3 +100,5 @@ def test_the_main_job_without_a_token_is_the_console(database_url: str, tmp_path
     result = run_cli(database_url=database_url, cwd=tmp_path, stdin="/start\n")
     assert result.returncode == 0
     assert result.stdout.startswith("Xin chào bạn!")
+    # A fresh install runs after its bundled 2025 sample: whoever starts it is told at once.
+    assert result.stderr.startswith("Lưu ý: chưa có phong trào thi đua nào cho năm ")
