@@ -190,13 +190,13 @@ def _action_name(args: argparse.Namespace) -> str:
 
 async def _run(app: App, args: argparse.Namespace, t: Translate) -> int:
     """The main job: every channel whose token is set, else the console chat. Whoever starts
-    it is told first when no campaign covers today (a fresh install, a new year)."""
-    async with app.db.transaction() as session:
-        if await app.services.library.current(session, _today(app)) is None:
-            print(
-                to_plain(t("campaign.import_needed_admin", year=_today(app).year)), file=sys.stderr
-            )
+    the console is told first when no campaign covers today (a fresh install, a new year); on
+    the platforms, admins are told in their private chat (see the router)."""
     if not (app.settings.telegram_token or app.settings.zalo_token):
+        async with app.db.transaction() as session:
+            if await app.services.library.current(session, _today(app)) is None:
+                year = _today(app).year
+                print(to_plain(t("campaign.import_needed_admin", year=year)), file=sys.stderr)
         return await _console(app, args, t, push=True)
     # Imported here: the platform libraries are a fifth of the start-up time of every other
     # sub-command, which needs none of them.
@@ -647,7 +647,8 @@ async def _campaign_for(
     if year is not None:
         row = await library.of_year(session, year)
         if row is None:
-            raise UserError(t("cli.no_campaign_year", year=year))
+            years = ", ".join(str(y) for y in await library.years(session)) or "—"
+            raise UserError(t("campaign.no_year", year=year, years=years))
         return row
     row = await library.current(session, _today(app)) or await library.latest(session)
     if row is None:

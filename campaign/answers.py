@@ -11,7 +11,7 @@ threshold the answer is an honest "the documents do not say", with the reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -40,6 +40,8 @@ MAX_ITEMS = 14
 MAX_ITEMS_CHARS = 1800
 SECOND_HIT_RATIO = 0.8
 SIBLING_HIT_RATIO = 0.6
+SPECIFIC_RATIO = 0.85
+"""How close a heading's own list item must score to answer in its place."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,24 @@ class Knowledge:
         clone.entries, clone.index, clone._folded = self.entries, self.index, self._folded
         clone.observances = list(observances)
         return clone
+
+    def context_of(self, quotes: Sequence[Quote]) -> Iterator[str]:
+        """What the quotes say with the headings they sit under ("Mục tiêu đến năm 2030")."""
+        for quote in quotes:
+            yield from (quote.text, *quote.items, *quote.notes)
+            if quote.passage is not None:
+                document = self.entries[quote.entry].document
+                yield from (p.text for p in document.ancestors(quote.passage))
+
+    def years(self, positions: Iterable[int | None]) -> set[int]:
+        """The years these documents are of: a campaign's year, a regulation's year of issue."""
+        found = set()
+        for entry in (self.entries[p] for p in positions if p is not None):
+            issued = entry.document.issued_on
+            year = entry.facts.year if entry.campaign else (issued.year if issued else None)
+            if year is not None:
+                found.add(year)
+        return found
 
     def mentions(self, folded_words: str) -> bool:
         return any(folded_words in text for text in self._folded)
@@ -158,8 +178,29 @@ def smalltalk(text: str) -> str | None:
 # -- the question ---------------------------------------------------------------------------
 
 
+_CALENDAR_KINDS = frozenset({"event", "events", "campaign_days"})
+
+
 def answer(knowledge: Knowledge, question: str, today: date) -> Answer:
-    """The answer to one question from `knowledge`'s documents, on the day `today`."""
+    """The answer to one question from `knowledge`'s documents, on the day `today`.
+
+    A question that names a year no document is of ("hạn chót năm 2025" when only the 2026
+    plan is here) is answered from the documents only when what is quoted speaks of that
+    year; otherwise the bot says it has no document of that year rather than answer with
+    another year's dates."""
+    result = _answer(knowledge, question, today)
+    if not result.found or result.kind in _CALENDAR_KINDS:
+        return result
+    answering = {q.entry for q in result.quotes} | ({result.entry} - {None})
+    for year in mentioned_years(question):
+        if year in knowledge.years(answering):
+            continue
+        if not any(str(year) in text for text in knowledge.context_of(result.quotes)):
+            return Answer(False, "other_year", facts={"year": year})
+    return result
+
+
+def _answer(knowledge: Knowledge, question: str, today: date) -> Answer:
     text = question.strip()
     if len(text) > MAX_QUESTION:
         return Answer(False, "too_long", facts={"limit": MAX_QUESTION})
@@ -199,7 +240,8 @@ def answer(knowledge: Knowledge, question: str, today: date) -> Answer:
     hits = index.search(query, boost=_boosts(knowledge, folded, wants), documents=named, limit=16)
     hits = _informative(knowledge, _typed(hits, folded, wants), set(query.weights))
     hits = _complete(knowledge, hits, query)
-    hits = _definitions(knowledge, hits, folded)
+    hits = _definitions(knowledge, _named_as_asked(hits, folded), folded)
+    hits = _specific(knowledge, hits)
     if _asks_list(folded):
         hits = _prefer_lists(knowledge, hits)
     if not hits or _answered_share(knowledge, hits[0], query) < MIN_SHARE:
@@ -367,6 +409,8 @@ def _typed(hits: list[Hit], folded: str, wants: frozenset[str]) -> list[Hit]:
         for want in wants:
             if _has_feature(hit.segment.text, want):
                 factor *= 1.6
+            elif _has_feature(_sentence_of(hit), want):
+                factor *= 1.5  # "Đối với khen thưởng tổng kết năm: …; gửi … trước ngày 10/12"
             elif _has_feature(hit.unit.passage.text, want) or _has_feature(hit.unit.context, want):
                 factor *= 1.2
             elif any(f" {c} " in f" {fold(hit.segment.text)} " for c in _cues(folded, want)):
@@ -376,6 +420,20 @@ def _typed(hits: list[Hit], folded: str, wants: frozenset[str]) -> list[Hit]:
         rescored.append(Hit(hit.segment, hit.unit, hit.score * factor))
     rescored.sort(key=lambda h: -h.score)
     return rescored
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_])")
+
+
+def _sentence_of(hit: Hit) -> str:
+    """The whole sentence of the passage a hit's segment (a clause cut at ";") belongs to."""
+    text = hit.unit.passage.text
+    start = text.find(hit.segment.text[:40])
+    if start < 0:
+        return hit.segment.text
+    begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start + 1)), default=0)
+    end = _SENTENCE_END.search(text, start + len(hit.segment.text) - 1)
+    return text[begin : end.start() if end else len(text)]
 
 
 def _boosts(knowledge: Knowledge, folded: str, wants: frozenset[str]) -> list[tuple[int, float]]:
@@ -433,6 +491,51 @@ def _informative(knowledge: Knowledge, hits: list[Hit], query_terms: set[str]) -
         rescored.append(Hit(hit.segment, hit.unit, hit.score * (0.4 + 0.6 * min(1.0, novel * 3))))
     rescored.sort(key=lambda h: -h.score)
     return rescored
+
+
+_QUOTED = re.compile(r"[“\"]([^”\"]{3,80})[”\"]")
+
+
+def _named_as_asked(hits: list[Hit], folded: str) -> list[Hit]:
+    """Rank down a sentence that names only another title ending with the one asked: “Tập
+    thể lao động tiên tiến” is not “Lao động tiên tiến”, though it holds all its words. A
+    name that starts as asked and goes on (“Giải ngân vốn đầu tư công trên địa bàn …”) is
+    the same thing, told in full."""
+    asked = f" {folded} "
+    rescored = []
+    for hit in hits:
+        names = [fold(name).split() for name in _QUOTED.findall(hit.segment.text)]
+        exact = any(f" {' '.join(words)} " in asked for words in names)
+        longer = any(
+            f" {' '.join(words[i : i + 2])} " in asked and f" {' '.join(words[:2])} " not in asked
+            for words in names
+            for i in range(1, len(words) - 1)
+        )
+        factor = 0.75 if longer and not exact else 1.0
+        rescored.append(Hit(hit.segment, hit.unit, hit.score * factor))
+    rescored.sort(key=lambda h: -h.score)
+    return rescored
+
+
+def _specific(knowledge: Knowledge, hits: list[Hit]) -> list[Hit]:
+    """A heading's own list item that answers almost as well, and has a list of its own, is
+    the more precise answer ("a) Danh hiệu … đạt các tiêu chuẩn sau đây:" under "Điều 4.
+    Đối tượng, tiêu chuẩn xét tặng …"): it goes first."""
+    if len(hits) < 2:
+        return hits
+    top = hits[0]
+    document = knowledge.entries[top.unit.document].document
+    if not document.items(top.unit.passage.index):
+        return hits
+    for position, hit in enumerate(hits[1:4], start=1):
+        if (
+            hit.unit.document == top.unit.document
+            and hit.score >= SPECIFIC_RATIO * top.score
+            and top.unit.passage in document.ancestors(hit.unit.passage.index)
+            and document.items(hit.unit.passage.index)
+        ):
+            return [hit, *hits[:position], *hits[position + 1 :]]
+    return hits
 
 
 def _asks_list(folded: str) -> bool:

@@ -63,6 +63,10 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _SENTENCE_BREAK = re.compile(r"(?:[.!?:;“\"(]|^[-+•–]|[0-9a-zđ]\))\s*$")
 
 
+def _spaced(line: str, left: re.Match[str], right: re.Match[str]) -> bool:
+    return not line[left.end() : right.start()].strip()
+
+
 def case_habits(corpus: str) -> dict[str, str]:
     """How the text itself writes each word, alone and after the word before it, when it is
     not at the start of a sentence or in a capitalised line: {"hải phòng": "Phòng",
@@ -78,11 +82,21 @@ def case_habits(corpus: str) -> dict[str, str]:
         if is_caps(line):
             continue
         previous, previous_end = "", 0
-        for match in _WORD.finditer(line):
+        matches = list(_WORD.finditer(line))
+        shouted = [len(m.group(0)) > 1 and m.group(0).isupper() for m in matches]
+        for at, match in enumerate(matches):
             word = match.group(0)
             lower = word.lower()
             before = line[max(0, match.start() - 4) : match.start()]
-            if match.start() > 0 and not _SENTENCE_BREAK.search(before):
+            in_caps_run = shouted[at] and (
+                (at > 0 and shouted[at - 1] and _spaced(line, matches[at - 1], match))
+                or (
+                    at + 1 < len(matches)
+                    and shouted[at + 1]
+                    and _spaced(line, match, matches[at + 1])
+                )
+            )  # "Chương III QUY TRÌNH XÉT …": a heading run on a mixed line; not "CT-UBND"
+            if match.start() > 0 and not in_caps_run and not _SENTENCE_BREAK.search(before):
                 count(lower, word)
                 if previous and not line[previous_end : match.start()].strip():
                     count(f"{previous} {lower}", word)

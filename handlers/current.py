@@ -55,7 +55,12 @@ async def of_year_or_active(
     if year is not None:
         row = await ctx.services.library.of_year(ctx.session, year)
         if row is None:
-            return None, ctx.reply("campaign.no_year", year=year)
+            years = await ctx.services.library.years(ctx.session)
+            if not years:
+                return None, no_campaign(ctx)
+            return None, ctx.reply(
+                "campaign.no_year", year=year, years=", ".join(str(y) for y in years)
+            )
         return row, None
     row = await active(ctx)
     return row, (None if row is not None else no_campaign(ctx))

@@ -13,7 +13,6 @@ from handlers.context import Context, Translate
 from handlers.library import CampaignLibrary
 from handlers.messages import Reply
 from handlers.registry import Command, Feature
-from storage import campaigns
 
 
 async def answer_question(
@@ -34,7 +33,9 @@ async def answer_question(
         return Answer(False, "no_campaign"), None
     result = answer(knowledge, question, today)
     if result.kind == "other_year":
-        years = sorted({row.year for row in await campaigns.campaigns(session)})
+        years = await library.years(session)
+        if not years:  # only the library's regulations: nothing of any year to point to
+            return Answer(False, "not_covered"), knowledge
         result.facts["years"] = ", ".join(str(y) for y in years)
     return result, knowledge
 

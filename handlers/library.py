@@ -117,6 +117,11 @@ class CampaignLibrary:
         found = periods.of_year([dates_of(r) for r in rows.values()], year)
         return rows[found.key] if found else None
 
+    async def years(self, session: AsyncSession) -> list[int]:
+        """The years there are campaigns of, to name when another year is asked for."""
+        rows = await campaigns.list_documents(session)
+        return sorted({dates_of(r).year for r in rows if not r.library})
+
     async def latest(self, session: AsyncSession) -> CampaignDocument | None:
         """The campaign that ended last (the one to read when none is on)."""
         return self._latest(await campaigns.list_documents(session))

@@ -224,6 +224,62 @@ def test_several_documents_say_which_one_answers() -> None:
     assert "15 tháng 12 năm 2025" in text  # "quyết định" names the one decision
 
 
+def test_the_title_asked_is_not_a_longer_title_that_ends_with_it() -> None:
+    regulation = document_knowledge("ubnd-bacninh-quy-dinh-tdkt-2025")
+    found, text = shown(regulation, "tiêu chuẩn lao động tiên tiến là gì")
+    first = text.split("\n")[1]
+    # the criteria of “Lao động tiên tiến” with its list, not those of “Tập thể lao động …”
+    assert found and "Điều 4, khoản 1, điểm a" in first
+    assert "Hoàn thành tốt nhiệm vụ trở lên;" in text
+    found, text = shown(regulation, "tiêu chuẩn tập thể lao động tiên tiến")
+    assert found and "Điều 4, khoản 2, điểm b" in text.split("\n")[1]
+
+
+def test_a_date_later_in_the_same_sentence_answers_when() -> None:
+    """ "Đối với khen thưởng tổng kết năm: …; gửi hồ sơ … trước ngày 10/12 hằng năm." """
+    found, text = shown(
+        document_knowledge("ubnd-bacninh-quy-dinh-tdkt-2025"),
+        "hạn gửi hồ sơ khen thưởng tổng kết năm",
+    )
+    assert found and "Điều 6, khoản 2" in text.split("\n")[1] and "10/12" in text
+
+
+def test_a_year_no_document_is_of_is_not_answered_with_another_years_dates() -> None:
+    knowledge = knowledge_of(
+        CAMPAIGN_2026.read_text("utf-8"),
+        text_of("ubnd-bacninh-quy-dinh-tdkt-2025"),
+        campaign=(True, False),
+    )
+    assert answer(knowledge, "hạn chót năm 2026 là khi nào", TODAY).found
+    result = answer(knowledge, "hạn chót năm 2024 là khi nào", TODAY)
+    assert (result.found, result.kind, result.facts["year"]) == (False, "other_year", 2024)
+    # 2025 is named in the library's regulation, but not where the campaign's deadline is
+    result = answer(knowledge, "han chot nam 2025 la khi nao", TODAY)
+    assert (result.found, result.kind) == (False, "other_year")
+    # the regulation issued in 2025 answers for its year
+    found, text = shown(knowledge, "quy định khen thưởng năm 2025 có hiệu lực từ ngày nào")
+    assert found and "15 tháng 12 năm 2025" in text
+
+
+def test_a_year_in_the_heading_above_the_quote_counts() -> None:
+    text = """UBND TỈNH AN PHÚ
+
+KẾ HOẠCH
+
+Phát động phong trào thi đua bảo vệ môi trường năm 2026
+
+I. MỤC TIÊU ĐẾN NĂM 2030
+
+1. Thu gom, xử lý 95% chất thải rắn sinh hoạt đô thị.
+
+2. Trồng mới 10 triệu cây xanh.
+"""
+    found, shown_text = shown(knowledge_of(text), "đến 2030 thu gom bao nhiêu phần trăm chất thải")
+    assert found and "95%" in shown_text
+    found, _ = shown(knowledge_of(text), "đến 2035 thu gom bao nhiêu phần trăm chất thải")
+    assert not found
+
+
 def test_an_ended_campaign_says_so() -> None:
     document = parse(seed_text())
     ended = Knowledge([Entry(1, document, read_facts(document), True, date(2025, 12, 31))])

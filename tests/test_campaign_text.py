@@ -1,7 +1,7 @@
 import pytest
 
 from campaign.commands import closest, match_phrase, parse_slash
-from campaign.text import fold, squeeze
+from campaign.text import fold, recase, squeeze
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,24 @@ def test_closest_command_suggestion() -> None:
     assert closest("trogiupp", known) == "trogiup"
     assert closest("donv", known) == "donvi"
     assert closest("zzzzzz", known) is None
+
+
+CORPUS = """Ủy ban nhân dân tỉnh Đắk Lắk ban hành Kế hoạch số 01/KH-UBND; Sở Nội vụ theo dõi.
+Chương III QUY TRÌNH XÉT KHEN THƯỞNG
+Điều 5. Quy trình xét khen thưởng của các cơ quan, đơn vị"""
+
+
+@pytest.mark.parametrize(
+    ("heading", "written"),
+    [
+        ("ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK", "Ủy ban nhân dân tỉnh Đắk Lắk"),
+        ("UBND TỈNH ĐẮK LẮK", "UBND tỉnh Đắk Lắk"),  # an acronym the text writes in capitals
+        # a capitalised run on a mixed line ("Chương III QUY TRÌNH …") is a heading, not a habit
+        ("QUY TRÌNH XÉT KHEN THƯỞNG", "Quy trình xét khen thưởng"),
+        ("Đã viết thường", "Đã viết thường"),
+    ],
+)
+def test_recase_writes_a_heading_as_the_document_writes_its_words(
+    heading: str, written: str
+) -> None:
+    assert recase(heading, CORPUS) == written

@@ -98,7 +98,9 @@ async def test_past_years_stay_readable(app: App, admin: User, clock) -> None:  
     assert (await lan.say("/camket")).startswith("Bạn chưa đăng ký thi đua năm 2026")
     mine = await lan.say("/camket 2025")
     assert mine.startswith("Đăng ký thi đua năm 2025: Chiến sĩ thi đua cơ sở")
-    assert await lan.say("/camket 2024") == "Không có phong trào thi đua nào của năm 2024."
+    assert await lan.say("/camket 2024") == (
+        "Không có phong trào thi đua nào của năm 2024. Các năm có phong trào: 2025, 2026."
+    )
     assert await head.say("/camket năm 2025") == "Bạn không có đăng ký thi đua năm 2025."
     assert (await head.say("/thongke 2025 KT")).startswith("Thống kê phong trào thi đua năm 2025")
     report = await head.replies("/baocao 2025")
@@ -106,7 +108,9 @@ async def test_past_years_stay_readable(app: App, admin: User, clock) -> None:  
     book = load_workbook(io.BytesIO(report[0].file.data))
     assert sorted(row[0].value for row in book["KT"].iter_rows(min_row=2)) == ["Hùng", "Lan"]
     before = await row_counts(app)
-    assert (await head.say("/baocao 2019")) == "Không có phong trào thi đua nào của năm 2019."
+    assert (await head.say("/baocao 2019")) == (
+        "Không có phong trào thi đua nào của năm 2019. Các năm có phong trào: 2025, 2026."
+    )
     assert await row_counts(app) == before
 
 

@@ -135,7 +135,7 @@ def test_the_registration_deadline_is_set_per_campaign(database_url: str, tmp_pa
             "2025-04-15",
             "--year",
             "2019",
-        ): "Chưa có văn bản phát động năm 2019.",
+        ): f"Không có phong trào thi đua nào của năm 2019. Các năm có phong trào: {YEAR}.",
     }.items():
         result = run_cli(*args, database_url=database_url, cwd=tmp_path)
         assert (result.returncode, result.stderr.strip()) == (1, message)

@@ -38,7 +38,7 @@ async def test_bad_questions_get_a_polite_answer(app: App, user_factory) -> None
     )
     assert (await lan.say("how do I cook rice")).startswith("Mình trả lời từ văn bản tiếng Việt")
     assert await lan.say("chỉ tiêu năm 2023") == (
-        "Mình chưa có văn bản phát động thi đua năm 2023. Văn bản hiện có: năm 2026."
+        "Mình chưa có văn bản phát động thi đua năm 2023. Các năm có văn bản: 2026."
     )
     assert await row_counts(app) == before
 
