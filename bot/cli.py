@@ -622,7 +622,11 @@ def document_summary(t: Translate, document: Document, facts: Facts, year: int) 
         lines.append(t("show.issued", date=format_date(document.issued_on)))
     if document.signature:
         lines.append(
-            t("show.signer", position=document.signature.position, name=document.signature.name)
+            t(
+                "show.signer",
+                position=document.recased(document.signature.position),
+                name=document.signature.name,
+            )
         )
     lines.append(t("show.period", period=period_words(t, facts.period)))
     if facts.theme:

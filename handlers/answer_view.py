@@ -96,8 +96,10 @@ def render(t: Translate, answer: Answer, knowledge: Knowledge | None) -> Rendere
     elif kind == "no_period":
         lines.append(t("answer.no_period", document=name))
     elif kind == "signer":
-        lines.append(t("answer.signer", position=str(facts["position"]).capitalize(),
-                       name=facts["name"]))  # fmt: skip
+        position = str(facts["position"])
+        if entry is not None:  # "GIÁM ĐỐC" as the document writes it: "Giám đốc"
+            position = entry.document.recased(position)
+        lines.append(t("answer.signer", position=position, name=facts["name"]))
     elif kind == "number":
         lines.append(t("answer.number", document=name))
     elif kind == "issuer":
