@@ -172,3 +172,26 @@ async def test_self_assessment_opens_when_the_documents_say(app: App, admin: Use
     )
     clock.now += timedelta(days=30)  # January: the campaign is over, the window too
     assert (await lan.say("/tudanhgia tot")).startswith("Hiện chưa có phong trào thi đua nào")
+
+
+async def test_self_assessment_follows_the_documents_window_else_early_december(
+    fresh_app: App, clock, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    text = (DATA / "ke-hoach-thi-dua-2026.txt").read_text("utf-8")
+    said = "tự đánh giá, xếp loại chất lượng từ ngày 01 đến ngày 15 tháng 12 năm 2026"
+    assert said in text
+    admin = User(fresh_app, ADMIN, name="Văn phòng")
+    for sentence, opens in (
+        ("tự đánh giá, xếp loại chất lượng từ ngày 20 đến ngày 28 tháng 11 năm 2026", "20/11"),
+        ("hoàn thành các nhiệm vụ được giao", "01/12"),  # no window: the first half of December
+    ):
+        path = tmp_path / "ke-hoach.txt"
+        path.write_text(text.replace(said, sentence), "utf-8")
+        await import_file(fresh_app, path)  # the same number: replaces the one before
+        clock.now = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
+        if opens == "20/11":
+            _, lan = await members_of_kt(fresh_app, admin)
+        closed = await lan.say("/tudanhgia tot")
+        assert closed.startswith(f"Tự đánh giá chỉ mở từ {opens}/2026 đến ")
+    clock.now = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
+    assert (await lan.say("/tudanhgia tot")).startswith("Đã ghi tự đánh giá năm 2026")
