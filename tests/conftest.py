@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -174,6 +175,19 @@ def user_factory(app: App):  # type: ignore[no-untyped-def]
         return User(app, user_id, **kwargs)  # type: ignore[arg-type]
 
     return make
+
+
+INVITE_CODE = re.compile(r": ([A-Z0-9]{8})\n")
+
+
+async def members_of_kt(app: App, admin: User) -> tuple[User, User]:
+    """Phòng Kế toán with its head Hùng and a member Lan, joined by invitation codes."""
+    await admin.say("/donvi them KT Phòng Kế toán")
+    head, lan = User(app, "head", name="Hùng"), User(app, "lan", name="Lan")
+    for user, role in ((head, "lead"), (lan, "")):
+        code = INVITE_CODE.search(await admin.say(f"/moi KT {role}".strip())).group(1)  # type: ignore[union-attr]
+        await user.say(f"/start {code}")
+    return head, lan
 
 
 async def row_counts(app: App) -> dict[str, int]:

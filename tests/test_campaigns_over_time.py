@@ -3,7 +3,6 @@ tells its admins to import this year's document; several campaigns run at once; 
 regulations is searched with them; past years stay readable; windows come from the documents."""
 
 import io
-import re
 from datetime import UTC, datetime, timedelta
 
 from openpyxl import load_workbook
@@ -12,10 +11,9 @@ from sqlalchemy import select
 from bot.app import App
 from bot.scheduler import Scheduler
 from storage.models import CampaignDocument, Pledge
-from tests.conftest import ADMIN, DATA, User, import_file, row_counts
+from tests.conftest import ADMIN, DATA, User, import_file, members_of_kt, row_counts
 from tests.fakes.channel import FakeChannel
 
-CODE = re.compile(r": ([A-Z0-9]{8})\n")
 NOVEMBER_30 = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # Thứ Hai 30/11/2026, 09:00 in Hà Nội
 IMPORT_NOTICE = (
     "Lưu ý: chưa có phong trào thi đua nào cho năm 2026. Nhập văn bản phát động năm 2026 bằng "
@@ -23,15 +21,6 @@ IMPORT_NOTICE = (
     "chung thì thêm --library."
 )
 DOCUMENTS = DATA / "documents"
-
-
-async def members_of_kt(app: App, admin: User) -> tuple[User, User]:
-    await admin.say("/donvi them KT Phòng Kế toán")
-    head, lan = User(app, "head", name="Hùng"), User(app, "lan", name="Lan")
-    for user, role in ((head, "lead"), (lan, "")):
-        code = CODE.search(await admin.say(f"/moi KT {role}".strip())).group(1)  # type: ignore[union-attr]
-        await user.say(f"/start {code}")
-    return head, lan
 
 
 async def test_a_fresh_install_today_asks_its_admins_to_import_this_years_document(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,11 +11,10 @@ from bot.app import App
 from bot.scheduler import Scheduler
 from storage import outbox
 from storage.models import Chat, Outbox, Person, Reminder
-from tests.conftest import Clock, User, row_counts
+from tests.conftest import Clock, User, members_of_kt, row_counts
 from tests.fakes.channel import ChatGone, ChatMoved, FakeChannel, RetryLater, Transient
 
 MONDAY_9 = datetime(2026, 3, 9, 2, 0, tzinfo=UTC)  # Monday 09/03/2026 09:00 in Hà Nội
-CODE = re.compile(r": ([A-Z0-9]{8})\n")
 
 
 @pytest.fixture
@@ -31,12 +29,7 @@ def scheduler(app: App, channel: FakeChannel) -> Scheduler:
 
 async def setup_unit(app: App, admin: User, clock: Clock) -> tuple[User, User]:
     clock.now = MONDAY_9
-    await admin.say("/donvi them KT Phòng Kế toán")
-    head, lan = User(app, "head", name="Hùng"), User(app, "lan", name="Lan")
-    for user, role in ((head, "lead"), (lan, "")):
-        code = CODE.search(await admin.say(f"/moi KT {role}".strip())).group(1)  # type: ignore[union-attr]
-        await user.say(f"/start {code}")
-    return head, lan
+    return await members_of_kt(app, admin)
 
 
 async def test_a_private_reminder_fires_once_at_its_time(
