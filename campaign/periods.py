@@ -18,8 +18,6 @@ from campaign.text import fold
 
 DEFAULT_REGISTRATION = (3, 31)
 """By the end of March (DOMAIN.md), when the documents set no registration deadline."""
-DEFAULT_ASSESSMENT = ((12, 1), (12, 15))
-"""Before 15 December (DOMAIN.md), when the documents set no assessment deadline."""
 ASSESSMENT_DAYS = 15
 """A deadline "trước ngày 15/12" opens self-assessment this many days before it."""
 
@@ -115,10 +113,10 @@ def registration_deadline(deadlines: Iterable[Deadline], year: int) -> date:
     return date(year, *DEFAULT_REGISTRATION)
 
 
-def assessment_window(deadlines: Iterable[Deadline], year: int) -> Span:
+def assessment_window(deadlines: Iterable[Deadline], year: int) -> Span | None:
     """When members assess themselves in `year`: up to the documents' assessment deadline
-    ("từ ngày 10 đến ngày 15 tháng 12", or ASSESSMENT_DAYS before "trước ngày 15/12"); when
-    no document sets one, the first half of December, as the rating decrees have it."""
+    ("từ ngày 10 đến ngày 15 tháng 12", or ASSESSMENT_DAYS before "trước ngày 15/12"); None
+    when no document sets one (then an admin opens it)."""
     found: list[Span] = []
     for deadline in deadlines:
         if not _mentions(deadline, _ASSESSMENT_WORDS):
@@ -133,5 +131,5 @@ def assessment_window(deadlines: Iterable[Deadline], year: int) -> Span:
             start = end - timedelta(days=ASSESSMENT_DAYS)
         found.append(Span(start, end))
     if not found:
-        return Span(date(year, *DEFAULT_ASSESSMENT[0]), date(year, *DEFAULT_ASSESSMENT[1]))
+        return None
     return min(found, key=lambda s: s.end)

@@ -47,10 +47,12 @@ async def self_assess(ctx: Context, args: str) -> list[Reply]:
 
 
 async def _closed(ctx: Context, row: CampaignDocument) -> Reply:
-    """Closed: when it opens (from the documents), or that an admin closed it."""
+    """Closed: when it opens, from the documents' own deadline, or that an admin opens it."""
     if row.assessment_open is False:
         return ctx.reply("assess.closed_by_admin")
     window = await ctx.services.library.assessment_window(ctx.session, row)
+    if window is None:
+        return ctx.reply("assess.closed_no_window")
     return ctx.reply("assess.closed", start=format_date(window.start), end=format_date(window.end))
 
 

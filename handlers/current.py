@@ -80,11 +80,11 @@ async def deadline(ctx: Context, row: CampaignDocument) -> date:
 
 
 async def assessment_open(ctx: Context, row: CampaignDocument) -> bool:
-    """An admin's setting wins; else the documents' own assessment window (or early December)."""
+    """An admin's setting wins; else the documents' own assessment window; else closed."""
     if row.assessment_open is not None:
         return row.assessment_open
     window = await ctx.services.library.assessment_window(ctx.session, row)
-    return window.covers(today(ctx))
+    return window is not None and window.covers(today(ctx))
 
 
 async def target_rules(ctx: Context, row: CampaignDocument) -> tuple[TargetRule, ...]:

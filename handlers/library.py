@@ -132,7 +132,9 @@ class CampaignLibrary:
             return row.registration_deadline
         return periods.registration_deadline(await self._deadlines(session, row), row.year)
 
-    async def assessment_window(self, session: AsyncSession, row: CampaignDocument) -> periods.Span:
+    async def assessment_window(
+        self, session: AsyncSession, row: CampaignDocument
+    ) -> periods.Span | None:
         return periods.assessment_window(await self._deadlines(session, row), row.year)
 
     async def _deadlines(self, session: AsyncSession, row: CampaignDocument) -> list:  # type: ignore[type-arg]
