@@ -27,9 +27,7 @@ import sqlite3
 import statistics
 import sys
 import time
-import unicodedata
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -41,10 +39,14 @@ sys.path[0] = str(ROOT)
 from bot.channels.text import to_plain  # noqa: E402
 from bot.i18n import Catalog  # noqa: E402
 from campaign import calendar  # noqa: E402
-from campaign.answers import Entry, Knowledge, answer  # noqa: E402
-from campaign.document import parse  # noqa: E402
-from campaign.facts import read_facts  # noqa: E402
+from campaign.answers import Knowledge, answer  # noqa: E402
 from handlers.answer_view import render  # noqa: E402
+from tests.scoring import (  # noqa: E402
+    document_text,
+    eval_ask_fold,
+    eval_docs_contains,
+    knowledge_of,
+)
 
 SEED = ROOT / "campaign" / "data" / "phat-dong-thi-dua-2025.txt"
 DOCUMENTS = ROOT / "tests" / "data" / "documents"
@@ -58,53 +60,16 @@ TODAY = date(2026, 11, 25)
 T = Catalog.load().translator("vi")
 
 
-def document_text(path: Path) -> str:
-    lines = path.read_text(encoding="utf-8").split("\n")
-    return "\n".join(lines[1:] if lines and lines[0].startswith("# source:") else lines)
-
-
-def knowledge_of(text: str, packs: tuple = calendar.NATIONAL) -> Knowledge:  # type: ignore[type-arg]
-    """A document as the bot holds it: model, facts, index, calendar."""
-    document = parse(text)
-    entry = Entry(1, document, read_facts(document))
-    days = [replace(d, section=f"1:{d.section}") for d in entry.facts.commemorations]
-    knowledge = Knowledge([entry], calendar.build(calendar.document_days(days, packs), packs))
-    knowledge.owners()
-    return knowledge
-
-
-def ask_fold(text: str) -> str:
-    """eval_ask.py's folding."""
-    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    text = re.sub(r"\b0+(\d)", r"\1", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def docs_contains(answer_text: str, expected: str) -> bool:
-    """eval_docs.py's match: as written ignoring case, or diacritics folded on both sides."""
-
-    def plain(text: str) -> str:
-        return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).casefold()).strip()
-
-    def folded(text: str) -> str:
-        text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-        bare = "".join(c for c in text if unicodedata.category(c) != "Mn")
-        return re.sub(r"\s+", " ", bare.casefold()).strip()
-
-    return plain(expected) in plain(answer_text) or folded(expected) in folded(answer_text)
-
-
 def right(case: dict, found: bool, text: str) -> bool:
     if case.get("expect_found") is False:
         return not found
     if case.get("refuse"):
         return found is False
     expected = case["expect"]
-    if any(docs_contains(text, f) for f in case.get("forbid", [])):
+    if any(eval_docs_contains(text, f) for f in case.get("forbid", [])):
         return False
     return found is not False and all(
-        ask_fold(x) in ask_fold(text) or docs_contains(text, x) for x in expected
+        eval_ask_fold(x) in eval_ask_fold(text) or eval_docs_contains(text, x) for x in expected
     )
 
 
@@ -126,6 +91,13 @@ class Baseline:
             "SELECT body FROM p WHERE p MATCH ? ORDER BY rank LIMIT 1", (match,)
         ).fetchone()
         return (True, row[0]) if row else (False, "")
+
+
+def held(text: str, packs: tuple = calendar.NATIONAL) -> Knowledge:  # type: ignore[type-arg]
+    """A document as the bot holds it after import: model, facts, index, calendar, owners."""
+    knowledge = knowledge_of(text, packs=packs)
+    knowledge.owners()
+    return knowledge
 
 
 def bot(knowledge: Knowledge) -> Callable[[str], tuple[bool, str]]:
@@ -203,7 +175,7 @@ def main() -> int:
     print(f"{'set':<22} {'system':<14} {'right':>7} {'median ms':>10} {'p95 ms':>8}")
 
     seed = SEED.read_text(encoding="utf-8")
-    ours, baseline = bot(knowledge_of(seed, DEMO_PACKS)), Baseline(seed)
+    ours, baseline = bot(held(seed, DEMO_PACKS)), Baseline(seed)
     for path in paths:
         cases = read_cases(path)
         run(ours, cases[:3])  # warm up
@@ -212,7 +184,7 @@ def main() -> int:
     dev, held_out = [], []
     for path in sorted(DOCUMENTS.glob("*.jsonl")):
         text = document_text(path.with_suffix(".txt"))
-        ours, baseline = bot(knowledge_of(text)), Baseline(text)
+        ours, baseline = bot(held(text)), Baseline(text)
         triples = [(case, ours, baseline) for case in read_cases(path)]
         in_dev = (ROOT.parent / "shared" / "eval" / "docs" / path.name).exists()
         (dev if in_dev else held_out).extend(triples)
@@ -222,7 +194,7 @@ def main() -> int:
 
     largest = max(DOCUMENTS.glob("*.txt"), key=lambda p: p.stat().st_size)
     text = document_text(largest)
-    single = timed(lambda: knowledge_of(text))
+    single = timed(lambda: held(text))
     every = "\n\n".join(document_text(p) for p in sorted(DOCUMENTS.glob("*.txt")))
     book = "\n\n".join([every] * max(1, 2_000_000 // len(every) // 2))
     print(
@@ -231,7 +203,7 @@ def main() -> int:
     )
     print(
         f"import of {len(book):,} characters (every document, repeated; ~{len(book) // 2500} "
-        f"pages): {timed(lambda: knowledge_of(book), runs=1) / 1000:.1f} s"
+        f"pages): {timed(lambda: held(book), runs=1) / 1000:.1f} s"
     )
     return 0
 

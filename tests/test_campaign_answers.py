@@ -4,9 +4,6 @@ documents of the dev set (every case), and on six held-out documents the answeri
 never tuned on (a floor, not a per-case test: two of its 84 cases are known misses)."""
 
 import json
-import re
-import unicodedata
-from dataclasses import replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -22,6 +19,7 @@ from campaign.facts import read_facts
 from handlers.answer_view import render
 from tests.conftest import CAMPAIGN_2026
 from tests.documents import seed_text
+from tests.scoring import document_text, eval_ask_fold, eval_docs_contains, knowledge_of
 
 HERE = Path(__file__).resolve().parent
 DOCUMENTS = HERE / "data" / "documents"
@@ -48,30 +46,8 @@ TODAY = date(2026, 11, 25)
 T = Catalog.load().translator("vi")
 
 
-def knowledge_of(
-    *texts: str,
-    campaign: tuple[bool, ...] = (),
-    packs: tuple[calendar.Observance, ...] = calendar.NATIONAL,
-) -> Knowledge:
-    """Documents as the bot holds them: parsed, with their facts and the calendar (national
-    days, and the packs an agency chose)."""
-    entries = []
-    for key, text in enumerate(texts, start=1):
-        document = parse(text)
-        is_campaign = campaign[key - 1] if campaign else True
-        entries.append(Entry(key, document, read_facts(document), is_campaign))
-    days = [
-        replace(day, section=f"{entry.key}:{day.section}")
-        for entry in entries
-        for day in entry.facts.commemorations
-    ]
-    observances = calendar.build(calendar.document_days(days, packs), packs)
-    return Knowledge(entries, observances)
-
-
 def text_of(name: str) -> str:
-    lines = (DOCUMENTS / f"{name}.txt").read_text("utf-8").split("\n")
-    return "\n".join(lines[1:] if lines[0].startswith("# source") else lines)
+    return document_text(DOCUMENTS / f"{name}.txt")
 
 
 @cache
@@ -86,28 +62,6 @@ SEED = knowledge_of(seed_text(), packs=calendar.packs(["lang-son"], ["giao-thong
 def shown(knowledge: Knowledge, question: str, today: date = TODAY) -> tuple[bool, str]:
     result = answer(knowledge, question, today)
     return result.found, to_plain(render(T, result, knowledge).text)
-
-
-def eval_ask_fold(text: str) -> str:
-    """eval_ask.py's folding: case, diacritics, đ, leading zeros, white space."""
-    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    text = re.sub(r"\b0+(\d)", r"\1", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def eval_docs_contains(answer_text: str, expected: str) -> bool:
-    """eval_docs.py's match: as written ignoring case, or with diacritics folded on both sides."""
-
-    def plain(text: str) -> str:
-        return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).casefold()).strip()
-
-    def folded(text: str) -> str:
-        text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-        return re.sub(r"\s+", " ", text.casefold()).strip()
-
-    return plain(expected) in plain(answer_text) or folded(expected) in folded(answer_text)
 
 
 def right(knowledge: Knowledge, case: dict) -> bool:
