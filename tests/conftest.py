@@ -4,6 +4,9 @@ BOT_TEST_DATABASE_URL is set, each time on a fresh schema."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
+import logging
 import os
 import re
 import subprocess
@@ -210,16 +213,59 @@ def bot_environment(database_url: str, **settings: str) -> dict[str, str]:
 
 
 def run_cli(*args: str, database_url: str, cwd: Path, stdin: str = "", env: dict | None = None):  # type: ignore[no-untyped-def]
-    """Run `python -m bot …` as a user would, in a folder of its own."""
+    """Run `python -m bot …` as a user would, in a folder of its own: the same `main`, its
+    environment, working folder, stdout, stderr and warnings as the process would have. In
+    this process (a new interpreter costs a second, and these tests make dozens), except the
+    main job and the console chat, which read the real standard input and run until stopped."""
     environment = bot_environment(database_url, **(env or {}))
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=environment,
-        timeout=120,
+    if args[:1] in ((), ("run",), ("console",)) or stdin:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            env=environment,
+            timeout=120,
+        )
+    return _run_main(list(args), environment, cwd)
+
+
+def _run_main(argv: list[str], environment: dict[str, str], cwd: Path):  # type: ignore[no-untyped-def]
+    from bot.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    logs = logging.StreamHandler(err)
+    logs.setLevel(logging.WARNING)
+    logs.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    saved_environment, saved_folder = dict(os.environ), Path.cwd()
+    root = logging.getLogger()
+    levels = {  # main quiets some libraries' loggers: this process's later tests need them back
+        name: (logger.level if isinstance(logger, logging.Logger) else None)
+        for name, logger in {"": root, **logging.root.manager.loggerDict}.items()
+    }
+    root.addHandler(logs)
+    os.environ.clear()
+    os.environ.update(environment)
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(argv)
+            except SystemExit as exit_:  # argparse's usage errors
+                code = exit_.code if isinstance(exit_.code, int) else 1
+    finally:
+        root.removeHandler(logs)
+        for name, level in levels.items():
+            if level is not None:
+                logging.getLogger(name or None).setLevel(level)
+        for name in logging.root.manager.loggerDict.keys() - levels.keys():
+            logging.getLogger(name).setLevel(logging.NOTSET)
+        os.chdir(saved_folder)
+        os.environ.clear()
+        os.environ.update(saved_environment)
+    return subprocess.CompletedProcess(
+        ["python", "-m", "bot", *argv], code, out.getvalue(), err.getvalue()
     )
 
 
