@@ -66,7 +66,7 @@ class Context:
         return self.services.clock()
 
     def reply(self, key: str, /, *, options: tuple[Option, ...] = (), **values: object) -> Reply:
-        return Reply(self.t(key, **values), options=options)
+        return Reply(self.t(key, **values), options=options, key=key)
 
     @property
     def actor_ref(self) -> str:

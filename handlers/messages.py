@@ -84,3 +84,6 @@ class Reply:
     text: Safe
     options: tuple[Option, ...] = field(default_factory=tuple)
     file: Attachment | None = None
+    key: str | None = field(default=None, compare=False)
+    """The catalogue key the text came from, when it came from one: what the role matrix test
+    and logs name a reply by, whatever the language."""
