@@ -320,3 +320,18 @@ async def test_admins_read_the_audit_log_in_pages(app: App, admin, user_factory)
     assert await lan.say(payload="auditpage:2:1") == (
         "Bạn không có quyền dùng /nhatky. Gõ /trogiup để xem các lệnh của bạn."
     )
+
+
+async def test_english_aliases_and_messages(app: App, admin) -> None:
+    head, _ = await members_of_kt(app, admin)
+    await admin.say("/language en")
+    await head.say("/language en")
+    assert await admin.say("/units edit KT code ACC") == (
+        "Unit updated: Phòng Kế toán (ACC) (department)."
+    )
+    assert await head.say("/members role lan lead") == (
+        "You are not allowed to use /members role. Type /help to see your commands."
+    )
+    assert (await head.say("/members")).startswith("Phòng Kế toán (ACC): 2 people")
+    assert (await admin.say("/audit 1")).startswith("Audit log, page 1 (1 entries, newest first)")
+    assert "/members" in await head.say("/help")
