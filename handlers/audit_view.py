@@ -40,7 +40,7 @@ class Entry:
 
     def as_json(self, zone: ZoneInfo) -> dict[str, Any]:
         return {
-            "at": self.at.astimezone(zone).isoformat(),
+            "at": self.at.astimezone(zone).replace(microsecond=0).isoformat(),
             "actor": self.actor,
             "action": self.action,
             "target": self.target,
