@@ -99,7 +99,7 @@ async def _page(ctx: Context, count: int, page: int) -> Reply:
             actor=e.actor,
             action=e.action,
             target=e.target or "—",
-            detail=detail_text(e.detail),
+            detail=f" {detail_text(e.detail)}" if e.detail else "",
         )
         for e in entries
     ]

@@ -10,12 +10,14 @@ several. Private chats only: a member list is personal data.
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from campaign.roles import Role, parse_unit_role
 from campaign.text import fold
 from handlers.changes import Refused, Who
 from handlers.context import Context
 from handlers.formatting import role_name, unit_label
-from handlers.messages import Reply, join
+from handlers.messages import Reply, Safe, join
 from handlers.registry import Command, Feature
 from storage import members, units
 from storage.models import Membership, Person, Unit
@@ -45,7 +47,7 @@ async def members_command(ctx: Context, args: str) -> list[Reply]:
 # The use cases: the same checks whoever calls them.
 
 
-async def remove_member(session, who: Who, membership: Membership) -> None:  # type: ignore[no-untyped-def]
+async def remove_member(session: AsyncSession, who: Who, membership: Membership) -> None:
     """Take a person out of a unit; audited by unit code and person id (no name)."""
     await units.remove_membership(session, membership.person_id, membership.unit_id)
     await who.audit(
@@ -56,7 +58,9 @@ async def remove_member(session, who: Who, membership: Membership) -> None:  # t
     )
 
 
-async def move_member(session, who: Who, membership: Membership, to: Unit) -> Membership:  # type: ignore[no-untyped-def]
+async def move_member(
+    session: AsyncSession, who: Who, membership: Membership, to: Unit
+) -> Membership:
     """Move a person from one unit to another, as a plain member there (a role in one unit
     says nothing of the next: an admin gives it with /thanhvien vaitro)."""
     if to.id == membership.unit_id or await units.membership(session, membership.person_id, to.id):
@@ -69,7 +73,8 @@ async def move_member(session, who: Who, membership: Membership, to: Unit) -> Me
     return moved
 
 
-async def set_role(session, who: Who, membership: Membership, role: Role) -> None:  # type: ignore[no-untyped-def]
+async def set_role(session: AsyncSession, who: Who, membership: Membership, role: Role) -> None:
+    """A person's role in the unit of `membership` (admins only: a lead may not promote)."""
     if role.code == membership.role:
         raise Refused("members.role_same")
     await who.audit(
@@ -134,7 +139,7 @@ def _handle(person: Person) -> str:
     return f"{account.platform}:{account.platform_user_id}" if account else f"#{person.id}"
 
 
-def _line(ctx: Context, person: Person, role: str):  # type: ignore[no-untyped-def]
+def _line(ctx: Context, person: Person, role: str) -> Safe:
     name = person.display_name or ctx.t("members.no_name")
     return ctx.t("members.line", name=name, handle=_handle(person), role=role_name(ctx, role))
 
