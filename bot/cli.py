@@ -37,7 +37,9 @@ from campaign.ratings import Rating
 from campaign.roles import parse_unit_role
 from campaign.standing import rules_from
 from campaign.units import RowError, parse_units_csv
+from handlers import admins, audit_view, unit_changes
 from handlers.answer_view import document_name, occurrence_line
+from handlers.changes import Refused, cli
 from handlers.context import Translate
 from handlers.documents import Imported, import_document
 from handlers.knowledge import answer_question, render_answer
@@ -80,6 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
     units_import = units_sub.add_parser("import", help="import code,name,kind rows from a CSV")
     units_import.add_argument("file", type=Path)
     units_sub.add_parser("list", help="list units")
+    units_edit = units_sub.add_parser("edit", help="rename a unit, change its code or kind")
+    units_edit.add_argument("code")
+    units_edit.add_argument("--name", default=None)
+    units_edit.add_argument("--code", dest="new_code", default=None)
+    units_edit.add_argument("--kind", default=None, help="department, union, youth, leadership")
+    units_delete = units_sub.add_parser("delete", help="delete a unit (members, links, reminders)")
+    units_delete.add_argument("code")
+    units_delete.add_argument("--yes", action="store_true", help="delete without asking")
 
     invite = sub.add_parser("invite", help="make an invite code for a unit")
     invite.add_argument("unit")
@@ -132,6 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
     grant = admin_sub.add_parser("grant", help="make an account an admin")
     grant.add_argument("account", help="<platform>:<user id>, e.g. telegram:123456789")
+    admin_sub.add_parser("list", help="admins: BOT_ADMINS and those granted")
+    revoke = admin_sub.add_parser("revoke", help="take the admin role back")
+    revoke.add_argument("account", help="<platform>:<user id>")
+
+    audit_parser = sub.add_parser("audit", help="the audit log, the newest last")
+    audit_parser.add_argument("--limit", default="50", help="how many entries (default 50)")
+    audit_parser.add_argument(
+        "--json", action="store_true", help="one object a line: at, actor, action, target, detail"
+    )
     return parser
 
 
@@ -155,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_dispatch(args, settings, catalog, t))
     except UserError as error:
         return _fail(str(error))
+    except Refused as refused:
+        return _fail(t(refused.key, **refused.values))
     except (OperationalError, DBAPIError, OSError) as error:
         return _fail(t("cli.db_unreachable", error=_first_line(error)))
     except KeyboardInterrupt:
@@ -327,6 +348,94 @@ async def _admin_grant(app: App, args: argparse.Namespace, t: Translate) -> int:
         await people.grant_admin(session, *parsed)
         await audit.record(session, actor="cli", action="admin.grant", target=":".join(parsed))
     print(to_plain(t("cli.admin_granted", ref=":".join(parsed))))
+    return 0
+
+
+async def _admin_list(app: App, args: argparse.Namespace, t: Translate) -> int:
+    async with app.db.transaction() as session:
+        entries = await admins.list_admins(session, app.settings.admins)
+    if not entries:
+        print(to_plain(t("cli.admins_none")))
+    for entry in entries:
+        source = to_plain(t(f"cli.admin_source_{entry.source}"))
+        print(f"{entry.ref}\t{entry.name}\t{source}")
+    return 0
+
+
+async def _admin_revoke(app: App, args: argparse.Namespace, t: Translate) -> int:
+    async with app.db.transaction() as session:
+        ref = await admins.revoke_admin(
+            session, cli(app.services.clock()), args.account, app.settings.admins
+        )
+    print(to_plain(t("cli.admin_revoked", ref=ref)))
+    return 0
+
+
+async def _units_edit(app: App, args: argparse.Namespace, t: Translate) -> int:
+    async with app.db.transaction() as session:
+        unit = await unit_changes.edit_unit(
+            session,
+            cli(app.services.clock()),
+            args.code,
+            name=args.name,
+            new_code=args.new_code,
+            kind=args.kind,
+        )
+        print(f"{unit.code}\t{unit.name}\t{unit.kind}")
+    return 0
+
+
+async def _units_delete(app: App, args: argparse.Namespace, t: Translate) -> int:
+    """Without --yes, says what the unit has and deletes nothing (a script must mean it)."""
+    async with app.db.transaction() as session:
+        unit = await unit_changes.unit_by_code(session, args.code)
+        code = unit.code
+        if not args.yes:
+            has = await units.footprint(session, unit.id)
+            values = {"code": code, "members": has.members, "chats": has.chats}
+            raise UserError(t("cli.unit_delete_confirm", reminders=has.reminders, **values))
+        had = await unit_changes.delete_unit(session, cli(app.services.clock()), code)
+    print(
+        to_plain(
+            t(
+                "cli.unit_deleted",
+                code=code,
+                members=had.members,
+                chats=had.chats,
+                reminders=had.reminders,
+            )
+        )
+    )
+    return 0
+
+
+MAX_AUDIT_LIMIT = 100_000
+
+
+async def _audit(app: App, args: argparse.Namespace, t: Translate) -> int:
+    """The last --limit entries, oldest first as a log is read (tail)."""
+    text = args.limit.strip()
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_AUDIT_LIMIT):
+        raise UserError(t("cli.audit_limit", limit=MAX_AUDIT_LIMIT))
+    limit = int(text)
+    async with app.db.transaction() as session:
+        entries = list(reversed(await audit_view.audit_entries(session, limit)))
+    zone = app.services.zone
+    for entry in entries:
+        if args.json:
+            print(json.dumps(entry.as_json(zone), ensure_ascii=False))
+        else:
+            print(
+                "\t".join(
+                    [
+                        audit_view.local_time(entry.at, zone),
+                        entry.actor,
+                        entry.action,
+                        entry.target or "",
+                        audit_view.detail_text(entry.detail),
+                    ]
+                )
+            )
     return 0
 
 
@@ -737,8 +846,13 @@ _ACTIONS: dict[str, Callable[[App, argparse.Namespace, Translate], Awaitable[int
     "db upgrade": _db_upgrade,
     "units import": _units_import,
     "units list": _units_list,
+    "units edit": _units_edit,
+    "units delete": _units_delete,
     "invite": _invite,
     "admin grant": _admin_grant,
+    "admin list": _admin_list,
+    "admin revoke": _admin_revoke,
+    "audit": _audit,
     "ask": _ask,
     "when": _when,
     "events": _events,

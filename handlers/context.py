@@ -93,6 +93,7 @@ class Context:
             action=action,
             target=target,
             detail=detail,
+            at=self.now(),
         )
 
     async def is_chat_admin(self) -> bool | None:

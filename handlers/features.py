@@ -5,12 +5,14 @@ from __future__ import annotations
 from handlers import (
     account_link,
     assessment,
+    audit_view,
     chats,
     events,
     help,
     invites,
     knowledge,
     language,
+    members,
     pledges,
     privacy,
     reminders,
@@ -40,10 +42,12 @@ def build_registry() -> Registry:
             events.FEATURE,
             language.FEATURE,
             units.FEATURE,
+            members.FEATURE,
             invites.FEATURE,
             chats.FEATURE,
             account_link.FEATURE,
             privacy.FEATURE,
+            audit_view.FEATURE,
         ]
     )
     return registry

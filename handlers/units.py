@@ -1,22 +1,36 @@
-"""/donvi: the units of the department; admins add new ones."""
+"""/donvi: the units of the department; admins add, edit (/donvi sua) and delete (/donvi xoa)
+them, the last after a confirmation that says what the unit still has."""
 
 from __future__ import annotations
 
 from campaign.text import fold
 from campaign.units import guess_kind, is_valid_code, normalize_code
+from handlers import unit_changes
+from handlers.changes import Refused, Who
 from handlers.context import Context
 from handlers.formatting import role_name, unit_label
-from handlers.messages import Reply, join
+from handlers.messages import Option, Reply, join
 from handlers.registry import Command, Feature
 from storage import units
 
 ADD_WORDS = {"them", "add"}
+EDIT_WORDS = {"sua", "edit", "rename"}
+DELETE_WORDS = {"xoa", "delete", "remove"}
+CODE_WORDS = {"ma", "code"}
+KIND_WORDS = {"loai", "kind"}
+DIALOG = "unit_delete"
+YES, NO = "unitdel:yes", "unitdel:no"
 
 
 async def units_command(ctx: Context, args: str) -> list[Reply]:
     first, _, rest = args.partition(" ")
-    if fold(first) in ADD_WORDS:
+    word = fold(first)
+    if word in ADD_WORDS:
         return [await _add(ctx, rest.strip())]
+    if word in EDIT_WORDS:
+        return [await _edit(ctx, rest.strip())]
+    if word in DELETE_WORDS:
+        return [await _ask_delete(ctx, rest.strip())]
     if args:
         return [ctx.reply("units.usage")]
     if ctx.actor.is_admin:
@@ -70,4 +84,82 @@ async def _add(ctx: Context, args: str) -> Reply:
     )
 
 
-FEATURE = Feature(commands=(Command("donvi", "units", ("đơn vị",), units_command),))
+def _not_admin(ctx: Context, vietnamese: str, english: str) -> Reply:
+    return ctx.reply("error.not_allowed", command=english if ctx.language == "en" else vietnamese)
+
+
+async def _edit(ctx: Context, args: str) -> Reply:
+    """`/donvi sua KT Tên mới`, `/donvi sua KT ma KTX`, `/donvi sua KT loai cong doan`."""
+    if not ctx.actor.is_admin:
+        return _not_admin(ctx, "/donvi sua", "/units edit")
+    code, _, rest = args.partition(" ")
+    what, _, value = rest.strip().partition(" ")
+    value = value.strip()
+    if not code or not rest.strip():
+        return ctx.reply("units.edit_usage")
+    try:
+        if fold(what) in CODE_WORDS and value:
+            unit = await unit_changes.edit_unit(ctx.session, _who(ctx), code, new_code=value)
+        elif fold(what) in KIND_WORDS and value:
+            unit = await unit_changes.edit_unit(ctx.session, _who(ctx), code, kind=value)
+        else:
+            unit = await unit_changes.edit_unit(ctx.session, _who(ctx), code, name=rest)
+    except Refused as refused:
+        return ctx.reply(refused.key, **refused.values)
+    return ctx.reply(
+        "units.edited", unit=unit_label(ctx, unit), kind=ctx.t(f"unit_kind.{unit.kind}")
+    )
+
+
+async def _ask_delete(ctx: Context, args: str) -> Reply:
+    """Say what the unit has before it goes, and ask."""
+    if not ctx.actor.is_admin:
+        return _not_admin(ctx, "/donvi xoa", "/units delete")
+    if not args or " " in args:
+        return ctx.reply("units.delete_usage")
+    try:
+        unit = await unit_changes.unit_by_code(ctx.session, args)
+    except Refused as refused:
+        return ctx.reply(refused.key, **refused.values)
+    has = await units.footprint(ctx.session, unit.id)
+    question = ctx.reply(
+        "units.delete_confirm",
+        unit=unit_label(ctx, unit),
+        members=has.members,
+        chats=has.chats,
+        reminders=has.reminders,
+        options=(Option(ctx.t("units.delete_yes"), YES), Option(ctx.t("units.delete_no"), NO)),
+    )
+    return await ctx.ask(DIALOG, "confirm", question, code=unit.code, unit_id=unit.id)
+
+
+async def delete_answer(ctx: Context, answer: str, step: str, data: dict) -> list[Reply]:
+    await ctx.end_dialog()
+    if answer != YES:
+        return [ctx.reply("units.delete_cancelled")]
+    if not ctx.actor.is_admin:  # the button is checked against who presses it, now
+        return [_not_admin(ctx, "/donvi xoa", "/units delete")]
+    unit = await units.find_unit(ctx.session, data["code"])
+    if unit is None or unit.id != data["unit_id"]:  # renamed or deleted meanwhile
+        return [ctx.reply("unit.unknown", code=data["code"])]
+    label = unit_label(ctx, unit)
+    had = await unit_changes.delete_unit(ctx.session, _who(ctx), unit.code)
+    return [
+        ctx.reply(
+            "units.deleted",
+            unit=label,
+            members=had.members,
+            chats=had.chats,
+            reminders=had.reminders,
+        )
+    ]
+
+
+def _who(ctx: Context) -> Who:
+    return Who(ctx.actor_ref, ctx.person.id, ctx.now())
+
+
+FEATURE = Feature(
+    commands=(Command("donvi", "units", ("đơn vị",), units_command),),
+    dialogs={DIALOG: delete_answer},
+)

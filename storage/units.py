@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
-from storage.models import Membership, Unit
+from storage.models import Chat, Invite, Membership, Person, Reminder, Unit
 
 
 async def find_unit(session: AsyncSession, code: str) -> Unit | None:
@@ -57,3 +60,75 @@ async def set_membership(
     session.add(created)
     await session.flush()
     return created
+
+
+async def memberships_of(session: AsyncSession, unit_id: int) -> list[Membership]:
+    """The unit's memberships with their people and accounts, leads first, then by name."""
+    rows = await session.scalars(
+        select(Membership)
+        .where(Membership.unit_id == unit_id)
+        .options(selectinload(Membership.person).selectinload(Person.accounts))
+    )
+    order = {"lead": 0, "outreach": 1, "member": 2}
+    return sorted(
+        rows, key=lambda m: (order.get(m.role, 3), m.person.display_name.casefold(), m.id)
+    )
+
+
+async def remove_membership(session: AsyncSession, person_id: int, unit_id: int) -> bool:
+    result = await session.execute(
+        delete(Membership).where(Membership.person_id == person_id, Membership.unit_id == unit_id)
+    )
+    return bool(result.rowcount)
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """What hangs on a unit: what deleting it takes away (told before the admin confirms)."""
+
+    members: int
+    chats: int
+    reminders: int
+
+
+async def footprint(session: AsyncSession, unit_id: int) -> Footprint:
+    async def count(query: Any) -> int:
+        return int(await session.scalar(query) or 0)
+
+    return Footprint(
+        members=await count(
+            select(func.count()).select_from(Membership).where(Membership.unit_id == unit_id)
+        ),
+        chats=await count(select(func.count()).select_from(Chat).where(Chat.unit_id == unit_id)),
+        reminders=await count(
+            select(func.count())
+            .select_from(Reminder)
+            .where(Reminder.unit_id == unit_id, Reminder.active.is_(True))
+        ),
+    )
+
+
+async def delete_unit(session: AsyncSession, unit_id: int) -> None:
+    """Delete a unit: memberships, invites and the unit's reminders go, linked group chats
+    stay (their people still chat there) but are no longer linked. Done explicitly rather
+    than by the foreign keys' ON DELETE, so it holds whatever the database enforces."""
+    await session.execute(delete(Membership).where(Membership.unit_id == unit_id))
+    await session.execute(delete(Invite).where(Invite.unit_id == unit_id))
+    await session.execute(delete(Reminder).where(Reminder.unit_id == unit_id))
+    await session.execute(update(Chat).where(Chat.unit_id == unit_id).values(unit_id=None))
+    await session.execute(delete(Unit).where(Unit.id == unit_id))
+
+
+async def memberships_of_person(
+    session: AsyncSession, person_id: int, unit_ids: Sequence[int] | None = None
+) -> list[Membership]:
+    """A person's memberships (only in these units when given), with their units."""
+    query = (
+        select(Membership)
+        .where(Membership.person_id == person_id)
+        .options(selectinload(Membership.unit), selectinload(Membership.person))
+        .order_by(Membership.id)
+    )
+    if unit_ids is not None:
+        query = query.where(Membership.unit_id.in_(list(unit_ids)))
+    return list(await session.scalars(query))
