@@ -17,7 +17,7 @@ async def _in_kt(admin: User, user: User, role: str = "") -> None:
 
 
 async def test_nobody_gives_himself_the_final_rating(app: App, admin: User, clock) -> None:
-    head, lan = await members_of_kt(app, admin)
+    head, _lan = await members_of_kt(app, admin)
     await _in_kt(admin, admin)  # the office's admin is also a member of a unit
     clock.now = datetime(2026, 12, 5, 2, 0, tzinfo=UTC)
     before = await row_counts(app)
