@@ -129,3 +129,14 @@ def test_rules_come_from_the_campaign_or_the_defaults() -> None:
         TargetRule("excellent", 10),
     )
     assert rules_from([]) == DEFAULT_TARGETS
+
+
+def test_targets_are_judged_on_final_ratings_only() -> None:
+    done, good, excellent = DEFAULT_TARGETS
+    only_self = Tally(members=2, self_ratings={Rating.EXCELLENT: 2})
+    assert [evaluate(only_self, r).status for r in DEFAULT_TARGETS] == [Status.NOT_RATED] * 3
+    assert evaluate(only_self, done).share is None
+    assert not too_many_excellent(only_self)  # the 20% rule looks at final ratings too
+    one_final = Tally(members=2, ratings={Rating.GOOD: 1}, self_ratings={Rating.EXCELLENT: 2})
+    assert evaluate(one_final, excellent).status == Status.UNKNOWN
+    assert evaluate(one_final, good).share == pytest.approx(0.5)

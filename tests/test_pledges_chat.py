@@ -176,7 +176,8 @@ async def test_self_assessment_window_and_the_final_rating_wins(app: App, admin,
         "Đã xếp loại Lan: Hoàn thành nhiệm vụ (tự đánh giá: Hoàn thành tốt nhiệm vụ), ngày 05/12/2026."
     )
     stats = await head.say("/thongke KT")
-    assert "Xếp loại: xuất sắc 0 · tốt 0 · hoàn thành 1" in stats  # the final rating counts
+    assert "Xếp loại chính thức: xuất sắc 0 · tốt 0 · hoàn thành 1" in stats
+    assert "Tự đánh giá: xuất sắc 0 · tốt 1 · hoàn thành 0" in stats
     clock.now = datetime(2026, 12, 20, 2, 0, tzinfo=UTC)
     assert (await lan.say("/tudanhgia tot")).startswith("Tự đánh giá chỉ mở")
     assert await admin.say("/tudanhgia mo") == "Đã mở tự đánh giá năm 2026."
