@@ -154,7 +154,7 @@ async def member_rows(
     if pledge_ids:
         found = await session.execute(
             select(Commitment.pledge_id, Commitment.text)
-            .where(Commitment.pledge_id.in_(pledge_ids))
+            .where(Commitment.pledge_id.in_(pledge_ids), Commitment.retired_at.is_(None))
             .order_by(Commitment.pledge_id, Commitment.position)
         )
         for pledge_id, text in found.all():

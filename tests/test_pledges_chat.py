@@ -149,7 +149,8 @@ async def test_progress_updates_and_their_bad_input(app: App, admin, clock) -> N
     assert "Tiến độ chung: 70% (cập nhật ngày 10/03/2026)" in mine
     assert "Ghi chú: xong du thao" in mine
     assert "Để đạt Lao động tiên tiến: được xếp loại từ hoàn thành tốt" in mine
-    assert await count(app, ProgressUpdate) == 2  # history kept
+    assert "1. Hồ sơ — 40%" in mine  # "tiến độ 40%" put every commitment at 40%
+    assert await count(app, ProgressUpdate) == 3  # history kept: 40% for each, then 100%
 
 
 async def test_self_assessment_window_and_the_final_rating_wins(app: App, admin, clock) -> None:
