@@ -21,7 +21,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import event, func, insert, select, text
+from sqlalchemy import event, insert, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, this folder comes first on the import path, and bench/telegram.py would hide
@@ -83,7 +83,6 @@ async def build(db: Database, units: int, members: int, updates: int) -> int:
                 {
                     "pledge_id": p,
                     "percent": value,
-                    "overall": value,
                     "created_at": start + timedelta(days=20 * k),
                 }
             )
@@ -153,19 +152,21 @@ async def naive(db: Database, campaign_id: int) -> dict:
                     tally.pledged += 1
                     tally.progress_count += 1
                     latest = await session.scalar(
-                        select(ProgressUpdate.overall)
+                        select(ProgressUpdate.percent)
                         .where(ProgressUpdate.pledge_id == pledge)
                         .order_by(ProgressUpdate.id.desc())
                         .limit(1)
                     )
                     tally.progress_sum += latest or 0
-                rating = await session.scalar(
-                    select(func.coalesce(Assessment.final_rating, Assessment.self_rating)).where(
+                found = await session.execute(
+                    select(Assessment.final_rating, Assessment.self_rating).where(
                         Assessment.person_id == person_id, Assessment.campaign_id == campaign_id
                     )
                 )
-                if rating:
-                    tally.ratings[Rating(rating)] = tally.ratings.get(Rating(rating), 0) + 1
+                for final, own in found.all():
+                    for code, counts in ((final, tally.ratings), (own, tally.self_ratings)):
+                        if code:
+                            counts[Rating(code)] = counts.get(Rating(code), 0) + 1
     return {
         unit_id: (t.members, t.pledged, round(t.progress_average or 0, 1))
         for unit_id, t in tallies.items()

@@ -809,10 +809,15 @@ def stats_json(results: list) -> dict:  # type: ignore[type-arg]
                 **{r.value: tally.ratings.get(r, 0) for r in Rating},
                 "unrated": tally.members - tally.rated,
             },
+            "self_assessed": {
+                **{r.value: tally.self_ratings.get(r, 0) for r in Rating},
+                "unrated": tally.members - tally.self_rated,
+            },
             "targets_met": {
                 r.rule.metric: {"met": True, "not_met": False}.get(r.status.value)
                 for r in item.targets
             },
+            "targets_status": {r.rule.metric: r.status.value for r in item.targets},
             "excellent_over_limit": item.excess_excellent,
         }
 

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+K = TypeVar("K", bound=Hashable)
+"""What identifies a commitment (its row id in the bot; anything in tests)."""
 
 _NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)?%?$")
 
@@ -43,10 +48,26 @@ def parse_progress(text: str) -> ProgressInput:
     return ProgressInput(int(number), commitment, " ".join(words[1:]))
 
 
-def overall(latest_by_commitment: dict[int, int], commitments: int, previous: int) -> int:
-    """The pledge's overall progress after a commitment update: the mean over commitments of
-    their latest value, a commitment without one of its own counting at the previous overall."""
-    if commitments <= 0:
-        return previous
-    values = [latest_by_commitment.get(n, previous) for n in range(1, commitments + 1)]
-    return round(sum(values) / len(values))
+def latest_values(updates: Iterable[tuple[K | None, int]]) -> dict[K | None, int]:
+    """The latest value of each commitment (its key), from the updates in the order they were
+    made; key None is the value of a pledge without commitments."""
+    latest: dict[K | None, int] = {}
+    for key, percent in updates:
+        latest[key] = percent
+    return latest
+
+
+def overall(commitments: Sequence[K], latest: Mapping[K | None, int]) -> int | None:
+    """A pledge's overall progress: the mean of the latest value of each CURRENT commitment,
+    one never updated counting 0. It is computed afresh from those values, never from a past
+    overall, so the same update sent again gives the same figure.
+
+    "/tiendo 60" without a commitment number means "all my commitments are at 60%": it is
+    stored as 60 for each current commitment, so the overall reads 60 right after it, as the
+    member typed. A pledge without commitments has only that overall value (key None). None
+    when nothing was ever reported on the pledge."""
+    if not commitments:
+        return latest.get(None)
+    if not latest:
+        return None
+    return round(sum(latest.get(key, 0) for key in commitments) / len(commitments))

@@ -1,8 +1,10 @@
 """A unit's standing against the campaign's targets, from counts (pure arithmetic).
 
-A target is "met" when it holds whatever the unrated members turn out to be, "not met" when it
-fails even if they all come out well, and "unknown" in between: a lead sees early that a target
-is already lost, or already safe.
+Targets are judged on FINAL ratings only (a lead's or an admin's): a self-assessment is the
+member's own view and never makes a target met. With no final rating yet a target is "not yet
+rated". Otherwise it is "met" when it holds whatever the unrated members turn out to be, "not
+met" when it fails even if they all come out well, and "unknown" in between: a lead sees early
+that a target is already lost, or already safe.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ class Status(StrEnum):
     MET = "met"
     NOT_MET = "not_met"
     UNKNOWN = "unknown"
+    NOT_RATED = "not_rated"
+    """Nobody has a final rating yet (self-assessments do not count)."""
 
 
 @dataclass(frozen=True)
@@ -47,10 +51,17 @@ class Tally:
     progress_sum: float = 0.0
     progress_count: int = 0
     ratings: dict[Rating, int] = field(default_factory=dict)
+    """Final ratings (by a lead or an admin): the only ones targets are judged on."""
+    self_ratings: dict[Rating, int] = field(default_factory=dict)
+    """Self-assessments, shown beside the final ratings, never counted as them."""
 
     @property
     def rated(self) -> int:
         return sum(self.ratings.values())
+
+    @property
+    def self_rated(self) -> int:
+        return sum(self.self_ratings.values())
 
     @property
     def pledged_share(self) -> float | None:
@@ -68,13 +79,16 @@ class Tally:
 class TargetResult:
     rule: TargetRule
     share: float | None
-    """Share of members reaching the floor so far (over all members)."""
+    """Share of members whose final rating reaches the floor so far (over all members); None
+    when there is no member or no final rating yet."""
     status: Status
 
 
 def evaluate(tally: Tally, rule: TargetRule) -> TargetResult:
     if tally.members == 0:
         return TargetResult(rule, None, Status.UNKNOWN)
+    if tally.rated == 0:
+        return TargetResult(rule, None, Status.NOT_RATED)
     reached = tally.at_least(rule.floor)
     unrated = tally.members - tally.rated
     worst, best = reached / tally.members, (reached + unrated) / tally.members

@@ -3,7 +3,8 @@
 The window for self-assessment comes from the documents' own assessment deadline ("đánh giá,
 xếp loại … trước ngày 15 tháng 12 hằng năm") unless an admin opens or closes it (`/tudanhgia
 mo`, `/tudanhgia dong`, `/tudanhgia macdinh`). The lead's final rating wins over the
-self-assessment in every figure.
+self-assessment in every figure. Nobody gives himself the final rating: a lead's is set by an
+admin, an admin's by another admin.
 """
 
 from __future__ import annotations
@@ -111,6 +112,8 @@ async def final_rating(ctx: Context, args: str) -> list[Reply]:
     person = await current.member_named(ctx, who)
     if isinstance(person, Reply):
         return [person]
+    if person.id == ctx.person.id:  # a lead's or admin's own rating is someone else's call
+        return [ctx.reply("rate.not_yourself")]
     assessment = await pledges.assessment_for_update(ctx.session, person.id, row.id)
     assessment.final_rating, assessment.final_by = rating.value, ctx.person.id
     assessment.final_at = ctx.now()

@@ -19,13 +19,15 @@ from campaign.titles import BY_CODE, TITLES, match_title
 from handlers import current
 from handlers.context import Context
 from handlers.messages import Option, Reply, join
+from handlers.pledge_notice import notify_pledge_changed
 from handlers.registry import Command, Feature
 from storage import pledges
-from storage.models import CampaignDocument, Person
+from storage.models import CampaignDocument, Person, Pledge
 
 DIALOG = "pledge"
 DONE_WORDS = {"xong", "het", "done", "ket thuc", "xong roi", "het roi"}
 CANCEL_WORDS = {"huy", "cancel", "thoi", "khong"}
+CONFIRM_WORDS = {"co", "dong y", "xac nhan", "ok", "yes"}
 MAX_COMMITMENTS = 20
 MAX_COMMITMENT_LENGTH = 500
 
@@ -59,10 +61,10 @@ async def pledge_command(ctx: Context, args: str) -> list[Reply]:
         title, commitments = parsed
         data = {"title": title, "commitments": commitments, "rating": None}
         if existing is not None:
-            return [await _ask_replace(ctx, existing.title, data)]
+            return [await _ask_replace(ctx, existing, data)]
         return [await _save(ctx, row, ctx.person, data)]
     if existing is not None:
-        return [await _ask_replace(ctx, existing.title, {})]
+        return [await _ask_replace(ctx, existing, {})]
     return [await _ask_title(ctx)]
 
 
@@ -94,16 +96,30 @@ def _title_list() -> str:
     return ", ".join(f"{t.name} ({t.short})" for t in TITLES)
 
 
-async def _ask_replace(ctx: Context, title: str, data: dict) -> Reply:
-    question = ctx.reply(
-        "pledge.replace",
-        title=BY_CODE[title].name,
-        options=(
-            Option(ctx.t("pledge.replace_yes"), "pledge:replace"),
-            Option(ctx.t("pledge.replace_no"), "pledge:keep"),
-        ),
-    )
-    return await ctx.ask(DIALOG, "replace", question, draft=data)
+async def _ask_replace(
+    ctx: Context, existing: Pledge, data: dict, person: Person | None = None
+) -> Reply:
+    """Replace the pledge? When the new commitments differ from ones with progress, the same
+    question asks how to carry the progress over: one step, not two."""
+    title = BY_CODE[existing.title].name
+    carried = -1
+    if data.get("commitments") is not None:
+        carried = await pledges.carried_progress(ctx.session, existing, data["commitments"])
+    if person is None:
+        text = ctx.t("pledge.replace", title=title)
+    else:
+        text = ctx.t("pledge.replace_for", name=person.display_name, title=title)
+    if carried < 0:
+        options = (Option(ctx.t("pledge.replace_yes"), "pledge:replace"),)
+    else:
+        text = join([text, ctx.t("pledge.carry", kept=carried)])
+        options = (
+            Option(ctx.t("pledge.carry_keep"), "pledge:replace"),
+            Option(ctx.t("pledge.carry_zero"), "pledge:replace:zero"),
+        )
+    question = Reply(text, options=(*options, Option(ctx.t("pledge.replace_no"), "pledge:keep")))
+    extra = {} if person is None else {"person_id": person.id}
+    return await ctx.ask(DIALOG, "replace", question, draft=data, **extra)
 
 
 async def _ask_title(ctx: Context, **data: object) -> Reply:
@@ -131,16 +147,24 @@ async def _ask_rating(ctx: Context, data: dict) -> Reply:
 
 
 async def _ask_confirm(ctx: Context, data: dict) -> Reply:
+    """Confirm; replacing a pledge whose progress the new commitments would not all keep, the
+    confirmation also says how to carry it over."""
     data = {k: v for k, v in data.items() if k != "_options"}
     summary = _summary(ctx, data["title"], data["commitments"], data.get("rating"))
-    question = ctx.reply(
-        "pledge.confirm",
-        summary=summary,
-        options=(
-            Option(ctx.t("pledge.confirm_yes"), "pledge:confirm"),
-            Option(ctx.t("pledge.confirm_no"), "pledge:cancel"),
-        ),
-    )
+    text = ctx.t("pledge.confirm", summary=summary)
+    options = (Option(ctx.t("pledge.confirm_yes"), "pledge:confirm"),)
+    row = await current.active(ctx)
+    existing = row and await pledges.find_pledge(ctx.session, ctx.person.id, row.id)
+    carried = -1
+    if existing is not None:
+        carried = await pledges.carried_progress(ctx.session, existing, data["commitments"])
+    if carried >= 0:
+        text = join([text, ctx.t("pledge.carry", kept=carried)])
+        options = (
+            Option(ctx.t("pledge.confirm_keep"), "pledge:confirm"),
+            Option(ctx.t("pledge.confirm_zero"), "pledge:confirm:zero"),
+        )
+    question = Reply(text, options=(*options, Option(ctx.t("pledge.confirm_no"), "pledge:cancel")))
     return await ctx.ask(DIALOG, "confirm", question, **data)
 
 
@@ -159,7 +183,7 @@ async def pledge_answer(ctx: Context, answer: str, state: str, data: dict) -> li
         await ctx.end_dialog()
         return [ctx.reply("pledge.cancelled")]
     if state == "replace":
-        if answer != "pledge:replace":
+        if answer not in ("pledge:replace", "pledge:replace:zero"):
             await ctx.end_dialog()
             return [ctx.reply("pledge.kept")]
         draft = data.get("draft") or {}
@@ -169,7 +193,13 @@ async def pledge_answer(ctx: Context, answer: str, state: str, data: dict) -> li
         row = await current.active(ctx)
         if row is None:
             return [current.no_campaign(ctx)]
-        return [await _save(ctx, row, ctx.person, draft)]
+        carry = answer == "pledge:replace"
+        if data.get("person_id") is not None:  # a lead replacing a member's pledge
+            person = await ctx.session.get(Person, data["person_id"])
+            if person is None:
+                return [ctx.reply("error.stale_choice")]
+            return [await _save_for(ctx, row, person, draft, carry)]
+        return [await _save(ctx, row, ctx.person, draft, carry)]
     if state == "title":
         code = answer.removeprefix("pledge:title:") if answer.startswith("pledge:") else None
         title = BY_CODE.get(code) if code else match_title(answer)
@@ -207,18 +237,21 @@ async def pledge_answer(ctx: Context, answer: str, state: str, data: dict) -> li
             rating = parsed.value
         return [await _ask_confirm(ctx, {**data, "rating": rating})]
     if state == "confirm":
-        if answer != "pledge:confirm" and folded not in ("co", "dong y", "xac nhan", "ok", "yes"):
+        zero = answer == "pledge:confirm:zero"
+        if not zero and answer != "pledge:confirm" and folded not in CONFIRM_WORDS:
             return [ctx.reply("pledge.confirm_again")]
         await ctx.end_dialog()
         row = await current.active(ctx)
         if row is None:
             return [current.no_campaign(ctx)]
-        return [await _save(ctx, row, ctx.person, data)]
+        return [await _save(ctx, row, ctx.person, data, carry=not zero)]
     await ctx.end_dialog()
     return [ctx.reply("error.stale_choice")]
 
 
-async def _save(ctx: Context, row: CampaignDocument, person: Person, data: dict) -> Reply:
+async def _save(
+    ctx: Context, row: CampaignDocument, person: Person, data: dict, carry: bool = True
+) -> Reply:
     deadline = await current.deadline(ctx, row)
     late = current.today(ctx) > deadline
     pledge, replaced = await pledges.save_pledge(
@@ -230,9 +263,11 @@ async def _save(ctx: Context, row: CampaignDocument, person: Person, data: dict)
         target_rating=data.get("rating"),
         late=late,
         at=ctx.now(),
+        carry=carry,
     )
     if person.id != ctx.person.id:
         await ctx.audit("pledge.on_behalf", str(person.id), {"title": pledge.title})
+        await notify_pledge_changed(ctx, row, person, pledge, carry)
     key = "pledge.replaced" if replaced else ("pledge.saved_late" if late else "pledge.saved")
     summary = _summary(
         ctx, pledge.title, [c.text for c in pledge.commitments], pledge.target_rating
@@ -252,7 +287,20 @@ async def _on_behalf(ctx: Context, row: CampaignDocument, args: str) -> Reply:
     if isinstance(parsed, Reply):
         return parsed
     title, commitments = parsed
-    saved = await _save(ctx, row, person, {"title": title, "commitments": commitments})
+    data = {"title": title, "commitments": commitments}
+    existing = await pledges.find_pledge(ctx.session, person.id, row.id)
+    if (
+        existing is not None
+        and await pledges.carried_progress(ctx.session, existing, commitments) >= 0
+    ):
+        return await _ask_replace(ctx, existing, data, person)
+    return await _save_for(ctx, row, person, data)
+
+
+async def _save_for(
+    ctx: Context, row: CampaignDocument, person: Person, data: dict, carry: bool = True
+) -> Reply:
+    saved = await _save(ctx, row, person, data, carry)
     return ctx.reply("pledge.on_behalf", name=person.display_name, result=saved.text)
 
 
@@ -273,7 +321,7 @@ async def my_pledge(ctx: Context, args: str) -> list[Reply]:
     if pledge.target_rating:
         lines.append(ctx.t("pledge.summary_rating", rating=ctx.t(f"rating.{pledge.target_rating}")))
     for commitment in pledge.commitments:
-        value = latest.get(commitment.position)
+        value = latest.get(commitment.id)
         lines.append(
             ctx.t("pledge.mine_item", number=commitment.position, text=commitment.text)
             if value is None
@@ -284,10 +332,10 @@ async def my_pledge(ctx: Context, args: str) -> list[Reply]:
                 percent=value,
             )
         )
-    if updates:
+    if updates and pledge.progress is not None:
         last = updates[-1]
         when = format_date(last.created_at.astimezone(ctx.services.zone))
-        lines.append(ctx.t("pledge.mine_progress", percent=last.overall, date=when))
+        lines.append(ctx.t("pledge.mine_progress", percent=pledge.progress, date=when))
         if last.note:
             lines.append(ctx.t("pledge.mine_note", note=last.note))
     else:
@@ -323,24 +371,24 @@ async def progress_command(ctx: Context, args: str) -> list[Reply]:
                 count=len(pledge.commitments),
             )
         ]
-    update = await pledges.add_progress(
+    commitment = None if given.commitment is None else pledge.commitments[given.commitment - 1]
+    total = await pledges.add_progress(
         ctx.session,
         pledge,
         percent=given.percent,
-        position=given.commitment,
+        commitment=commitment,
         note=given.note,
         at=ctx.now(),
     )
-    if given.commitment is None:
-        return [ctx.reply("progress.saved", percent=update.percent)]
-    text = pledge.commitments[given.commitment - 1].text
+    if commitment is None:
+        return [ctx.reply("progress.saved", percent=given.percent)]
     return [
         ctx.reply(
             "progress.saved_commitment",
             number=given.commitment,
-            text=text,
-            percent=update.percent,
-            overall=update.overall,
+            text=commitment.text,
+            percent=given.percent,
+            overall=total,
         )
     ]
 

@@ -43,7 +43,10 @@ def build_workbook(
         _plain(t, "report.col_pledged"),
         _plain(t, "report.col_pledged_share"),
         _plain(t, "report.col_progress"),
-        *(_plain(t, f"rating.{r.value}") for r in Rating),
+        *(
+            _plain(t, "report.col_final_rating", rating=_plain(t, f"rating.{r.value}"))
+            for r in Rating
+        ),
         _plain(t, "report.col_unrated"),
         *(_plain(t, f"target.{r.rule.metric}", percent=r.rule.percent) for r in rules),
         *(
@@ -54,6 +57,12 @@ def build_workbook(
             )
             for r in rules
         ),
+        # self-assessments last, apart from the final ratings the targets are judged on
+        *(
+            _plain(t, "report.col_self_rating", rating=_plain(t, f"rating.{r.value}"))
+            for r in Rating
+        ),
+        _plain(t, "report.col_self_unrated"),
     ]
     summary.append(headers)
     for item in results:
@@ -73,6 +82,8 @@ def build_workbook(
                 tally.members - tally.rated,
                 *(target.share for target in item.targets),
                 *(_plain(t, f"status.{target.status.value}") for target in item.targets),
+                *(tally.self_ratings.get(r, 0) for r in Rating),
+                tally.members - tally.self_rated,
             ]
         )
     for row in summary.iter_rows(min_row=2):

@@ -14,7 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaign.ratings import Rating
 from campaign.roles import Role
-from campaign.standing import Tally, TargetResult, TargetRule, evaluate, too_many_excellent
+from campaign.standing import (
+    Status,
+    Tally,
+    TargetResult,
+    TargetRule,
+    evaluate,
+    too_many_excellent,
+)
 from handlers import current
 from handlers.context import Context, Translate
 from handlers.formatting import unit_label
@@ -92,8 +99,24 @@ def standing_lines(t: Translate, item: UnitStanding) -> list[Safe]:
             failed=tally.ratings.get(Rating.FAILED, 0),
             unrated=tally.members - tally.rated,
         ),
+        t(
+            "stats.self_ratings",
+            excellent=tally.self_ratings.get(Rating.EXCELLENT, 0),
+            good=tally.self_ratings.get(Rating.GOOD, 0),
+            done=tally.self_ratings.get(Rating.DONE, 0),
+            failed=tally.self_ratings.get(Rating.FAILED, 0),
+            unrated=tally.members - tally.self_rated,
+        ),
     ]
     for target in item.targets:
+        if target.status == Status.NOT_RATED:
+            lines.append(
+                t(
+                    "stats.target_not_rated",
+                    target=t(f"target.{target.rule.metric}", percent=target.rule.percent),
+                )
+            )
+            continue
         lines.append(
             t(
                 "stats.target",

@@ -129,3 +129,15 @@ async def reader_languages(session: AsyncSession, chat_ids: list[int]) -> dict[i
         .where(Chat.id.in_(chat_ids), Chat.kind == "private", Person.language.is_not(None))
     )
     return {chat_id: language for chat_id, language in rows.all() if language}
+
+
+async def private_chat_of_person(session: AsyncSession, person_id: int) -> int | None:
+    """The private chat (the first, when the person uses two apps) where a message meant for
+    this person alone goes; None when they have no active one."""
+    return await session.scalar(
+        select(Chat.id)
+        .join(Account, PRIVATE_CHAT_OF_ACCOUNT)
+        .where(Account.person_id == person_id, Chat.active.is_(True), Chat.kind == "private")
+        .order_by(Chat.id)
+        .limit(1)
+    )

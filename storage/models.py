@@ -282,35 +282,49 @@ class Pledge(Base):
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     """Registered after the campaign's registration deadline."""
     progress: Mapped[int | None] = mapped_column(Integer)
-    """The latest overall progress (kept with each update so the figures need no history)."""
+    """The overall progress, recomputed from the commitments' latest values whenever they or
+    the commitments change (so the figures need no history, and it cannot drift)."""
     progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     commitments: Mapped[list[Commitment]] = relationship(
-        order_by="Commitment.position", cascade="all, delete-orphan", passive_deletes=True
+        primaryjoin="and_(Pledge.id == Commitment.pledge_id, Commitment.retired_at.is_(None))",
+        order_by="Commitment.position",
+        viewonly=True,
     )
+    """The current commitments (rows are written through the session; the database deletes
+    them with the pledge)."""
 
 
 class Commitment(Base):
+    """One commitment of a pledge. Its row is its identity: progress updates refer to it, so a
+    re-registered pledge that repeats it (in any order) keeps its progress. One that leaves the
+    pledge is retired, not deleted: its history stays."""
+
     __tablename__ = "commitment"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When it left the pledge (None: current)."""
 
 
 class ProgressUpdate(Base):
-    """One progress report; `overall` is the pledge's progress after it, kept for the stats."""
+    """One progress report on one commitment (None: on a pledge without commitments). The
+    pledge's overall is not stored here: it is a function of the latest values
+    (campaign.progress.overall), cached on the pledge."""
 
     __tablename__ = "progress_update"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"), index=True)
-    commitment_position: Mapped[int | None] = mapped_column(Integer)
+    commitment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("commitment.id", ondelete="CASCADE"), index=True
+    )
     percent: Mapped[int] = mapped_column(Integer)
-    overall: Mapped[int] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

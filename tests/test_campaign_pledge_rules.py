@@ -2,7 +2,8 @@
 
 import pytest
 
-from campaign.progress import ProgressError, overall, parse_progress
+from campaign.commitments import match
+from campaign.progress import ProgressError, latest_values, overall, parse_progress
 from campaign.ratings import Rating, parse_rating, split_rating
 from campaign.standing import (
     DEFAULT_TARGETS,
@@ -87,10 +88,29 @@ def test_bad_progress(typed: str, key: str) -> None:
     assert raised.value.key == key
 
 
-def test_overall_progress_after_a_commitment_update() -> None:
-    assert overall({2: 80}, 3, previous=50) == 60  # the others stay at the last overall
-    assert overall({1: 100, 2: 100, 3: 40}, 3, previous=0) == 80
-    assert overall({}, 0, previous=30) == 30
+def test_overall_progress_is_the_mean_of_the_latest_values() -> None:
+    """The issue's sequence: "/tiendo 60" (every commitment at 60), then "/tiendo 3 100" three
+    times gave 73% → 82% → 88%; it must stay 73%, however often it is repeated."""
+    commitments = ["a", "b", "c"]
+    updates = [("a", 60), ("b", 60), ("c", 60)]
+    figures = []
+    for _ in range(3):
+        updates.append(("c", 100))
+        figures.append(overall(commitments, latest_values(updates)))
+    assert figures == [73, 73, 73]
+    assert overall(commitments, latest_values([("b", 80)])) == 27  # never updated counts 0
+    assert overall(["b", "a"], latest_values([("a", 10), ("b", 80)])) == 45  # any order
+    assert overall(["x"], latest_values([("a", 100)])) == 0  # a dropped one does not count
+    assert overall(commitments, {}) is None
+    assert overall([], latest_values([(None, 30), (None, 40)])) == 40  # no commitments
+
+
+def test_re_registered_commitments_are_matched_by_their_text() -> None:
+    same = match(["Hồ sơ đúng hạn", "Sáng kiến"], ["sang kien.", "  Hồ  sơ đúng hạn"])
+    assert (same.kept, same.added, same.dropped, same.changed) == ({0: 1, 1: 0}, (), (), False)
+    edited = match(["a", "b", "c"], ["b", "a mới", "c", "c"])
+    assert (edited.kept, edited.added, edited.dropped) == ({0: 1, 2: 2}, (1, 3), (0,))
+    assert edited.changed
 
 
 def _tally(members: int, **ratings: int) -> Tally:
@@ -129,3 +149,14 @@ def test_rules_come_from_the_campaign_or_the_defaults() -> None:
         TargetRule("excellent", 10),
     )
     assert rules_from([]) == DEFAULT_TARGETS
+
+
+def test_targets_are_judged_on_final_ratings_only() -> None:
+    done, good, excellent = DEFAULT_TARGETS
+    only_self = Tally(members=2, self_ratings={Rating.EXCELLENT: 2})
+    assert [evaluate(only_self, r).status for r in DEFAULT_TARGETS] == [Status.NOT_RATED] * 3
+    assert evaluate(only_self, done).share is None
+    assert not too_many_excellent(only_self)  # the 20% rule looks at final ratings too
+    one_final = Tally(members=2, ratings={Rating.GOOD: 1}, self_ratings={Rating.EXCELLENT: 2})
+    assert evaluate(one_final, excellent).status == Status.UNKNOWN
+    assert evaluate(one_final, good).share == pytest.approx(0.5)

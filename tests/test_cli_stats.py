@@ -27,7 +27,7 @@ def _invite(database_url: str, tmp_path: Path) -> str:
         database_url=database_url,
         cwd=tmp_path,
         env=ADMIN,
-        stdin="/donvi them KT Phòng Kế toán\n/moi KT\n",
+        stdin="/donvi them KT Phòng Kế toán\n/moi KT\n/tudanhgia mo\n",
     )
     return re.search(r": ([A-Z0-9]{8})\n", made.stdout).group(1)  # type: ignore[union-attr]
 
@@ -42,7 +42,8 @@ def test_pledges_both_ways_then_stats_and_export(database_url: str, tmp_path: Pa
         "Lan",
         database_url=database_url,
         cwd=tmp_path,
-        stdin=f"/start {code}\n/dangky\n1\nHoàn thành hồ sơ\nxong\n2\n1\n/tiendo 70 xong dự thảo\n",
+        stdin=f"/start {code}\n/dangky\n1\nHoàn thành hồ sơ\nxong\n2\n1\n/tiendo 70 xong dự thảo\n"
+        "/tudanhgia tot\n",
     )
     assert f"Đã lưu đăng ký thi đua năm {YEAR}" in guided.stdout, guided.stdout
     assert "Đã ghi tiến độ chung: 70%." in guided.stdout
@@ -67,7 +68,9 @@ def test_pledges_both_ways_then_stats_and_export(database_url: str, tmp_path: Pa
             "pledged": 2,
             "progress_avg": 47.5,
             "ratings": {"excellent": 0, "good": 0, "done": 0, "failed": 0, "unrated": 2},
+            "self_assessed": {"excellent": 0, "good": 1, "done": 0, "failed": 0, "unrated": 1},
             "targets_met": {"done": None, "good": None, "excellent": None},
+            "targets_status": {"done": "not_rated", "good": "not_rated", "excellent": "not_rated"},
             "excellent_over_limit": False,
         }
     ]

@@ -149,7 +149,8 @@ async def test_progress_updates_and_their_bad_input(app: App, admin, clock) -> N
     assert "Tiến độ chung: 70% (cập nhật ngày 10/03/2026)" in mine
     assert "Ghi chú: xong du thao" in mine
     assert "Để đạt Lao động tiên tiến: được xếp loại từ hoàn thành tốt" in mine
-    assert await count(app, ProgressUpdate) == 2  # history kept
+    assert "1. Hồ sơ — 40%" in mine  # "tiến độ 40%" put every commitment at 40%
+    assert await count(app, ProgressUpdate) == 3  # history kept: 40% for each, then 100%
 
 
 async def test_self_assessment_window_and_the_final_rating_wins(app: App, admin, clock) -> None:
@@ -176,7 +177,8 @@ async def test_self_assessment_window_and_the_final_rating_wins(app: App, admin,
         "Đã xếp loại Lan: Hoàn thành nhiệm vụ (tự đánh giá: Hoàn thành tốt nhiệm vụ), ngày 05/12/2026."
     )
     stats = await head.say("/thongke KT")
-    assert "Xếp loại: xuất sắc 0 · tốt 0 · hoàn thành 1" in stats  # the final rating counts
+    assert "Xếp loại chính thức: xuất sắc 0 · tốt 0 · hoàn thành 1" in stats
+    assert "Tự đánh giá: xuất sắc 0 · tốt 1 · hoàn thành 0" in stats
     clock.now = datetime(2026, 12, 20, 2, 0, tzinfo=UTC)
     assert (await lan.say("/tudanhgia tot")).startswith("Tự đánh giá chỉ mở")
     assert await admin.say("/tudanhgia mo") == "Đã mở tự đánh giá năm 2026."
