@@ -21,3 +21,16 @@ def test_the_longest_leading_name_is_taken_and_a_word_is_left_for_the_rest() -> 
     assert split_name("Tran Minh tot".split(), is_name) == 2
     assert split_name("Tran Minh".split(), is_name) == 0  # no word left for the rating
     assert split_name("Minh tot".split(), is_name) == 0
+
+
+def test_invite_requests_and_terms() -> None:
+    from campaign.invites import InviteRequest, Terms, invite_terms, parse_request
+    from campaign.roles import Role
+
+    assert parse_request("van dong 20 lượt 7 ngày".split()) == InviteRequest("van dong", 20, 7)
+    assert parse_request(["5²", "lượt"]) is None
+    assert parse_request(["5"]) is None
+    assert invite_terms(Role.MEMBER, by_admin=False, uses=None, days=None) == Terms(30, 7)
+    assert invite_terms(Role.LEAD, by_admin=True, uses=None, days=None) == Terms(1, 7)
+    assert invite_terms(Role.LEAD, by_admin=False, uses=1, days=1)[0] == "invite.admin_only_role"  # type: ignore[index]
+    assert invite_terms(Role.OUTREACH, by_admin=True, uses=2, days=1)[0] == "invite.one_use"  # type: ignore[index]
