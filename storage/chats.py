@@ -129,3 +129,19 @@ async def reader_languages(session: AsyncSession, chat_ids: list[int]) -> dict[i
         .where(Chat.id.in_(chat_ids), Chat.kind == "private", Person.language.is_not(None))
     )
     return {chat_id: language for chat_id, language in rows.all() if language}
+
+
+async def private_chat(session: AsyncSession, person_id: int, platform: str) -> Chat | None:
+    """This person's private chat with the bot on `platform`, where it can write to them."""
+    return await session.scalar(
+        select(Chat)
+        .join(Account, PRIVATE_CHAT_OF_ACCOUNT)
+        .where(
+            Account.person_id == person_id,
+            Account.platform == platform,
+            Chat.kind == "private",
+            Chat.active.is_(True),
+        )
+        .order_by(Chat.id)
+        .limit(1)
+    )
