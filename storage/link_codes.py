@@ -98,4 +98,3 @@ async def record_wrong_guess(session: AsyncSession, person_id: int, now: datetim
     )
     session.add(AccountLinkAttempt(person_id=person_id, at=now))
     await session.flush()
-

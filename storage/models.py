@@ -128,9 +128,7 @@ class AccountLinkAttempt(Base):
     __tablename__ = "account_link_attempt"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("person.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
