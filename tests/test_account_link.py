@@ -98,8 +98,8 @@ async def test_code_on_telegram_sent_from_zalo_makes_one_person(app: App, admin,
     assert issued == (
         f"Mã liên kết tài khoản của bạn: {code}\n"
         f"Mở Zalo và gửi cho mình: /taikhoan {code}\n"
-        "Mã dùng được một lần, đến 09:15 10/03/2026. Đừng đưa mã cho ai khác: tài khoản nào gửi "
-        "mã này sẽ được gộp vào tài khoản Telegram của bạn."
+        "Mã dùng được một lần, đến 09:15 10/03/2026. Đừng đưa mã cho ai khác. Khi mã được gửi "
+        "tới, mình sẽ hỏi bạn ở đây trên Telegram: chỉ khi bạn đồng ý, hai tài khoản mới được gộp."
     )
     assert await lan_zalo.say(f"/taikhoan {code.lower()}") == (
         "Mình đã gửi yêu cầu tới tài khoản Telegram của bạn. Bạn mở Telegram và bấm “Đồng ý” "
