@@ -92,6 +92,9 @@ async def _redeem(ctx: Context, typed: str) -> Reply:
             platform=platform_name(ctx, here),
             other=platform_name(ctx, there),
         )
+    asked = ctx.reply("account_link.asked", other=platform_name(ctx, there), minutes=CODE_MINUTES)
+    if row.claimed_by == ctx.account.id:
+        return asked  # sent again while the owner has not answered yet: asked once is enough
     owner_chat = await chats.private_chat(ctx.session, row.person_id, there)
     until = now + timedelta(minutes=CODE_MINUTES)
     if owner_chat is None or not await link_codes.claim(
@@ -117,7 +120,7 @@ async def _redeem(ctx: Context, typed: str) -> Reply:
         dedupe_key=f"link:{row.id}:{ctx.account.id}",
         due_at=now,
     )
-    return ctx.reply("account_link.asked", other=platform_name(ctx, there), minutes=CODE_MINUTES)
+    return asked
 
 
 async def link_button(ctx: Context, argument: str) -> list[Reply]:

@@ -484,7 +484,11 @@ async def test_a_leaked_code_joins_nothing_until_its_owner_confirms(app: App, ad
 async def test_a_confirmation_too_late_joins_nothing(app: App, admin, clock) -> None:
     await setup(admin, clock)
     lan_tg, lan_zalo = telegram(app), zalo(app)
-    await lan_zalo.say(f"/taikhoan {await link_code(lan_tg)}")
+    code = await link_code(lan_tg)
+    for _ in range(2):  # sent twice: asked once
+        assert "Mình đã gửi yêu cầu" in await lan_zalo.say(f"/taikhoan {code}")
+    async with app.db.transaction() as session:
+        assert len([r for r in await outbox.rows(session) if r.kind == "link"]) == 1
     clock.advance(minutes=16)
     assert "không còn hiệu lực" in await confirm(app, lan_tg)
     assert await count(app, Person) == 3
