@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 
@@ -42,11 +42,12 @@ from handlers.answer_view import document_name, occurrence_line
 from handlers.changes import Refused, cli
 from handlers.context import Translate
 from handlers.documents import Imported, import_document
+from handlers.invites import new_invite
 from handlers.knowledge import answer_question, render_answer
 from handlers.library import dates_of
 from handlers.messages import Safe, join
 from handlers.standing import compute, report_bytes, standing_lines
-from storage import audit, campaigns, invites, people, units
+from storage import audit, campaigns, people, units
 from storage.models import CampaignDocument
 
 log = logging.getLogger("bot")
@@ -94,8 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     invite = sub.add_parser("invite", help="make an invite code for a unit")
     invite.add_argument("unit")
     invite.add_argument("--role", default="member", help="member, outreach or lead")
-    invite.add_argument("--uses", default="1", help="how many people may use it (default 1)")
-    invite.add_argument("--days", default="14", help="valid for this many days (default 14)")
+    invite.add_argument(
+        "--uses", default=None, help="how many people may use it (member: default 30; others: 1)"
+    )
+    invite.add_argument("--days", default="7", help="valid for this many days (default 7)")
 
     ask = sub.add_parser("ask", help="answer a question from the campaign document")
     ask.add_argument("question")
@@ -312,7 +315,8 @@ def _positive(value: str, option: str, t: Translate) -> int:
 
 
 async def _invite(app: App, args: argparse.Namespace, t: Translate) -> int:
-    uses = _positive(args.uses, "--uses", t)
+    """The same rules as /moi from an admin: bounded uses and days, codes above member once."""
+    uses = _positive(args.uses, "--uses", t) if args.uses is not None else None
     days = _positive(args.days, "--days", t)
     role = parse_unit_role(args.role)
     if role is None:
@@ -321,22 +325,27 @@ async def _invite(app: App, args: argparse.Namespace, t: Translate) -> int:
         unit = await units.find_unit(session, args.unit)
         if unit is None:
             raise UserError(t("unit.unknown", code=args.unit))
-        invite = await invites.create_invite(
+        made = await new_invite(
             session,
-            unit_id=unit.id,
-            role=role.code,
+            unit=unit,
+            role=role,
+            by_admin=True,
             uses=uses,
-            expires_at=app.services.clock() + timedelta(days=days),
+            days=days,
+            now=app.services.clock(),
             created_by=None,
         )
+        if isinstance(made, tuple):
+            key, values = made
+            raise UserError(t(key, role=t(f"role.{role.code}"), **values))
         await audit.record(
             session,
             actor="cli",
             action="invite.create",
             target=unit.code,
-            detail={"invite": invite.code, "role": role.code, "uses": uses},
+            detail={"invite": made.code, "role": role.code, "uses": made.uses_left},
         )
-    print(invite.code)
+    print(made.code)
     return 0
 
 

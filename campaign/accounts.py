@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 PLATFORMS = ("telegram", "zalo", "console")
 
 
@@ -21,3 +23,17 @@ CHAT_APPS = ("telegram", "zalo")
 def other_chat_apps(platform: str) -> tuple[str, ...]:
     """Where to send a link code made on `platform` from: the chat apps other than this one."""
     return tuple(app for app in CHAT_APPS if app != platform)
+
+
+MAX_WRONG_CODES = 5
+GUESS_WINDOW = timedelta(hours=1)
+"""Five wrong link codes an hour: enough for typos, far too few to guess one of 31**8."""
+
+
+def next_guess_at(wrong: list[datetime], now: datetime) -> datetime | None:
+    """When this person may type a link code again, given when they typed wrong ones (oldest
+    first); None when they may now."""
+    recent = [moment for moment in wrong if moment > now - GUESS_WINDOW]
+    if len(recent) < MAX_WRONG_CODES:
+        return None
+    return recent[-MAX_WRONG_CODES] + GUESS_WINDOW

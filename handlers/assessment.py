@@ -103,15 +103,16 @@ async def final_rating(ctx: Context, args: str) -> list[Reply]:
     row = await current.active(ctx) or await current.recently_ended(ctx)
     if row is None:
         return [current.no_campaign(ctx)]
-    who, _, rest = args.partition(" ")
-    if not who or not rest.strip():
+    if ctx.incoming.chat_kind != "private":
+        return [ctx.reply("private.only", command="/danhgia")]
+    if len(args.split()) < 2:
         return [ctx.reply("rate.usage")]
+    person, rest = await current.member_and_rest(ctx, args)
+    if isinstance(person, Reply):
+        return [person]
     rating, _ = split_rating(rest.strip())
     if rating is None:
         return [ctx.reply("assess.unknown_rating", rating=rest.strip())]
-    person = await current.member_named(ctx, who)
-    if isinstance(person, Reply):
-        return [person]
     if person.id == ctx.person.id:  # a lead's or admin's own rating is someone else's call
         return [ctx.reply("rate.not_yourself")]
     assessment = await pledges.assessment_for_update(ctx.session, person.id, row.id)

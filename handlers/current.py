@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 
 from campaign.facts import rating_targets
+from campaign.naming import same_name, split_name
 from campaign.roles import Role
 from campaign.standing import TargetRule, rules_from
 from handlers.context import Context
@@ -94,13 +95,45 @@ async def target_rules(ctx: Context, row: CampaignDocument) -> tuple[TargetRule,
 
 
 async def member_named(ctx: Context, typed: str) -> Person | Reply:
-    """The one member of this lead's units (any unit for an admin) that `typed` names, or the
-    reply explaining that nobody or several people match."""
-    led = [m.unit_id for m in ctx.actor.memberships if m.role == Role.LEAD.code]
-    found = await members.find_members(ctx.session, None if ctx.actor.is_admin else led, typed)
+    """The one member of this lead's units (any unit for an admin) that `typed` names exactly
+    (@handle, account id or full name), or the reply explaining that nobody or several people
+    match."""
+    return await _one_member(ctx, typed, await members.find_members(ctx.session, _led(ctx), typed))
+
+
+async def member_and_rest(ctx: Context, args: str) -> tuple[Person | Reply, str]:
+    """The member named at the start of `args` and the rest of the command.
+
+    "@lan tot", "lan_nguyen tot", "Nguyễn Thị Lan tot": a full name has spaces, so the longest
+    run of leading words that is a member's whole name is taken (never a part of a name)."""
+    words = args.split()
+    if not words:
+        return ctx.reply("member.not_found", member=""), ""
+    first, rest = words[0], " ".join(words[1:])
+    found = await members.find_members(ctx.session, _led(ctx), first)
+    if not found:
+        people = await members.member_people(ctx.session, _led(ctx))
+        words[0] = words[0].lstrip("@")
+        size = split_name(
+            words, lambda typed: any(same_name(typed, p.display_name) for p in people)
+        )
+        if size:
+            first, rest = " ".join(words[:size]), " ".join(words[size:])
+            found = [p for p in people if same_name(first, p.display_name)]
+    return await _one_member(ctx, first, found), rest
+
+
+def _led(ctx: Context) -> list[int] | None:
+    if ctx.actor.is_admin:
+        return None
+    return [m.unit_id for m in ctx.actor.memberships if m.role == Role.LEAD.code]
+
+
+async def _one_member(ctx: Context, typed: str, found: list[Person]) -> Person | Reply:
     if not found:
         return ctx.reply("member.not_found", member=typed)
     if len(found) > 1:
-        names = ", ".join(p.display_name for p in found)
+        codes = await members.unit_codes(ctx.session, [p.id for p in found])
+        names = "; ".join(f"{p.display_name} ({', '.join(codes.get(p.id, []))})" for p in found)
         return ctx.reply("member.ambiguous", member=typed, names=names)
     return found[0]

@@ -163,7 +163,7 @@ async def _membership_named(ctx: Context, text: str) -> Membership:
         if not ctx.actor.may_manage(unit):
             raise Refused("members.not_your_unit", {"unit": unit_label(ctx, unit)})
         scope = [unit.id]
-    found = await members.find_members_exactly(ctx.session, text, scope)
+    found = await members.find_members(ctx.session, scope, text)
     if not found:
         raise Refused("members.not_found", {"member": text})
     if len(found) > 1:

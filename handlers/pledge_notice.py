@@ -17,8 +17,8 @@ async def notify_pledge_changed(
     """Queue the notice in the member's private chat, in their language, in the transaction
     that changed the pledge: it goes out if and only if the change was saved. False when the
     member has no private chat with the bot."""
-    chat_id = await chats.private_chat_of_person(ctx.session, person.id)
-    if chat_id is None:
+    chat = await chats.private_chat(ctx.session, person.id)
+    if chat is None:
         return False
     t = ctx.services.catalog.translator(person.language or ctx.services.default_language)
     items = [t("pledge.summary_item", number=c.position, text=c.text) for c in pledge.commitments]
@@ -32,7 +32,7 @@ async def notify_pledge_changed(
     )
     return await outbox.enqueue(
         ctx.session,
-        chat_id=chat_id,
+        chat_id=chat.id,
         kind="pledge",
         text=text,
         dedupe_key=f"pledge-changed:{pledge.id}:{uuid.uuid4().hex[:12]}",

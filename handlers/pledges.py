@@ -276,11 +276,10 @@ async def _save(
 
 
 async def _on_behalf(ctx: Context, row: CampaignDocument, args: str) -> Reply:
-    who, _, rest = args.partition(" ")
     led = [m.unit_id for m in ctx.actor.memberships if m.role == Role.LEAD.code]
     if not ctx.actor.is_admin and not led:
         return ctx.reply("error.not_allowed", command="/dangky @")
-    person = await current.member_named(ctx, who)
+    person, rest = await current.member_and_rest(ctx, args)
     if isinstance(person, Reply):
         return person
     parsed = _parse_one_line(ctx, rest.strip())

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from handlers.access import Actor
 from handlers.context import Context
 from handlers.messages import Option, Reply
 from handlers.registry import Command, Feature
-from storage import audit, people
+from storage import audit, forget
 
 DIALOG = "forget"
 YES, NO = "forget:yes", "forget:no"
@@ -23,9 +24,11 @@ async def forget_answer(ctx: Context, answer: str, step: str, data: dict) -> lis
     await ctx.end_dialog()
     if answer != YES:
         return [ctx.reply("forget.cancelled")]
-    await people.forget_person(ctx.session, ctx.person.id)
+    await forget.forget_person(ctx.session, ctx.person.id)
+    # The person is gone: nothing after this reply may write in their name.
+    ctx.actor = Actor(person_id=ctx.person.id, is_admin=False)
     # The audit keeps that it happened, not who: no id, no name, no account.
-    await audit.record(ctx.session, actor="(deleted)", action="person.forget")
+    await audit.record(ctx.session, actor=forget.DELETED, action="person.forget")
     return [ctx.reply("forget.done")]
 
 

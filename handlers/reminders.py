@@ -162,6 +162,8 @@ async def snooze(ctx: Context, argument: str) -> list[Reply]:
     original = await reminders.find(ctx.session, int(argument)) if argument.isdigit() else None
     if original is None:
         return [ctx.reply("error.stale_choice")]
+    if not _snoozable_by(ctx, original):
+        return [ctx.reply("button.not_for_you")]
     later = ctx.now() + timedelta(hours=1)
     await reminders.create(
         ctx.session, created_by=ctx.person.id, target="chat", chat_id=ctx.chat.id,
@@ -169,6 +171,14 @@ async def snooze(ctx: Context, argument: str) -> list[Reply]:
     )  # fmt: skip
     local = later.astimezone(ctx.services.zone)
     return [ctx.reply("remind.snoozed", moment=format_datetime(local))]
+
+
+def _snoozable_by(ctx: Context, reminder: Reminder) -> bool:
+    """The snooze button goes out under a reminder sent to one chat: only that chat, or the
+    reminder's author, may snooze it (a payload with another id must not copy its text)."""
+    return (reminder.target == "chat" and reminder.chat_id == ctx.chat.id) or (
+        reminder.created_by == ctx.person.id
+    )
 
 
 async def nudges_off(ctx: Context, argument: str) -> list[Reply]:

@@ -113,7 +113,10 @@ class Router:
             state = None
         if state is not None and slash is None and (payload or (text and speaks_to_bot)):
             handler = self.registry.dialogs.get(state.name)
-            if handler is not None:
+            # Only the buttons this dialog showed answer it: a forged or old payload must not
+            # pick a value the question never offered (another button is handled below).
+            offered = not payload or payload in (state.data.get("_options") or [])
+            if handler is not None and offered:
                 answer = payload or _option_by_number(text, state.data) or text
                 return await handler(ctx, answer, state.step, dict(state.data))
         if payload:

@@ -163,7 +163,9 @@ async def stats_command(ctx: Context, args: str) -> list[Reply]:
     results = await compute(ctx.session, row, rules, unit_ids)
     blocks = [ctx.t("stats.header", year=row.year)]
     led = [r.unit.id for r in results if r.unit is not None and ctx.actor.may_manage(r.unit)]
-    laggards = await _laggards(ctx, row, led) if led else {}
+    # Names of who is behind go to the lead in private, never into a group.
+    in_private = ctx.incoming.chat_kind == "private"
+    laggards = await _laggards(ctx, row, led) if led and in_private else {}
     for item in results:
         lines = standing_lines(ctx.t, item)
         if item.unit is not None and item.unit.id in laggards:
@@ -199,7 +201,9 @@ def _older(moment: datetime | None, since: datetime) -> bool:
 
 
 async def report_command(ctx: Context, args: str) -> list[Reply]:
-    """/baocao, or /baocao 2025 for a past year."""
+    """/baocao, or /baocao 2025 for a past year. In private only: it lists everyone's ratings."""
+    if ctx.incoming.chat_kind != "private":
+        return [ctx.reply("private.only", command="/baocao")]
     row, _, problem = await _campaign_and_rest(ctx, args)
     if row is None:
         return [problem] if problem else []

@@ -131,13 +131,17 @@ async def reader_languages(session: AsyncSession, chat_ids: list[int]) -> dict[i
     return {chat_id: language for chat_id, language in rows.all() if language}
 
 
-async def private_chat_of_person(session: AsyncSession, person_id: int) -> int | None:
-    """The private chat (the first, when the person uses two apps) where a message meant for
-    this person alone goes; None when they have no active one."""
-    return await session.scalar(
-        select(Chat.id)
+async def private_chat(
+    session: AsyncSession, person_id: int, platform: str | None = None
+) -> Chat | None:
+    """This person's private chat with the bot on `platform` (any platform when None: the
+    first, when they use two apps), where a message meant for them alone goes; None when
+    they have no active one."""
+    query = (
+        select(Chat)
         .join(Account, PRIVATE_CHAT_OF_ACCOUNT)
-        .where(Account.person_id == person_id, Chat.active.is_(True), Chat.kind == "private")
-        .order_by(Chat.id)
-        .limit(1)
+        .where(Account.person_id == person_id, Chat.kind == "private", Chat.active.is_(True))
     )
+    if platform is not None:
+        query = query.where(Account.platform == platform)
+    return await session.scalar(query.order_by(Chat.id).limit(1))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -53,3 +54,23 @@ async def use_invite(session: AsyncSession, invite_id: int) -> bool:
         .values(uses_left=Invite.uses_left - 1)
     )
     return result.rowcount == 1
+
+
+async def active_invites(
+    session: AsyncSession, now: datetime, *, unit_ids: Sequence[int] | None, roles: Sequence[str]
+) -> list[Invite]:
+    """Codes still usable (not expired, uses left) of these units (all when None) and roles."""
+    query = (
+        select(Invite)
+        .where(Invite.expires_at > now, Invite.uses_left > 0, Invite.role.in_(list(roles)))
+        .options(selectinload(Invite.unit))
+        .order_by(Invite.expires_at, Invite.id)
+    )
+    if unit_ids is not None:
+        query = query.where(Invite.unit_id.in_(list(unit_ids)))
+    return list(await session.scalars(query))
+
+
+async def revoke(session: AsyncSession, invite_id: int) -> None:
+    """A code withdrawn works no more; the row goes (the audit keeps that it existed)."""
+    await session.execute(delete(Invite).where(Invite.id == invite_id))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaign.invites import new_code
-from storage.models import AccountLinkCode
+from storage.models import AccountLinkAttempt, AccountLinkCode
+
+GUESS_MEMORY = timedelta(days=1)
 
 
 async def issue_code(
@@ -56,3 +58,43 @@ async def cancel_code(session: AsyncSession, code: str) -> bool:
     """Withdraw a code that was shown where others could read it."""
     result = await session.execute(delete(AccountLinkCode).where(AccountLinkCode.code == code))
     return result.rowcount == 1
+
+
+async def find_by_id(session: AsyncSession, code_id: int) -> AccountLinkCode | None:
+    return await session.get(AccountLinkCode, code_id)
+
+
+async def claim(
+    session: AsyncSession, code_id: int, account_id: int, *, now: datetime, until: datetime
+) -> bool:
+    """Mark the code as sent back by `account_id`, to be confirmed by its owner by `until`.
+    False when another account claimed it first or it expired: one code, one claim."""
+    result = await session.execute(
+        update(AccountLinkCode)
+        .where(
+            AccountLinkCode.id == code_id,
+            AccountLinkCode.expires_at > now,
+            AccountLinkCode.claimed_by.is_(None),
+        )
+        .values(claimed_by=account_id, claimed_at=now, expires_at=until)
+    )
+    return result.rowcount == 1
+
+
+async def wrong_guesses(session: AsyncSession, person_id: int, since: datetime) -> list[datetime]:
+    """When this person typed a wrong code since `since`, oldest first."""
+    rows = await session.scalars(
+        select(AccountLinkAttempt.at)
+        .where(AccountLinkAttempt.person_id == person_id, AccountLinkAttempt.at > since)
+        .order_by(AccountLinkAttempt.at)
+    )
+    return list(rows)
+
+
+async def record_wrong_guess(session: AsyncSession, person_id: int, now: datetime) -> None:
+    """Count a wrong code; marks older than a day are of no use any more and go."""
+    await session.execute(
+        delete(AccountLinkAttempt).where(AccountLinkAttempt.at <= now - GUESS_MEMORY)
+    )
+    session.add(AccountLinkAttempt(person_id=person_id, at=now))
+    await session.flush()

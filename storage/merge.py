@@ -14,6 +14,7 @@ from campaign.merge import Candidate, Profile, Side, joined_profile, last_touche
 from campaign.roles import stronger_role
 from storage.models import (
     Account,
+    AccountLinkAttempt,
     AccountLinkCode,
     Assessment,
     AuditLog,
@@ -45,9 +46,13 @@ REPOINTED: tuple[InstrumentedAttribute[Any], ...] = (
 )
 """Who made or did something: the same human did it, so these rows now name the issuer."""
 
-DROPPED: tuple[InstrumentedAttribute[Any], ...] = (AccountLinkCode.person_id, Notice.person_id)
-"""Rows of no use once the sender's person is gone: their own link code, the day they were
-last told a daily notice (the kept person's own day stands)."""
+DROPPED: tuple[InstrumentedAttribute[Any], ...] = (
+    AccountLinkCode.person_id,
+    AccountLinkAttempt.person_id,
+    Notice.person_id,
+)
+"""Rows of no use once the sender's person is gone: their own link code and wrong guesses, the
+day they were last told a daily notice (the kept person's own day stands)."""
 
 
 @dataclass(frozen=True)

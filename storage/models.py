@@ -117,6 +117,19 @@ class AccountLinkCode(Base):
     """Where it was asked for: it must come back from another platform."""
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_by: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    """The account that sent the code back: it joins only once the code's owner confirms."""
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AccountLinkAttempt(Base):
+    """A wrong code typed to /taikhoan: a few an hour are allowed, so codes cannot be guessed."""
+
+    __tablename__ = "account_link_attempt"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Unit(Base):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from storage.models import Account, AuditLog, Membership, Person
+from storage.models import Account, Membership, Person
 
 
 async def find_account(session: AsyncSession, platform: str, user_id: str) -> Account | None:
@@ -53,11 +53,3 @@ async def grant_admin(session: AsyncSession, platform: str, user_id: str) -> Acc
     account = await get_or_create_account(session, platform, user_id)
     account.person.is_admin = True
     return account
-
-
-async def forget_person(session: AsyncSession, person_id: int) -> None:
-    """Delete a person with everything that hangs on them; scrub their names from the audit."""
-    await session.execute(
-        update(AuditLog).where(AuditLog.actor_id == person_id).values(actor="(deleted)")
-    )
-    await session.execute(delete(Person).where(Person.id == person_id))

@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 from bot.app import App
 from campaign.commands import match_phrase
 from handlers.features import build_registry
-from storage import audit, merge
+from storage import audit, merge, outbox
 from storage.models import (
     Account,
+    AccountLinkAttempt,
     AccountLinkCode,
     Assessment,
     AuditLog,
@@ -57,6 +58,26 @@ def zalo(app: App, user_id: str = "z-9", name: str = "Lan") -> User:
     return User(app, user_id, name=name, platform="zalo")
 
 
+async def confirm(app: App, owner: User, button: int = 0) -> str:
+    """The owner presses Confirm (or Refuse) under the request the bot queued for them."""
+    async with app.db.transaction() as session:
+        row = [r for r in await outbox.rows(session) if r.options][-1]
+    return await owner.say(payload=row.options[button]["payload"])
+
+
+async def linked(app: App, owner: User, sender: User, code: str) -> str:
+    """`sender` sends the code, its owner confirms: what the owner reads."""
+    assert "Mình đã gửi yêu cầu" in await sender.say(f"/taikhoan {code}")
+    return await confirm(app, owner)
+
+
+async def counts(app: App) -> dict[str, int]:
+    """Rows in every table but the wrong guesses, which a refused code adds to."""
+    rows = await row_counts(app)
+    rows.pop("account_link_attempt")
+    return rows
+
+
 async def count(app: App, model) -> int:  # type: ignore[no-untyped-def]
     async with app.db.transaction() as session:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
@@ -77,10 +98,14 @@ async def test_code_on_telegram_sent_from_zalo_makes_one_person(app: App, admin,
     assert issued == (
         f"Mã liên kết tài khoản của bạn: {code}\n"
         f"Mở Zalo và gửi cho mình: /taikhoan {code}\n"
-        "Mã dùng được một lần, đến 09:15 10/03/2026. Đừng đưa mã cho ai khác: tài khoản nào gửi "
-        "mã này sẽ được gộp vào tài khoản Telegram của bạn."
+        "Mã dùng được một lần, đến 09:15 10/03/2026. Đừng đưa mã cho ai khác. Khi mã được gửi "
+        "tới, mình sẽ hỏi bạn ở đây trên Telegram: chỉ khi bạn đồng ý, hai tài khoản mới được gộp."
     )
     assert await lan_zalo.say(f"/taikhoan {code.lower()}") == (
+        "Mình đã gửi yêu cầu tới tài khoản Telegram của bạn. Bạn mở Telegram và bấm “Đồng ý” "
+        "trong 15 phút tới để gộp hai tài khoản."
+    )
+    assert await confirm(app, lan_tg) == (
         "Đã liên kết tài khoản Zalo với tài khoản Telegram của bạn. Từ nay hai tài khoản là một: "
         "đơn vị, đăng ký thi đua và đánh giá của bạn dùng chung trên cả hai."
     )
@@ -101,7 +126,7 @@ async def test_code_on_telegram_sent_from_zalo_makes_one_person(app: App, admin,
         assert await session.scalar(select(func.count()).select_from(AccountLinkCode)) == 0
         links = await audit.entries(session, "account.link")
     assert [(e.actor, e.actor_id, e.target, e.detail) for e in links] == [
-        ("zalo:z-9", person.id, code, {"from": "zalo", "into": "telegram"})
+        ("telegram:111", person.id, code, {"from": "zalo", "into": "telegram"})  # who confirmed
     ]
     assert await count(app, Person) == 2  # the admin and Lan
     assert await count(app, Pledge) == 1
@@ -111,16 +136,16 @@ async def test_a_used_code_is_refused_and_changes_nothing(app: App, admin, clock
     await setup(admin, clock)
     lan_tg, lan_zalo = telegram(app), zalo(app)
     code = await link_code(lan_tg)
-    assert "Đã liên kết tài khoản Zalo" in await lan_zalo.say(f"/taikhoan {code}")
+    assert "Đã liên kết tài khoản Zalo" in await linked(app, lan_tg, lan_zalo, code)
 
     other = zalo(app, "z-other", name="Minh")
     await other.say("/start")
-    before = await row_counts(app)
+    before = await counts(app)
     assert await other.say(f"/taikhoan {code}") == (
         f"Mã liên kết {code} không đúng hoặc đã được dùng. Bạn gõ /taikhoan ở ứng dụng kia "
         "để lấy mã mới nhé."
     )
-    assert await row_counts(app) == before
+    assert await counts(app) == before
 
 
 async def test_an_expired_code_is_refused_and_changes_nothing(app: App, admin, clock) -> None:
@@ -129,12 +154,12 @@ async def test_an_expired_code_is_refused_and_changes_nothing(app: App, admin, c
     code = await link_code(lan_tg)
     await lan_zalo.say("/start")
     clock.advance(minutes=15)
-    before = await row_counts(app)
+    before = await counts(app)
     assert await lan_zalo.say(f"/taikhoan {code}") == (
         f"Mã liên kết {code} đã hết hạn lúc 09:15 10/03/2026. Bạn gõ /taikhoan ở ứng dụng kia "
         "để lấy mã mới nhé."
     )
-    assert await row_counts(app) == before
+    assert await counts(app) == before
     assert before["account"] == 3 and before["person"] == 3  # still two people for Lan
 
 
@@ -144,27 +169,27 @@ async def test_a_code_must_come_back_from_another_platform(app: App, admin, cloc
     code = await link_code(lan_tg)
     someone_on_telegram = User(app, "222", platform="telegram")
     await someone_on_telegram.say("/start")
-    before = await row_counts(app)
+    before = await counts(app)
     expected = (
         f"Mã {code} được tạo trên Telegram, nên phải gửi từ tài khoản của bạn trên ứng dụng "
         f"khác (Zalo). Bạn mở Zalo và gửi /taikhoan {code} cho mình nhé."
     )
     assert await lan_tg.say(f"/taikhoan {code}") == expected
     assert await someone_on_telegram.say(f"/taikhoan {code}") == expected
-    assert await row_counts(app) == before
+    assert await counts(app) == before
 
 
 async def test_accounts_already_linked_are_told_so(app: App, admin, clock) -> None:
     await setup(admin, clock)
     lan_tg, lan_zalo = telegram(app), zalo(app)
-    await lan_zalo.say(f"/taikhoan {await link_code(lan_tg)}")
+    await linked(app, lan_tg, lan_zalo, await link_code(lan_tg))
     code = await link_code(lan_tg)
-    before = await row_counts(app)
+    before = await counts(app)
     assert await lan_zalo.say(f"/taikhoan {code}") == (
         "Tài khoản Zalo này đã được liên kết với tài khoản Telegram của bạn rồi, không cần làm "
         "gì thêm."
     )
-    assert await row_counts(app) == before  # the code is not used up either
+    assert await counts(app) == before  # the code is not used up either
 
 
 async def test_in_a_group_it_answers_private_chat_only(app: App, admin, clock) -> None:
@@ -173,7 +198,7 @@ async def test_in_a_group_it_answers_private_chat_only(app: App, admin, clock) -
     code = await link_code(lan_tg)
     in_group = User(app, "z-9", chat_id="kt-group", group=True, platform="zalo")
     await in_group.say("/start")
-    before = await row_counts(app)
+    before = await counts(app)
     assert await in_group.say("/taikhoan") == (
         "Lệnh /taikhoan chỉ dùng trong tin nhắn riêng với mình, để mã liên kết không lộ ra trong "
         "nhóm. Bạn nhắn riêng cho mình nhé."
@@ -181,7 +206,7 @@ async def test_in_a_group_it_answers_private_chat_only(app: App, admin, clock) -
     reply = await in_group.say(f"/taikhoan {code}")
     assert "Mã bạn vừa gõ đã hiện trong nhóm nên mình đã huỷ nó" in reply
     assert code not in reply
-    after = await row_counts(app)
+    after = await counts(app)
     assert after == {**before, "account_link_code": before["account_link_code"] - 1}
     lan_zalo = zalo(app)
     assert (await lan_zalo.say(f"/taikhoan {code}")).startswith(f"Mã liên kết {code} không đúng")
@@ -194,7 +219,7 @@ async def test_garbage_is_not_taken_for_a_code(app: App, admin, clock) -> None:
     await link_code(telegram(app))
     lan_zalo = zalo(app)
     await lan_zalo.say("/start")
-    before = await row_counts(app)
+    before = await counts(app)
     assert await lan_zalo.say("/taikhoan xin chào <b>") == (
         '"xin chào <b>" không phải là mã liên kết: mã gồm 8 chữ cái và chữ số, ví dụ '
         "/taikhoan ABCD2345. Gõ /taikhoan (không kèm mã) nếu bạn muốn lấy mã mới."
@@ -202,7 +227,7 @@ async def test_garbage_is_not_taken_for_a_code(app: App, admin, clock) -> None:
     # O is no code letter: it reads like a zero
     assert "không phải là mã liên kết" in await lan_zalo.say("/taikhoan ABCD234O")
     assert "ABCDEFGH không đúng hoặc đã được dùng" in await lan_zalo.say("/taikhoan abcd-efgh")
-    assert await row_counts(app) == before
+    assert await counts(app) == before
 
 
 async def test_a_new_code_replaces_the_earlier_one(app: App, admin, clock) -> None:
@@ -213,7 +238,7 @@ async def test_a_new_code_replaces_the_earlier_one(app: App, admin, clock) -> No
     assert first != second
     assert await count(app, AccountLinkCode) == 1
     assert "không đúng hoặc đã được dùng" in await lan_zalo.say(f"/taikhoan {first}")
-    assert "Đã liên kết" in await lan_zalo.say(f"/taikhoan {second}")
+    assert "Đã liên kết" in await linked(app, lan_tg, lan_zalo, second)
 
 
 async def test_both_accounts_pledged_the_most_recent_pledge_stays(app: App, admin, clock) -> None:
@@ -227,7 +252,7 @@ async def test_both_accounts_pledged_the_most_recent_pledge_stays(app: App, admi
     await lan_zalo.say("/dangky cstđcs; Sáng kiến quản lý hồ sơ; Không để chậm muộn")
     clock.advance(hours=1)
 
-    reply = await lan_zalo.say(f"/taikhoan {await link_code(lan_tg)}")
+    reply = await linked(app, lan_tg, lan_zalo, await link_code(lan_tg))
     assert reply.startswith("Đã liên kết tài khoản Zalo với tài khoản Telegram của bạn.")
     assert reply.endswith(
         "Năm 2026, cả hai tài khoản đều đã đăng ký thi đua. Mình giữ đăng ký danh hiệu "
@@ -253,7 +278,7 @@ async def test_the_issuer_pledge_stays_when_it_is_the_newer_one(app: App, admin,
     clock.advance(hours=1)
     await join(admin, lan_tg)
     await lan_tg.say("/dangky LĐTT; Hồ sơ đúng hạn")
-    reply = await lan_zalo.say(f"/taikhoan {await link_code(lan_tg)}")
+    reply = await linked(app, lan_tg, lan_zalo, await link_code(lan_tg))
     assert (
         "Mình giữ đăng ký danh hiệu Lao động tiên tiến của tài khoản Telegram (cập nhật gần đây "
         "hơn) và đã xoá đăng ký danh hiệu Chiến sĩ thi đua cơ sở của tài khoản Zalo." in reply
@@ -272,7 +297,7 @@ async def test_both_accounts_assessed_themselves_the_newer_one_stays(
     await lan_zalo.say("/tudanhgia tốt")
     clock.advance(hours=1)
     await lan_tg.say("/tudanhgia xuất sắc")
-    reply = await lan_zalo.say(f"/taikhoan {await link_code(lan_tg)}")
+    reply = await linked(app, lan_tg, lan_zalo, await link_code(lan_tg))
     assert reply.endswith(
         "Năm 2026, cả hai tài khoản đều có đánh giá cuối năm. Mình giữ bản xếp loại Hoàn thành "
         "xuất sắc nhiệm vụ của tài khoản Telegram (ưu tiên bản đã có xếp loại của trưởng đơn vị, "
@@ -298,9 +323,9 @@ async def test_phrases_and_english(app: App, admin, clock) -> None:
     code = re.search(r"Your account link code: ([A-Z0-9]{8})", issued).group(1)  # type: ignore[union-attr]
     assert f"Open Telegram and send me: /linkaccount {code}\n" in issued
     assert "until 09:15 10/03/2026" in issued
-    assert await lan_tg.say(f"/linkaccount {code}") == (
-        "Đã liên kết tài khoản Telegram với tài khoản Zalo của bạn. Từ nay hai tài khoản là "
-        "một: đơn vị, đăng ký thi đua và đánh giá của bạn dùng chung trên cả hai."
+    assert "Mình đã gửi yêu cầu tới tài khoản Zalo" in await lan_tg.say(f"/linkaccount {code}")
+    assert (await confirm(app, lan_zalo)).startswith(
+        "Your Telegram account is now linked to your Zalo account."
     )
     assert (await lan_tg.say("/trogiup")).startswith("You are not in any unit yet.")
 
@@ -404,13 +429,86 @@ async def test_a_person_on_two_apps_is_nudged_once(app: App, admin, clock) -> No
     lan_tg, lan_zalo = telegram(app), zalo(app)
     await join(admin, lan_tg)
     await lan_zalo.say("/start")
-    await lan_zalo.say(f"/taikhoan {await link_code(lan_tg)}")
+    await linked(app, lan_tg, lan_zalo, await link_code(lan_tg))
     channels = {"telegram": FakeChannel(), "zalo": FakeChannel()}
     scheduler = Scheduler(app, senders=channels)  # type: ignore[arg-type]
     week_before = datetime(2026, 3, 25, 3, 0, tzinfo=UTC)
     await scheduler.tick(week_before)
     await scheduler.tick(week_before + timedelta(days=1))
     nudges = channels["telegram"].delivered + channels["zalo"].delivered
-    assert [text for _, text, _ in nudges] == [
+    assert [text for _, text, _ in nudges if "liên kết" not in text] == [
         "Bạn chưa đăng ký thi đua năm 2026; hạn đăng ký là 31/03/2026. Gõ /dangky để đăng ký."
     ]
+
+
+async def test_a_leaked_code_joins_nothing_until_its_owner_confirms(app: App, admin, clock) -> None:
+    from bot.scheduler import Scheduler
+    from tests.fakes.channel import FakeChannel
+
+    await setup(admin, clock)
+    lan_tg, stranger = telegram(app), zalo(app, "z-evil", name="Người lạ")
+    await join(admin, lan_tg, "KT")
+    code = await link_code(lan_tg)  # seen over Lan's shoulder
+    assert "Mình đã gửi yêu cầu tới tài khoản Telegram" in await stranger.say(f"/taikhoan {code}")
+    assert await count(app, Person) == 3  # nobody joined yet
+    assert "Bạn chưa thuộc đơn vị nào" in await stranger.say("/donvi")
+
+    channels = {"telegram": FakeChannel(), "zalo": FakeChannel()}
+    await Scheduler(app, senders=channels).tick(clock.now)  # type: ignore[arg-type]
+    [(chat, text, options)] = channels["telegram"].delivered
+    assert chat == "111"
+    assert text.startswith("Tài khoản Zalo “Người lạ” vừa gửi mã liên kết của bạn")
+    assert [o["label"] for o in options] == ["Đồng ý, đó là tôi", "Từ chối"]
+
+    before = await row_counts(app)
+    assert await stranger.say(payload=options[0]["payload"]) == (
+        "Nút này không dành cho bạn, mình không làm gì cả."
+    )
+    assert await row_counts(app) == before
+    assert await lan_tg.say(payload=options[1]["payload"]) == (
+        "Đã từ chối: hai tài khoản không được gộp và mã liên kết đã huỷ."
+    )
+    assert await lan_tg.say(payload=options[0]["payload"]) == (
+        "Yêu cầu liên kết này không còn hiệu lực (đã hết hạn hoặc đã được xử lý). Muốn liên "
+        "kết, bạn gõ /taikhoan để lấy mã mới."
+    )
+    await Scheduler(app, senders=channels).tick(clock.now)  # type: ignore[arg-type]
+    assert channels["zalo"].to("z-evil") == [
+        "Yêu cầu liên kết tài khoản đã bị từ chối trên Telegram. Hai tài khoản vẫn tách riêng."
+    ]
+    assert await count(app, Person) == 3
+    assert await count(app, AccountLinkCode) == 0
+    assert "Bạn chưa thuộc đơn vị nào" in await stranger.say("/donvi")
+
+
+async def test_a_confirmation_too_late_joins_nothing(app: App, admin, clock) -> None:
+    await setup(admin, clock)
+    lan_tg, lan_zalo = telegram(app), zalo(app)
+    code = await link_code(lan_tg)
+    for _ in range(2):  # sent twice: asked once
+        assert "Mình đã gửi yêu cầu" in await lan_zalo.say(f"/taikhoan {code}")
+    async with app.db.transaction() as session:
+        assert len([r for r in await outbox.rows(session) if r.kind == "link"]) == 1
+    clock.advance(minutes=16)
+    assert "không còn hiệu lực" in await confirm(app, lan_tg)
+    assert await count(app, Person) == 3
+
+
+async def test_five_wrong_codes_an_hour_then_try_later(app: App, admin, clock) -> None:
+    await setup(admin, clock)
+    lan_tg, guesser = telegram(app), zalo(app, "z-guess", name="Đoán mò")
+    for guess in ("ABCD2345", "ABCD2346", "xin chào", "ABCD2347"):
+        assert "không" in await guesser.say(f"/taikhoan {guess}")
+        clock.advance(minutes=5)
+    code = await link_code(lan_tg)
+    assert "ABCD2348 không đúng" in await guesser.say("/taikhoan ABCD2348")
+    limited = (
+        "Bạn đã gõ sai mã liên kết 5 lần trong một giờ. Để giữ an toàn, bạn thử lại sau "
+        "10:00 10/03/2026 nhé."
+    )
+    assert await guesser.say(f"/taikhoan {code}") == limited  # even the right one, for now
+    async with app.db.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(AccountLinkAttempt)) == 5
+    clock.advance(minutes=40)  # 10:00: the first wrong guess is an hour old
+    code = await link_code(lan_tg)
+    assert "Mình đã gửi yêu cầu" in await guesser.say(f"/taikhoan {code}")

@@ -78,7 +78,7 @@ def test_invite_prints_the_code_alone(database_url: str, tmp_path: Path) -> None
         "invite",
         "vp",
         "--role",
-        "lead",
+        "member",
         "--uses",
         "3",
         "--days",
@@ -103,6 +103,13 @@ def test_invite_bad_input(database_url: str, tmp_path: Path) -> None:
             "--role",
             "boss",
         ): 'Không hiểu vai trò "boss". Các vai trò: thanh vien, van dong, truong.',
+        ("invite", "VP", "--role", "lead", "--uses", "3"): (
+            "Mã mời vai trò trưởng đơn vị chỉ dùng được một lần, cho đúng một người."
+        ),
+        ("invite", "VP", "--uses", "99999999999999999999"): (
+            "Số lượt dùng phải từ 1 đến 200 (bạn ghi 99999999999999999999)."
+        ),
+        ("invite", "VP", "--days", "91"): "Số ngày hiệu lực phải từ 1 đến 90 (bạn ghi 91).",
     }
     for args, message in cases.items():
         result = run_cli(*args, database_url=database_url, cwd=tmp_path)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot.app import App
 from storage import audit
 from storage.models import Account, AuditLog, Chat, Membership, Person
-from tests.conftest import User, row_counts
+from tests.conftest import ADMIN, User, row_counts
 
 CODE = re.compile(r"Mã mời vào .*: ([A-Z0-9]{8})")
 
@@ -32,7 +32,7 @@ async def test_admin_adds_a_unit_and_a_member_joins_with_an_invite(
     reply = await admin.say("/moi kt")
     code = CODE.search(reply).group(1)  # type: ignore[union-attr]
     assert "Vai trò: thành viên" in reply
-    assert "Dùng được 50 lần, đến hết Thứ Hai, 16/03/2026." in reply
+    assert "Dùng được 30 lần, đến hết Thứ Hai, 09/03/2026." in reply
 
     lan = user_factory("lan", name="Lan")
     assert "Bạn chưa thuộc đơn vị nào" in await lan.say("/start")
@@ -101,8 +101,10 @@ async def test_leads_invite_for_their_own_unit_only(app: App, admin, user_factor
     await head.say(f"/start {await invite(admin, 'KT truong')}")
 
     assert await head.say("/moi") == (
-        "Bạn cần ghi mã đơn vị: /moi MÃ_ĐƠN_VỊ [vai trò], ví dụ /moi KT hoặc /moi KT truong. "
-        "Vai trò: thanh vien (mặc định), van dong, truong."
+        "Bạn cần ghi mã đơn vị: /moi MÃ_ĐƠN_VỊ [vai trò] [N lượt] [N ngày], ví dụ /moi KT hoặc "
+        "/moi KT 20 lượt 7 ngày. Vai trò: thanh vien (mặc định), van dong, truong (hai vai trò "
+        "sau chỉ quản trị viên cấp, mã dùng một lần). Xem các mã còn hiệu lực: /moi ds; huỷ một "
+        "mã: /moi huy MÃ."
     )
     assert await head.say("/moi XYZ") == (
         "Không có đơn vị mã XYZ. Gõ /donvi để xem danh sách đơn vị."
@@ -120,7 +122,7 @@ async def test_leads_invite_for_their_own_unit_only(app: App, admin, user_factor
         "Bạn không có quyền dùng /moi. Gõ /trogiup để xem các lệnh của bạn."
     )
     # A later invite with a higher role promotes: the member becomes outreach.
-    await lan.say(f"/start {await invite(head, 'KT van dong')}")
+    await lan.say(f"/start {await invite(User(app, ADMIN), 'KT van dong')}")
     assert "vận động" in await lan.say("/donvi")
 
 

@@ -481,7 +481,17 @@ async def test_one_person_on_telegram_and_zalo_has_one_pledge(
         issued = await on_telegram("/taikhoan")
         link = re.search(r"<code>/taikhoan ([A-Z0-9]{8})</code>", issued)
         assert link, issued
-        joined = await say(fake, LAN, f"/taikhoan {link.group(1)}", name="Lan")
+        asked = await say(fake, LAN, f"/taikhoan {link.group(1)}", name="Lan")
+        assert asked.startswith("Mình đã gửi yêu cầu tới tài khoản Telegram của bạn.")
+        # The owner confirms on Telegram, under the request the outbox delivered there.
+        before = len(tg.sent(77))
+        await Scheduler(zapp, senders={"telegram": telegram}).tick(zapp.services.clock())
+        await tg.wait_sent(77, before + 1)
+        request = tg.sent(77)[before]
+        assert "vừa gửi mã liên kết của bạn" in request.params["text"]
+        confirm = request.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        tg.press(77, request, confirm)
+        joined = (await tg.wait_sent(77, before + 2))[before + 1]
         assert joined.startswith("Đã liên kết tài khoản Zalo với tài khoản Telegram của bạn.")
         mine = await say(fake, LAN, "/camket")
         assert "Lao động tiên tiến" in mine and "Hoàn thành 100% hồ sơ" in mine
