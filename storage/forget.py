@@ -15,7 +15,16 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.chats import PRIVATE_CHAT_OF_ACCOUNT
-from storage.models import Account, AuditLog, Chat, Download, Outbox, Person, Reminder
+from storage.models import (
+    Account,
+    AuditLog,
+    Chat,
+    DialogState,
+    Download,
+    Outbox,
+    Person,
+    Reminder,
+)
 
 DELETED = "(deleted)"
 """What the audit log shows in place of a deleted person."""
@@ -61,6 +70,7 @@ async def forget_person(session: AsyncSession, person_id: int) -> None:
     )
     await session.execute(delete(Outbox).where(Outbox.chat_id.in_(private_chats)))
     await _delete_messages_naming(session, person.display_name)
+    await _delete_dialogs_about(session, person_id)
     await session.execute(delete(Chat).where(Chat.id.in_(private_chats)))
     await session.execute(delete(Download))
 
@@ -95,3 +105,12 @@ async def _delete_messages_naming(session: AsyncSession, name: str) -> None:
     ids = [row_id for row_id, text in candidates if word.search(text)]
     if ids:
         await session.execute(delete(Outbox).where(Outbox.id.in_(ids)))
+
+
+async def _delete_dialogs_about(session: AsyncSession, person_id: int) -> None:
+    """Other people's dialogs about this person (a lead replacing their pledge keeps the
+    person and the draft commitments in the dialog's data): they end with the person."""
+    dialogs = await session.execute(select(DialogState.id, DialogState.data))
+    ids = [row_id for row_id, data in dialogs if (data or {}).get("person_id") == person_id]
+    if ids:
+        await session.execute(delete(DialogState).where(DialogState.id.in_(ids)))

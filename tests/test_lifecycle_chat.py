@@ -191,8 +191,8 @@ async def test_members_are_named_exactly_never_by_a_part(app: App, admin, user_f
         'Không tìm thấy thành viên "nguyen thi" trong đơn vị bạn phụ trách. Gọi đúng @tên, mã '
         "tài khoản hoặc họ tên đầy đủ (gõ /thanhvien để xem danh sách)."
     )
-    assert await head.say("/thanhvien xoa @lan") == (
-        'Không tìm thấy thành viên "@lan" trong đơn vị bạn phụ trách. Gọi đúng @tên, mã '
+    assert await head.say("/thanhvien xoa @thi") == (
+        'Không tìm thấy thành viên "@thi" trong đơn vị bạn phụ trách. Gọi đúng @tên, mã '
         "tài khoản hoặc họ tên đầy đủ (gõ /thanhvien để xem danh sách)."
     )
     assert await row_counts(app) == before
