@@ -267,7 +267,7 @@ async def _units_import(app: App, args: argparse.Namespace, t: Translate) -> int
         raise UserError(
             t("cli.file_unreadable", path=str(args.file), error=_first_line(error))
         ) from None
-    rows, errors = parse_units_csv(text)
+    rows, errors = parse_units_csv(clean_text(text))
     async with app.db.transaction() as session:
         taken = await units.existing_codes(session, [row.code for row in rows])
         errors += [
