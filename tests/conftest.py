@@ -29,7 +29,6 @@ from handlers.messages import Incoming, Reply
 from handlers.router import Router
 from storage.models import Base
 
-
 # Property tests: few examples, the same ones every run, no time limit, in `make test` (a
 # loaded 2-core machine must not make them flaky); HYPOTHESIS_PROFILE=fuzz (`make fuzz`) draws
 # new examples for minutes and keeps the failing ones in .hypothesis/ to replay.

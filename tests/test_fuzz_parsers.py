@@ -17,7 +17,7 @@ from campaign.answers import answer, mentioned_years, smalltalk
 from campaign.commands import closest, match_phrase, parse_slash
 from campaign.docdates import find_dates
 from campaign.document import DocumentError, parse
-from campaign.facts import read_facts, rating_targets
+from campaign.facts import rating_targets, read_facts
 from campaign.inputs import MAX_DAYS, clean_text, is_number, read_int
 from campaign.invites import normalize_code
 from campaign.layout import paragraphs
@@ -34,7 +34,22 @@ from tests.scoring import knowledge_of
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=ZONE)
-TRICKY = ["²", "¹", "٣", "৭", "𝟗", "\x00", "\x07", "\u200b", "\ufeff", "e\u0302\u0323", "Đ", "%", "/", ":"]
+TRICKY = [
+    "²",
+    "¹",
+    "٣",
+    "৭",
+    "𝟗",
+    "\x00",
+    "\x07",
+    "\u200b",
+    "\ufeff",
+    "e\u0302\u0323",
+    "Đ",
+    "%",
+    "/",
+    ":",
+]
 """Superscripts, digits of other scripts, controls, zero-width and combining marks."""
 
 DOCUMENT_LINES = CAMPAIGN_2026.read_text(encoding="utf-8").split("\n")
@@ -140,7 +155,7 @@ def test_small_readers_never_raise(text: str) -> None:
 
 @given(st.lists(st.one_of(mixed(max_size=6), st.just("code,name,kind")), max_size=6))
 def test_units_csv_rows_or_line_numbered_errors(lines: list[str]) -> None:
-    rows, errors = parse_units_csv("\n".join(lines))
+    _rows, errors = parse_units_csv("\n".join(lines))
     assert all(error.line >= 1 for error in errors)
 
 

@@ -62,9 +62,7 @@ MESSAGE = st.fixed_dictionaries(
 )
 
 
-def test_no_message_gets_the_apology(
-    database_url: str, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_no_message_gets_the_apology(database_url: str, caplog: pytest.LogCaptureFixture) -> None:
     loop = asyncio.new_event_loop()
     clock = Clock(datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
     settings = load_settings(BOT_DATABASE_URL=database_url, BOT_ADMINS=f"console:{ADMIN}")
@@ -103,11 +101,61 @@ def test_no_message_gets_the_apology(
                         "payload": None})  # fmt: skip
 
     @given(st.lists(MESSAGE, min_size=1, max_size=4))
-    @example([{"who": "member", "group": False, "addressed": True, "text": "/huynhac 2147483648", "payload": None}])
-    @example([{"who": "member", "group": False, "addressed": True, "text": "/nhacnho sau 99999999 ngày họp", "payload": None}])
-    @example([{"who": "member", "group": False, "addressed": True, "text": "/tiendo 5¹", "payload": None}])
-    @example([{"who": "admin", "group": False, "addressed": True, "text": "/sukien xoa 99999999999999999999", "payload": None}])
-    @example([{"who": "member", "group": False, "addressed": True, "text": "", "payload": "snooze:99999999999"}])
+    @example(
+        [
+            {
+                "who": "member",
+                "group": False,
+                "addressed": True,
+                "text": "/huynhac 2147483648",
+                "payload": None,
+            }
+        ]
+    )
+    @example(
+        [
+            {
+                "who": "member",
+                "group": False,
+                "addressed": True,
+                "text": "/nhacnho sau 99999999 ngày họp",
+                "payload": None,
+            }
+        ]
+    )
+    @example(
+        [
+            {
+                "who": "member",
+                "group": False,
+                "addressed": True,
+                "text": "/tiendo 5¹",
+                "payload": None,
+            }
+        ]
+    )
+    @example(
+        [
+            {
+                "who": "admin",
+                "group": False,
+                "addressed": True,
+                "text": "/sukien xoa 99999999999999999999",
+                "payload": None,
+            }
+        ]
+    )
+    @example(
+        [
+            {
+                "who": "member",
+                "group": False,
+                "addressed": True,
+                "text": "",
+                "payload": "snooze:99999999999",
+            }
+        ]
+    )
     def run(messages: list[dict]) -> None:  # type: ignore[type-arg]
         nonlocal seen
         for message in messages:
