@@ -35,9 +35,11 @@ def _dropped(ch: str) -> bool:
 
 
 def clean_text(text: str) -> str:
-    """`text` in NFC with its control characters removed (newline and tab kept)."""
+    """`text` in NFC with its control characters removed (newline and tab kept; a carriage
+    return is a newline)."""
     if text.isascii() and text.isprintable():
         return text  # the common case, in one pass of C code
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows and old Mac line ends
     return "".join(ch for ch in unicodedata.normalize("NFC", text) if not _dropped(ch))
 
 

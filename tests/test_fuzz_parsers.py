@@ -154,6 +154,9 @@ def test_small_readers_never_raise(text: str) -> None:
 
 
 @given(st.lists(st.one_of(mixed(max_size=6), st.just("code,name,kind")), max_size=6))
+@example(["code,name,kind", "\r0"])
+@example(["code,name,kind", 'KT,"Phòng', "x"])
+@example(["code,name,kind", "KT,Phòng\x00,department"])
 def test_units_csv_rows_or_line_numbered_errors(lines: list[str]) -> None:
     _rows, errors = parse_units_csv("\n".join(lines))
     assert all(error.line >= 1 for error in errors)

@@ -14,7 +14,7 @@ from tests.conftest import User, members_of_kt, run_cli
 
 
 def test_clean_text_keeps_words_drops_controls() -> None:
-    assert clean_text("Ho\u0323p\x00 lu\u0301c 8h\r\n\tnhé\x1b") == "Họp lúc 8h\n\tnhé"
+    assert clean_text("Ho\u0323p\x00 lu\u0301c 8h\r\n\tnhé\x1b\ra") == "Họp lúc 8h\n\tnhé\na"
     assert clean_text("\ud83d ok") == " ok"  # a lone surrogate: not storable anywhere
     assert clean_text("thi đua") == "thi đua"
 
