@@ -42,7 +42,7 @@ settings.register_profile(
 )
 settings.register_profile(
     "fuzz",
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "4000")),
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "2500")),
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )

@@ -27,22 +27,22 @@ SUBWORDS = ["them", "xoa", "sua", "hien", "mo", "dong", "ds", "huy", "@KT", "@ta
             ";", "|", "@head", "@lan", "xong", "bỏ qua", "1", "2"]  # fmt: skip
 
 
-def _commands() -> list[str]:
+def _commands() -> tuple[list[str], list[str]]:
+    """The commands' names (Vietnamese and English) and the phrases that call them."""
     from handlers.features import build_registry
 
     registry = build_registry()
     names = [c.name for c in registry.commands] + [c.english for c in registry.commands]
-    return sorted(set(names))
+    return sorted(set(names)), sorted({p for c in registry.commands for p in c.phrases})
 
 
-COMMANDS = _commands()
+COMMANDS, PHRASES = _commands()
 ARGUMENT = st.one_of(st.sampled_from(SUBWORDS), NUMBERS, st.sampled_from(TRICKY),
                      st.sampled_from(WORDS), st.text(max_size=10))  # fmt: skip
 COMMAND_LINE = st.builds(
-    lambda name, args, slash: (f"/{name} " if slash else f"{name} ") + " ".join(args),
-    st.sampled_from(COMMANDS),
+    lambda name, args: f"{name} " + " ".join(args),
+    st.one_of(st.sampled_from(COMMANDS).map("/{}".format), st.sampled_from(PHRASES)),
     st.lists(ARGUMENT, max_size=6),
-    st.booleans(),
 )
 PAYLOAD = st.one_of(
     st.builds(lambda prefix, rest: f"{prefix}{rest}",
