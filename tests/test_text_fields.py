@@ -84,6 +84,10 @@ async def _pledge(app: App, admin: User, head: User, lan: User, value: str) -> s
     return await lan.say("1") if "đăng ký lại" in reply else reply  # replaces the first
 
 
+async def _pledge_title(app: App, admin: User, head: User, lan: User, value: str) -> str:
+    return await lan.say(f"/dangky {value}; Hoàn thành hồ sơ đúng hạn")
+
+
 async def _progress(app: App, admin: User, head: User, lan: User, value: str) -> str:
     return await lan.say(f"/tiendo 50 {value}")
 
@@ -112,6 +116,7 @@ async def _question(app: App, admin: User, head: User, lan: User, value: str) ->
 FIELDS: dict[str, tuple[Say, object]] = {
     "unit name": (_unit_name, Unit.name),
     "unit code": (_unit_code, Unit.code),
+    "pledge title": (_pledge_title, None),
     "pledge commitments": (_pledge, Commitment.text),
     "progress note": (_progress, ProgressUpdate.note),
     "reminder": (_reminder, Reminder.text),
