@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench fuzz clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -18,6 +18,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n auto
+
+# About five minutes of new random examples; a failure is kept in .hypothesis/ and replayed first.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -p no:xdist tests/test_fuzz_router.py tests/test_fuzz_parsers.py
 
 bench: $(STAMP)
 	$(PY) bench/ask.py

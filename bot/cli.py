@@ -33,6 +33,7 @@ from campaign.accounts import parse_account_ref
 from campaign.dates import format_date, format_datetime, weekday_key
 from campaign.document import Document, DocumentError, Zone
 from campaign.facts import Facts, Period, rating_targets
+from campaign.inputs import MAX_DAYS, MAX_ID, clean_text, read_int
 from campaign.ratings import Rating
 from campaign.roles import parse_unit_role
 from campaign.standing import rules_from
@@ -48,9 +49,13 @@ from handlers.library import dates_of
 from handlers.messages import Safe, join
 from handlers.standing import compute, report_bytes, standing_lines
 from storage import audit, campaigns, people, units
+from storage.limits import TooLong
 from storage.models import CampaignDocument
 
 log = logging.getLogger("bot")
+
+MAX_INVITE_USES = 10_000
+"""More people than any unit has: a code for everyone in the department fits."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -164,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged PDF is reported in one line
     # httpx logs each request URL at INFO, and Bot API URLs carry the token: never log them.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    args = build_parser().parse_args(argv)
+    args = _cleaned(build_parser().parse_args(argv))
     catalog = Catalog.load()
     fallback_language = os.environ.get("BOT_LANGUAGE", "vi").strip().lower()
     t = catalog.translator(fallback_language if fallback_language in LANGUAGES else "vi")
@@ -176,13 +181,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return asyncio.run(_dispatch(args, settings, catalog, t))
     except UserError as error:
-        return _fail(str(error))
+        return _fail(str(error), status=error.status)
     except Refused as refused:
         return _fail(t(refused.key, **refused.values))
+    except TooLong as error:
+        return _fail(t("error.field_too_long", limit=error.limit, length=error.length), status=2)
     except (OperationalError, DBAPIError, OSError) as error:
         return _fail(t("cli.db_unreachable", error=_first_line(error)))
     except KeyboardInterrupt:
         return 130
+
+
+def _cleaned(args: argparse.Namespace) -> argparse.Namespace:
+    """Every text argument as the chat would see it (campaign.inputs.clean_text): NFC, no
+    control characters, no bytes that are not UTF-8. File paths are left as the shell gave
+    them, so that the file is found."""
+    for name, value in vars(args).items():
+        if isinstance(value, str):
+            setattr(args, name, clean_text(value))
+    return args
 
 
 def _fail(message: str, status: int = 1) -> int:
@@ -274,7 +291,7 @@ async def _units_import(app: App, args: argparse.Namespace, t: Translate) -> int
         raise UserError(
             t("cli.file_unreadable", path=str(args.file), error=_first_line(error))
         ) from None
-    rows, errors = parse_units_csv(text)
+    rows, errors = parse_units_csv(clean_text(text))
     async with app.db.transaction() as session:
         taken = await units.existing_codes(session, [row.code for row in rows])
         errors += [
@@ -308,16 +325,18 @@ async def _units_list(app: App, args: argparse.Namespace, t: Translate) -> int:
     return 0
 
 
-def _positive(value: str, option: str, t: Translate) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise UserError(t("cli.bad_number", option=option))
-    return int(value)
+def _positive(value: str, option: str, t: Translate, hi: int) -> int:
+    """A whole number from 1 to `hi`; anything else is a one-line error, exit status 2."""
+    number = read_int(value, 1, hi)
+    if number is None:
+        raise UserError(t("cli.bad_number", option=option, limit=hi), status=2)
+    return number
 
 
 async def _invite(app: App, args: argparse.Namespace, t: Translate) -> int:
     """The same rules as /moi from an admin: bounded uses and days, codes above member once."""
-    uses = _positive(args.uses, "--uses", t) if args.uses is not None else None
-    days = _positive(args.days, "--days", t)
+    uses = _positive(args.uses, "--uses", t, MAX_INVITE_USES) if args.uses is not None else None
+    days = _positive(args.days, "--days", t, MAX_DAYS)
     role = parse_unit_role(args.role)
     if role is None:
         raise UserError(t("role.unknown", role=args.role))
@@ -423,10 +442,9 @@ MAX_AUDIT_LIMIT = 100_000
 
 async def _audit(app: App, args: argparse.Namespace, t: Translate) -> int:
     """The last --limit entries, oldest first as a log is read (tail)."""
-    text = args.limit.strip()
-    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_AUDIT_LIMIT):
+    limit = read_int(args.limit, 1, MAX_AUDIT_LIMIT)
+    if limit is None:
         raise UserError(t("cli.audit_limit", limit=MAX_AUDIT_LIMIT))
-    limit = int(text)
     async with app.db.transaction() as session:
         entries = list(reversed(await audit_view.audit_entries(session, limit)))
     zone = app.services.zone
@@ -501,7 +519,7 @@ async def _ask(app: App, args: argparse.Namespace, t: Translate) -> int:
 
 
 async def _events(app: App, args: argparse.Namespace, t: Translate) -> int:
-    days = _positive(args.days, "--days", t)
+    days = _positive(args.days, "--days", t, MAX_DAYS)
     try:
         start = date.fromisoformat(args.start) if args.start else _today(app)
     except ValueError:
@@ -525,9 +543,10 @@ async def _events(app: App, args: argparse.Namespace, t: Translate) -> int:
 def _year_arg(value: str | None, t: Translate) -> int | None:
     if value is None:
         return None
-    if not value.isdigit() or not 1900 < int(value) < 2200:
-        raise UserError(t("cli.bad_year"))
-    return int(value)
+    year = read_int(value, 1901, 2199)
+    if year is None:
+        raise UserError(t("cli.bad_year"), status=2)
+    return year
 
 
 async def _campaign_import(app: App, args: argparse.Namespace, t: Translate) -> int:
@@ -642,9 +661,10 @@ async def _campaign_show(app: App, args: argparse.Namespace, t: Translate) -> in
     library = app.services.library
     async with app.db.transaction() as session:
         if args.id is not None:
-            if not args.id.isdigit():
-                raise UserError(t("cli.bad_document_id", value=args.id))
-            row = await campaigns.get_document(session, int(args.id))
+            number = read_int(args.id, 1, MAX_ID)
+            if number is None:
+                raise UserError(t("cli.bad_document_id", value=args.id), status=2)
+            row = await campaigns.get_document(session, number)
         else:
             row = await library.current(session, _today(app)) or await library.latest(session)
             if row is None:

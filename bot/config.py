@@ -17,6 +17,7 @@ from sqlalchemy.exc import ArgumentError
 
 from campaign.accounts import PLATFORMS, parse_account_ref
 from campaign.calendar import PROVINCE_PACKS, SECTOR_PACKS, pack_name
+from campaign.inputs import read_int
 
 LANGUAGES = ("vi", "en")
 SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,256}")
@@ -105,7 +106,7 @@ class Settings(BaseSettings):
     def _notice_days(cls, value: object) -> tuple[int, ...]:
         if isinstance(value, str):
             items = [v.strip() for v in value.split(",") if v.strip()]
-            if not items or not all(v.isdigit() and 0 < int(v) <= 60 for v in items):
+            if not items or not all(read_int(v, 1, 60) is not None for v in items):
                 raise ValueError(f"expected days like 7,1 (1 to 60), got {value!r}")
             return tuple(sorted({int(v) for v in items}, reverse=True))
         return tuple(value)  # type: ignore[arg-type]

@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from campaign.inputs import is_number, read_int
+
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _VAL = _W + "val"
@@ -230,7 +232,7 @@ def with_marker(marker: str, line: str) -> str:
     else:
         rest = line[len(shown) :] if line.startswith(shown) else None
         typed = rest is not None and (
-            not rest or rest[0].isspace() or (not shown[-1].isalnum() and not rest[0].isdigit())
+            not rest or rest[0].isspace() or (not shown[-1].isalnum() and not is_number(rest[0]))
         )
     return line if typed else " ".join((marker + line).split())
 
@@ -338,9 +340,7 @@ def _val(element: Any | None, name: str) -> str | None:
 
 def _int(value: str | None) -> int | None:
     """The attribute as a number; None if it is missing or not a number of at most 9 digits."""
-    if value is None or len(value) > 10 or not value.lstrip("-").isdigit():
-        return None
-    return int(value)
+    return None if value is None else read_int(value, -999_999_999, 999_999_999, signed=True)
 
 
 def _on(value: str | None) -> bool:

@@ -22,12 +22,15 @@ from typing import Any
 from bot.documents import MAX_DOCX_XML_BYTES, Budget
 from bot.docx_numbering import ListNumbering, with_marker
 from campaign.document import DocumentError
+from campaign.inputs import read_int
 from campaign.text import fold, squeeze
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """The start of a legacy Word (.doc) file, or of a password-protected .docx."""
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MAX_TWIPS = 999_999_999
+"""Bigger than any page measure in twentieths of a point; a larger value is damage."""
 _M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
@@ -283,7 +286,8 @@ def _property(element: Any, properties: str, name: str) -> Any:
 def _int_property(element: Any, properties: str, name: str, default: int) -> int:
     node = _property(element, properties, name)
     value = node.get(_VAL) if node is not None else None
-    return int(value) if value is not None and value.lstrip("-").isdigit() else default
+    number = None if value is None else read_int(value, -_MAX_TWIPS, _MAX_TWIPS, signed=True)
+    return default if number is None else number
 
 
 def _continues_above(tc: Any) -> bool:

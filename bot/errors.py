@@ -2,4 +2,9 @@
 
 
 class UserError(Exception):
-    """Bad input on the command line: shown as one line on stderr, exit status 1."""
+    """Bad input on the command line: shown as one line on stderr, exit status `status`
+    (1; 2 for a malformed argument, as argparse itself exits)."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status

@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.errors import UserError
 from bot.scheduler import scheduler_for
 from bot.web import Hook, WebServer
+from campaign.inputs import read_int
 from handlers.context import Translate
 
 log = logging.getLogger("bot")
@@ -75,9 +76,10 @@ def web_server(settings: Settings, t: Translate) -> WebServer | None:
     if not (settings.webhook_url or settings.public_url):
         return None
     host, _, port = (settings.listen or "0.0.0.0:8080").rpartition(":")
-    if not host or not port.isdigit():
+    number = read_int(port, 1, 65535)
+    if not host or number is None:
         raise UserError(t("cli.bad_listen"))
-    return WebServer(host, int(port))
+    return WebServer(host, number)
 
 
 async def run_channels(app: App, t: Translate) -> int:

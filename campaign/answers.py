@@ -20,6 +20,7 @@ from campaign.calendar import Observance, Occurrence
 from campaign.docdates import find_dates
 from campaign.document import KIND_WORDS, Document, Kind, Passage, Zone
 from campaign.facts import Facts, owner, owner_in
+from campaign.inputs import is_number
 from campaign.search import Hit, Index, Query, content_words, syllables
 from campaign.synonyms import SYNONYMS
 from campaign.text import fold
@@ -219,7 +220,7 @@ def _answer(knowledge: Knowledge, question: str, today: date) -> Answer:
     index = knowledge.index
     query = index.query(text)
     content = content_words(text)
-    if all(word.isascii() and word.isdigit() for word in content):
+    if all(is_number(word) for word in content):
         return _refusal(text)  # "1", "2025": a number alone asks nothing
     named = _documents_named(knowledge, folded)
 
@@ -614,11 +615,7 @@ def _answered_share(
     weighed by how rare it is: a passage that shares only the field's common words with an
     off-topic question ("thủ tục" of "thủ tục đăng ký xe máy") does not answer it."""
     asked = _asked_type(query.text)
-    words = [
-        w
-        for w in query.content
-        if not (w.isascii() and w.isdigit() and len(w) == 4) and w not in asked
-    ]
+    words = [w for w in query.content if not (is_number(w) and len(w) == 4) and w not in asked]
     if not words:
         return 1.0
     index = knowledge.index
@@ -1163,7 +1160,7 @@ def _source_of(knowledge: Knowledge, observance: Observance) -> tuple[int, int] 
     if not observance.source or ":" not in observance.source:
         return None
     entry, _, passage = observance.source.partition(":")
-    if not (entry.isdigit() and passage.isdigit()):
+    if not (is_number(entry) and is_number(passage)):
         return None
     for position, candidate in enumerate(knowledge.entries):
         if candidate.key == int(entry) and int(passage) < len(candidate.document.passages):

@@ -11,6 +11,7 @@ None, and a period without an end has no end.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -711,7 +712,7 @@ def _commemorations(document: Document) -> list[Commemoration]:
             rest = text[match.end() :]
             end = _NAME_END.search(rest)
             name = rest[: end.start() if end else len(rest)].strip(" ,")
-            if len(name) < 4 or len(name) > 160 or name[0].isdigit():
+            if len(name) < 4 or len(name) > 160 or unicodedata.category(name[0])[0] == "N":
                 continue
             window = rest[len(name) : len(name) + 60]
             dates = [w for w in find_dates(window) if w.begin.year or w.finish.year]

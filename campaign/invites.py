@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from campaign.inputs import MAX_ID, is_number, read_int
 from campaign.roles import Role
 from campaign.text import fold
 
@@ -76,7 +77,7 @@ def parse_request(words: list[str]) -> InviteRequest | None:
     index = 0
     while index < len(words):
         word = words[index]
-        if word[:1].isascii() and word[:1].isdigit():
+        if word[:1].isascii() and is_number(word[:1]):
             number = _plain_number(word)
             unit = fold(words[index + 1]) if index + 1 < len(words) else ""
             if number is None or unit not in _USES_WORDS | _DAYS_WORDS:
@@ -93,10 +94,8 @@ def parse_request(words: list[str]) -> InviteRequest | None:
 
 
 def _plain_number(word: str) -> int | None:
-    """ASCII digits only (no "²"), at most 9 of them: anything larger is out of bounds anyway."""
-    if not (word.isascii() and word.isdigit()) or len(word) > 9:
-        return None
-    return int(word)
+    """ASCII digits only (no "²"); anything past MAX_ID is out of every bound anyway."""
+    return read_int(word, 0, MAX_ID)
 
 
 def invite_terms(

@@ -7,10 +7,14 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from campaign.inputs import read_int
+
 K = TypeVar("K", bound=Hashable)
 """What identifies a commitment (its row id in the bot; anything in tests)."""
 
-_NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)?%?$")
+_NUMBER = re.compile(r"^([-+]?)([0-9]+)(?:[.,]([0-9]+))?%?$")
+MAX_COMMITMENTS = 999
+"""Far above any pledge; a larger "commitment number" is a typing slip, not a commitment."""
 
 
 @dataclass(frozen=True)
@@ -37,15 +41,17 @@ def parse_progress(text: str) -> ProgressInput:
         raise ProgressError("progress.not_number", words[0])
     commitment = None
     if len(words) > 1 and _NUMBER.match(words[1]) and not words[0].endswith("%"):
-        if not words[0].isdigit() or int(words[0]) < 1:
+        commitment = read_int(words[0], 1, MAX_COMMITMENTS)
+        if commitment is None:
             raise ProgressError("progress.no_commitment", words[0])
-        commitment = int(words[0])
         words = words[1:]
-    value = words[0].rstrip("%").replace(",", ".")
-    number = float(value)
-    if number != int(number) or not 0 <= number <= 100:
-        raise ProgressError("progress.out_of_range", words[0])
-    return ProgressInput(int(number), commitment, " ".join(words[1:]))
+    match = _NUMBER.match(words[0])
+    assert match is not None
+    sign, whole, fraction = match.groups()
+    number = read_int(whole, 0, 100)
+    if number is None or (sign == "-" and number) or (fraction or "0").strip("0"):
+        raise ProgressError("progress.out_of_range", words[0])  # "120", "-5", "70,5"
+    return ProgressInput(number, commitment, " ".join(words[1:]))
 
 
 def latest_values(updates: Iterable[tuple[K | None, int]]) -> dict[K | None, int]:

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from campaign.document import Document, Passage, Zone
+from campaign.inputs import is_number
 from campaign.synonyms import SYNONYMS
 from campaign.text import fold, fold_aligned
 
@@ -54,8 +55,10 @@ STOP = ""
 
 
 def _normal_number(part: str) -> str:
-    """ "06" and "6" are one number; "²" is a digit to str.isdigit but not to int()."""
-    return str(int(part)) if part.isascii() and part.isdigit() else part
+    """ "06" and "6" are one number; "²" is a digit to str.isdigit but not a number here.
+    Zeros are stripped rather than the number converted: a document may hold a run of
+    digits longer than int() reads."""
+    return (part.lstrip("0") or "0") if is_number(part) else part
 
 
 NUMBER_WORDS = {
@@ -227,7 +230,7 @@ def context_of(document: Document, passage: Passage) -> str:
     parts = [a.body for a in document.ancestors(passage.index)]
     if passage.header is not None and passage.header != passage.index:
         parts.append(document.passages[passage.header].text)
-        if passage.cells and passage.cells[0].isdigit():  # "đề án số 1": the row numbered 1
+        if passage.cells and is_number(passage.cells[0]):  # "đề án số 1": the row numbered 1
             parts.append(f"số {passage.cells[0]} thứ {passage.cells[0]}")
     if passage.zone == Zone.FOOTNOTE and passage.marker:
         mark = f"[{passage.marker.label}]"
@@ -467,7 +470,7 @@ def _acronyms(units: Sequence[Unit]) -> tuple[dict[str, str], set[str]]:
 
 
 def _is_year(token: str) -> bool:
-    return token.isascii() and token.isdigit() and len(token) == 4 and token[:2] in ("19", "20")
+    return is_number(token) and len(token) == 4 and token[:2] in ("19", "20")
 
 
 def _neutral_positions(sequence: list[str]) -> set[int]:
@@ -484,4 +487,4 @@ def _neutral_positions(sequence: list[str]) -> set[int]:
 
 
 def _is_code(token: str) -> bool:
-    return any(ch.isdigit() for ch in token) or "/" in token
+    return any("0" <= ch <= "9" for ch in token) or "/" in token

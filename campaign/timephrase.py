@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from campaign.inputs import MAX_DAYS, read_int
 from campaign.text import fold
 
 DEFAULT_HOUR = 8
@@ -30,6 +31,11 @@ WEEKDAYS = {
 }  # fmt: skip
 RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 UNITS = {"phut": "minutes", "tieng": "hours", "gio": "hours", "ngay": "days", "tuan": "weeks"}
+HORIZON = timedelta(days=MAX_DAYS)
+"""The farthest moment a phrase may name: beyond it "sau 99999999 ngày" is refused, not an
+overflow of the calendar."""
+_MAX_AMOUNT = 1_000_000
+"""More minutes than fit in the horizon, so a larger amount is refused before any sum."""
 
 
 class TimePhraseError(ValueError):
@@ -99,27 +105,29 @@ def _read(folded: str) -> tuple[_Parts, str]:
         parts.part_of_day = match.group(1)
         parts.repeat = parts.repeat or "daily"
     # offsets: "30 phút nữa", "2 tiếng nữa", "sau 3 ngày"
-    match, text = _take(r" (\d+) (phut|tieng|gio|ngay|tuan|thang) nua ", text)
+    match, text = _take(r" ([0-9]+) (phut|tieng|gio|ngay|tuan|thang) nua ", text)
     if match is None:
-        match, text = _take(r" sau (\d+) (phut|tieng|gio|ngay|tuan|thang) ", text)
+        match, text = _take(r" sau ([0-9]+) (phut|tieng|gio|ngay|tuan|thang) ", text)
     if match:
-        amount, unit = int(match.group(1)), match.group(2)
+        amount, unit = read_int(match.group(1), 0, _MAX_AMOUNT), match.group(2)
+        if amount is None:
+            raise TimePhraseError("time.too_far")
         parts.offset = (
             timedelta(days=30 * amount) if unit == "thang" else timedelta(**{UNITS[unit]: amount})
         )
     # dates: 25/12/2025, 15/3, "ngày 20 tháng 3 (năm 2025)", "ngày 25" (of the month)
-    match, text = _take(r" (\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))? ", text)
+    match, text = _take(r" ([0-9]{1,2})[/.-]([0-9]{1,2})(?:[/.-]([0-9]{4}))? ", text)
     if match is None:
-        match, text = _take(r" ngay (\d{1,2}) thang (\d{1,2})(?: nam (\d{4}))? ", text)
+        match, text = _take(r" ngay ([0-9]{1,2}) thang ([0-9]{1,2})(?: nam ([0-9]{4}))? ", text)
     if match:
         parts.day, parts.month = int(match.group(1)), int(match.group(2))
         parts.year = int(match.group(3)) if match.group(3) else None
     else:
-        match, text = _take(r" ngay (\d{1,2}) ", text)
+        match, text = _take(r" ngay ([0-9]{1,2}) ", text)
         if match:
             parts.day = int(match.group(1))
     # times: 8h, 8h30, 8:30, 8 giờ 15 (phút), 14h, "lúc 10 giờ"
-    match, text = _take(r" (?:luc )?(\d{1,2})\s?(?:h|g|gio|:)\s?(\d{1,2})?(?: phut)? ", text)
+    match, text = _take(r" (?:luc )?([0-9]{1,2})\s?(?:h|g|gio|:)\s?([0-9]{1,2})?(?: phut)? ", text)
     if match:
         hour, minute = int(match.group(1)), int(match.group(2) or 0)
         if hour > 23 or minute > 59:
@@ -185,6 +193,8 @@ def read(phrase: str, now: datetime) -> Reading:
 
     today = now.date()
     if parts.offset is not None:
+        if parts.offset > HORIZON:
+            raise TimePhraseError("time.too_far")
         moment = now + parts.offset
         if parts.clock is not None or parts.part_of_day is not None:
             moment = at(moment.date())
@@ -214,7 +224,13 @@ def read(phrase: str, now: datetime) -> Reading:
         moment = at(today + timedelta(days=1))
     if moment <= now:
         raise TimePhraseError("time.past")
-    return Reading(moment, parts.repeat, _rrule(parts.repeat, moment))
+    return Reading(_near(moment, now), parts.repeat, _rrule(parts.repeat, moment))
+
+
+def _near(moment: datetime, now: datetime) -> datetime:
+    if moment - now > HORIZON:
+        raise TimePhraseError("time.too_far")
+    return moment
 
 
 def _on(year: int, month: int, day: int, at) -> datetime:  # type: ignore[no-untyped-def]
@@ -257,7 +273,7 @@ def _fallback(phrase: str, now: datetime) -> Reading:
     """What our grammar does not read, dateparser may ("25 tháng 12 năm 2025 lúc 8 giờ")."""
     import dateparser
 
-    if not re.search(r"\d", phrase):
+    if not re.search(r"[0-9]", phrase):
         raise TimePhraseError("time.not_understood")
     found = dateparser.parse(
         phrase,
@@ -274,4 +290,4 @@ def _fallback(phrase: str, now: datetime) -> Reading:
     moment = found.replace(tzinfo=now.tzinfo)
     if moment <= now:
         raise TimePhraseError("time.past")
-    return Reading(moment, None, None)
+    return Reading(_near(moment, now), None, None)

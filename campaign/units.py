@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -88,6 +89,15 @@ class RowError:
 REQUIRED_COLUMNS = ("code", "name", "kind")
 
 
+def _records(reader: Iterator[list[str]], errors: list[RowError]) -> Iterator[list[str]]:
+    """The reader's records until one it cannot read (a stray quote or carriage return), which
+    becomes an error of its line instead of an exception."""
+    try:
+        yield from reader
+    except csv.Error:
+        errors.append(RowError(getattr(reader, "line_num", 0) + 1, "csv.unreadable"))
+
+
 def parse_units_csv(text: str) -> tuple[list[UnitRow], list[RowError]]:
     """Read `code,name,kind` rows (a header line first; kind may be left empty to be guessed).
 
@@ -99,7 +109,7 @@ def parse_units_csv(text: str) -> tuple[list[UnitRow], list[RowError]]:
     errors: list[RowError] = []
     header: list[str] | None = None
     seen: dict[str, int] = {}
-    for record in reader:
+    for record in _records(reader, errors):
         line = reader.line_num
         if not any(cell.strip() for cell in record):
             continue

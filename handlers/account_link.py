@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from campaign.accounts import GUESS_WINDOW, next_guess_at, other_chat_apps
 from campaign.dates import format_datetime
+from campaign.inputs import MAX_ID, read_int
 from campaign.invites import is_well_formed, normalize_code
 from campaign.merge import Side
 from campaign.titles import BY_CODE
@@ -126,7 +127,8 @@ async def _redeem(ctx: Context, typed: str) -> Reply:
 async def link_button(ctx: Context, argument: str) -> list[Reply]:
     """Confirm or Refuse, pressed by the code's owner under the request sent to them."""
     answer, _, number = argument.partition(":")
-    row = await link_codes.find_by_id(ctx.session, int(number)) if number.isdigit() else None
+    row_id = read_int(number, 1, MAX_ID)
+    row = await link_codes.find_by_id(ctx.session, row_id) if row_id is not None else None
     if row is None or row.claimed_by is None or row.expires_at <= ctx.now():
         return [ctx.reply("account_link.request_gone")]
     if row.person_id != ctx.person.id:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaign.dates import format_date
+from campaign.inputs import read_int
 from campaign.roles import Role
 from handlers.context import Context
 from handlers.messages import Option, Reply, join
@@ -68,10 +69,7 @@ def detail_text(detail: dict[str, Any]) -> str:
 
 def _number(text: str, limit: int) -> int | None:
     """1..limit written in ASCII digits ("²" is a digit to str.isdigit, not to int)."""
-    if not (text.isascii() and text.isdigit() and len(text) <= 6):
-        return None
-    value = int(text)
-    return value if 1 <= value <= limit else None
+    return read_int(text, 1, limit)
 
 
 async def audit_command(ctx: Context, args: str) -> list[Reply]:

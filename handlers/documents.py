@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaign.document import MAX_TEXT_CHARS, Document, DocumentError, parse
 from campaign.facts import Facts, read_facts
+from campaign.inputs import clean_text
 from campaign.intake import identity, is_campaign
 from storage import audit, campaigns
 from storage.campaigns import DocumentRecord, Saved
@@ -49,7 +50,9 @@ async def import_document(
 ) -> Imported:
     """Read and store a document: a campaign, or (`library`, or a regulation when not said) a
     document of the library. The same document imported again replaces its earlier copy; the
-    first real import removes the bundled demo."""
+    first real import removes the bundled demo. The text is cleaned as typed text is
+    (campaign.inputs.clean_text): a NUL in a file is refused by PostgreSQL."""
+    text, source_name = clean_text(text), clean_text(source_name)
     document, facts, found_year = await asyncio.to_thread(read_document, text, year)
     in_library = library if library is not None else not is_campaign(document, facts)
     record = DocumentRecord(

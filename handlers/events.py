@@ -16,6 +16,7 @@ from datetime import date
 from campaign import calendar
 from campaign.calendar import Occurrence
 from campaign.dates import format_date
+from campaign.inputs import is_number, read_int
 from campaign.text import fold
 from handlers.answer_view import occurrence_line
 from handlers.context import Context
@@ -26,7 +27,7 @@ from storage.models import CustomEvent
 
 DEFAULT_COUNT = 5
 MAX_COUNT = 30
-_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
 
 ADD_WORDS = frozenset({"them", "add"})
 REMOVE_WORDS = frozenset({"xoa", "remove", "delete"})
@@ -47,9 +48,10 @@ async def events_command(ctx: Context, args: str) -> list[Reply]:
         return [await _remove(ctx, rest.strip())]
     if word in RESTORE_WORDS:
         return [await _restore(ctx, rest.strip())]
-    if args and not (args.isdigit() and 1 <= int(args) <= MAX_COUNT):
+    count = read_int(args, 1, MAX_COUNT) if args else DEFAULT_COUNT
+    if count is None:
         return [ctx.reply("events.bad_count", limit=MAX_COUNT)]
-    occurrences = await _coming(ctx, int(args) if args else DEFAULT_COUNT)
+    occurrences = await _coming(ctx, count)
     lines = [occurrence_line(ctx.t, o, number=n) for n, o in enumerate(occurrences, 1)]
     text = join([ctx.t("events.header", count=len(lines)), join(lines)])
     if ctx.actor.is_admin:
@@ -107,11 +109,11 @@ async def _remove(ctx: Context, args: str) -> Reply:
     """Event n of today's list off the calendar: deleted if an admin added it, else hidden."""
     if not ctx.actor.is_admin:
         return _not_allowed(ctx, "xoa")
-    if not args.isdigit():
+    if not is_number(args):
         return ctx.reply("events.remove_usage", limit=MAX_COUNT)
-    number = int(args)
-    if not 1 <= number <= MAX_COUNT:
-        return ctx.reply("events.remove_range", number=number, limit=MAX_COUNT)
+    number = read_int(args, 1, MAX_COUNT)
+    if number is None:
+        return ctx.reply("events.remove_range", number=args, limit=MAX_COUNT)
     occurrences = await _coming(ctx, number)
     if number > len(occurrences):
         return ctx.reply("events.remove_range", number=number, limit=len(occurrences))
@@ -164,9 +166,10 @@ async def _restore(ctx: Context, args: str) -> Reply:
         ]
         header = ctx.t("events.hidden_header", count=len(rows))
         return Reply(join([join([header, join(lines)]), ctx.t("events.restore_hint")], "\n\n"))
-    if not (args.isdigit() and 1 <= int(args) <= len(rows)):
+    number = read_int(args, 1, len(rows))
+    if number is None:
         return ctx.reply("events.restore_usage", count=len(rows))
-    row = rows[int(args) - 1]
+    row = rows[number - 1]
     name, shown = row.name, _day_month(row)
     await calendar_days.delete_day(ctx.session, row.id)
     await ctx.audit("event.restore", f"--{row.month:02d}-{row.day:02d}", {"name": name})

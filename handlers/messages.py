@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Literal
+
+from campaign.inputs import clean_text
 
 ChatKind = Literal["private", "group"]
 
@@ -57,6 +59,14 @@ class Incoming:
     """In a group: the bot was mentioned or replied to. Private chats are always addressed."""
     update_id: str | None = None
     """The platform's id of this update: a replay with the same id is ignored."""
+
+    def __post_init__(self) -> None:
+        """Every text that comes in, cleaned once, here, whichever channel built it: what the
+        router, the handlers and the database see is NFC without control characters."""
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, str):
+                object.__setattr__(self, item.name, clean_text(value))
 
     @property
     def account_ref(self) -> str:

@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from campaign.dates import format_datetime, weekday_key
+from campaign.inputs import MAX_ID, is_number, read_int
 from campaign.roles import Role
 from campaign.text import fold
 from campaign.timephrase import TimePhraseError, read
@@ -28,6 +29,8 @@ ALL_WORDS = {"tatca", "tat ca", "all", "toan co quan"}
 MAX_TEXT = 1000
 MAX_PHRASE_WORDS = 8
 ANNOUNCE = "announce"
+_REPORTED = frozenset({"time.past", "time.bad_date", "time.bad_clock", "time.too_far"})
+"""Time errors worth telling as they are: the user wrote a time, but not a usable one."""
 
 
 def split_when(words: list[str], now) -> tuple[object, str] | None:  # type: ignore[no-untyped-def]
@@ -37,7 +40,7 @@ def split_when(words: list[str], now) -> tuple[object, str] | None:  # type: ign
         try:
             return read(" ".join(words[:size]), now), " ".join(words[size:])
         except TimePhraseError as error:
-            if error.key in ("time.past", "time.bad_date", "time.bad_clock") and last_error is None:
+            if error.key in _REPORTED and last_error is None:
                 last_error = error
     if last_error is not None:
         raise last_error
@@ -135,9 +138,10 @@ async def list_command(ctx: Context, args: str) -> list[Reply]:
 
 async def cancel_command(ctx: Context, args: str) -> list[Reply]:
     number = args.strip().lstrip("#")
-    if not number.isdigit():
+    if not is_number(number):
         return [ctx.reply("remind.cancel_usage")]
-    reminder = await reminders.find(ctx.session, int(number))
+    found = read_int(number, 1, MAX_ID)
+    reminder = None if found is None else await reminders.find(ctx.session, found)
     if reminder is None or not reminder.active:
         return [ctx.reply("remind.not_found", id=number)]
     if not await _may_cancel(ctx, reminder):
@@ -159,7 +163,8 @@ async def _may_cancel(ctx: Context, reminder: Reminder) -> bool:
 
 async def snooze(ctx: Context, argument: str) -> list[Reply]:
     """The "remind me again in an hour" button under a private reminder."""
-    original = await reminders.find(ctx.session, int(argument)) if argument.isdigit() else None
+    number = read_int(argument, 1, MAX_ID)
+    original = None if number is None else await reminders.find(ctx.session, number)
     if original is None:
         return [ctx.reply("error.stale_choice")]
     if not _snoozable_by(ctx, original):

@@ -12,6 +12,7 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaign.commands import closest, match_phrase, parse_slash
+from campaign.inputs import read_int
 from campaign.roles import Role
 from handlers.access import Actor
 from handlers.context import Context, Services
@@ -19,6 +20,7 @@ from handlers.messages import Incoming, Reply
 from handlers.registry import Command, Registry
 from storage import chats, dialogs, notices, people, seen
 from storage.db import Database
+from storage.limits import TooLong
 from storage.models import DialogState
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,9 @@ class Router:
                 if replies:
                     replies += await self._notices(context)
                 return replies
+        except TooLong as error:  # a field longer than the schema holds: nothing was written
+            t = self.services.catalog.translator(language)
+            return [Reply(t("error.field_too_long", limit=error.limit, length=error.length))]
         except Exception:
             log.exception("failed to handle a message from %s", incoming.platform)
             t = self.services.catalog.translator(language)
@@ -180,6 +185,5 @@ class Router:
 def _option_by_number(text: str, data: dict) -> str | None:
     """ "2" answers the second option shown (console and Zalo have no buttons)."""
     options = data.get("_options") or []
-    if text.isdigit() and 1 <= int(text) <= len(options):
-        return str(options[int(text) - 1])
-    return None
+    number = read_int(text, 1, len(options))
+    return None if number is None else str(options[number - 1])

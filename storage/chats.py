@@ -6,6 +6,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
+from storage.limits import clip
 from storage.models import Account, Chat, DialogState, Person
 
 
@@ -24,6 +25,7 @@ async def _create_chat(
 ) -> Chat:
     """A chat seen for the first time, linked to no unit yet (`unit=None`): handlers may read
     `chat.unit` at once, and nothing needs to be read back after the insert."""
+    title = clip(title, Chat.title) if title else title
     chat = Chat(platform=platform, platform_chat_id=chat_id, kind=kind, title=title, unit=None)
     session.add(chat)
     await session.flush()
@@ -33,6 +35,7 @@ async def _create_chat(
 def _seen_again(chat: Chat, title: str | None) -> None:
     """A known chat spoke: its title follows the platform's, and a chat the bot was removed
     from (or blocked in) is active again. Unchanged values are not written."""
+    title = clip(title, Chat.title) if title else title
     if title and chat.title != title:
         chat.title = title
     if not chat.active:

@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage import limits
+
 MIGRATIONS = "storage:migrations"
 LOCK_KEY = 0x7468_6964  # "thid": the advisory lock of start-up work on PostgreSQL
 
@@ -76,6 +78,7 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        limits.install()
         self.engine = create_engine(url)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writer = asyncio.Lock() if self.engine.dialect.name == "sqlite" else None

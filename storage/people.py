@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
+from storage.limits import clip
 from storage.models import Account, Membership, Person
 
 
@@ -33,7 +34,8 @@ async def get_or_create_account(
 ) -> Account:
     """The account of this platform user, creating a person for a first-time user; the name
     and @handle follow what the platform says now."""
-    handle = username.lower() if username else None
+    handle = clip(username.lower(), Account.username) if username else None
+    display_name = clip(display_name, Person.display_name)
     account = await find_account(session, platform, user_id)
     if account is not None:
         if display_name and account.person.display_name != display_name:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -27,6 +28,25 @@ from handlers.documents import import_document
 from handlers.messages import Incoming, Reply
 from handlers.router import Router
 from storage.models import Base
+
+# Property tests: few examples, the same ones every run, no time limit, in `make test` (a
+# loaded 2-core machine must not make them flaky); HYPOTHESIS_PROFILE=fuzz (`make fuzz`) draws
+# new examples for minutes and keeps the failing ones in .hypothesis/ to replay.
+settings.register_profile(
+    "default",
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.register_profile(
+    "fuzz",
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "2500")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def _own_database(url: str | None) -> str | None:

@@ -93,27 +93,27 @@ def test_invite_prints_the_code_alone(database_url: str, tmp_path: Path) -> None
 def test_invite_bad_input(database_url: str, tmp_path: Path) -> None:
     write(tmp_path, "units.csv", UNITS_CSV)
     run_cli("units", "import", "units.csv", database_url=database_url, cwd=tmp_path)
-    cases = {
-        ("invite", "XX"): "Không có đơn vị mã XX. Gõ /donvi để xem danh sách đơn vị.",
-        ("invite", "VP", "--uses", "0"): "--uses phải là số nguyên dương.",
-        ("invite", "VP", "--days", "abc"): "--days phải là số nguyên dương.",
-        (
-            "invite",
-            "VP",
-            "--role",
-            "boss",
-        ): 'Không hiểu vai trò "boss". Các vai trò: thanh vien, van dong, truong.',
+    cases = {  # a malformed number exits 2, as argparse does; a wrong value 1
+        ("invite", "XX"): (1, "Không có đơn vị mã XX. Gõ /donvi để xem danh sách đơn vị."),
+        ("invite", "VP", "--uses", "0"): (2, "--uses phải là số nguyên từ 1 đến 10000."),
+        ("invite", "VP", "--days", "abc"): (2, "--days phải là số nguyên từ 1 đến 3660."),
+        ("invite", "VP", "--role", "boss"): (
+            1,
+            'Không hiểu vai trò "boss". Các vai trò: thanh vien, van dong, truong.',
+        ),
         ("invite", "VP", "--role", "lead", "--uses", "3"): (
-            "Mã mời vai trò trưởng đơn vị chỉ dùng được một lần, cho đúng một người."
+            1,
+            "Mã mời vai trò trưởng đơn vị chỉ dùng được một lần, cho đúng một người.",
         ),
         ("invite", "VP", "--uses", "99999999999999999999"): (
-            "Số lượt dùng phải từ 1 đến 200 (bạn ghi 99999999999999999999)."
+            2,
+            "--uses phải là số nguyên từ 1 đến 10000.",
         ),
-        ("invite", "VP", "--days", "91"): "Số ngày hiệu lực phải từ 1 đến 90 (bạn ghi 91).",
+        ("invite", "VP", "--days", "91"): (1, "Số ngày hiệu lực phải từ 1 đến 90 (bạn ghi 91)."),
     }
-    for args, message in cases.items():
+    for args, (status, message) in cases.items():
         result = run_cli(*args, database_url=database_url, cwd=tmp_path)
-        assert (result.returncode, result.stdout, result.stderr.strip()) == (1, "", message)
+        assert (result.returncode, result.stdout, result.stderr.strip()) == (status, "", message)
 
 
 def test_admin_grant(database_url: str, tmp_path: Path) -> None:

@@ -294,7 +294,7 @@ def test_plain_text_with_a_year_is_kept_as_passages(database_url: str, tmp_path:
 def test_campaign_show_bad_input(database_url: str, tmp_path: Path) -> None:
     bad = run_cli("campaign", "show", "abc", database_url=database_url, cwd=tmp_path)
     assert (bad.returncode, bad.stderr.strip()) == (
-        1, "Mã văn bản phải là số (xem campaign list): abc",
+        2, "Mã văn bản phải là số (xem campaign list): abc",
     )  # fmt: skip
     missing = run_cli("campaign", "show", "99", database_url=database_url, cwd=tmp_path)
     assert (missing.returncode, missing.stderr.strip()) == (1, "Không có văn bản mã 99.")
