@@ -416,14 +416,9 @@ async def _campaign_import(app: App, args: argparse.Namespace, t: Translate) -> 
     year = _year_arg(args.year, t)
     try:
         text = await asyncio.to_thread(read_text, args.file)
-        async with app.db.transaction() as session:
-            imported = await import_document(
-                session,
-                text,
-                args.file.name,
-                year=year,
-                library=True if args.library else None,
-            )
+        imported = await import_document(
+            app.db, text, args.file.name, year=year, library=True if args.library else None
+        )
     except DocumentError as error:
         raise UserError(
             t("cli.document_refused", path=str(args.file), problem=t(error.key))
