@@ -20,6 +20,7 @@ from typing import NoReturn
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import status
 from bot.app import App, open_app
 from bot.channels.console import ConsoleChannel, ConsoleSender
 from bot.channels.text import to_plain
@@ -132,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
     grant = admin_sub.add_parser("grant", help="make an account an admin")
     grant.add_argument("account", help="<platform>:<user id>, e.g. telegram:123456789")
+    status.add_parser(sub)
     return parser
 
 
@@ -743,4 +745,5 @@ _ACTIONS: dict[str, Callable[[App, argparse.Namespace, Translate], Awaitable[int
     "campaign deadline": _campaign_deadline,
     "stats": _stats,
     "export": _export,
+    "status": status.show,
 }
