@@ -37,7 +37,8 @@ from campaign.facts import Facts, Period, rating_targets
 from campaign.ratings import Rating
 from campaign.roles import parse_unit_role
 from campaign.standing import rules_from
-from campaign.units import RowError, parse_units_csv
+from campaign.units import parse_units_csv
+from handlers import unit_import
 from handlers.answer_view import document_name, occurrence_line
 from handlers.context import Translate
 from handlers.documents import Imported, import_document
@@ -253,25 +254,13 @@ async def _units_import(app: App, args: argparse.Namespace, t: Translate) -> int
             t("cli.file_unreadable", path=str(args.file), error=_first_line(error))
         ) from None
     rows, errors = parse_units_csv(text)
-    async with app.db.transaction() as session:
-        taken = await units.existing_codes(session, [row.code for row in rows])
-        errors += [
-            RowError(row.line, "csv.exists", {"code": row.code})
-            for row in rows
-            if row.code in taken
-        ]
-        if errors:
-            for error in sorted(errors, key=lambda e: e.line):
-                problem = t(error.key, **error.values)
-                print(
-                    to_plain(t("cli.line_error", line=error.line, problem=problem)), file=sys.stderr
-                )
-            raise UserError(t("cli.nothing_imported"))
-        for row in rows:
-            await units.add_unit(session, row.code, row.name, row.kind.value)
-        await audit.record(
-            session, actor="cli", action="unit.import", detail={"codes": [r.code for r in rows]}
-        )
+    errors += await unit_import.problems(app.db, rows)
+    if errors:
+        for error in sorted(errors, key=lambda e: e.line):
+            problem = t(error.key, **error.values)
+            print(to_plain(t("cli.line_error", line=error.line, problem=problem)), file=sys.stderr)
+        raise UserError(t("cli.nothing_imported"))
+    await unit_import.import_units(app.db, rows)
     print(to_plain(t("cli.units_imported", count=len(rows))))
     return 0
 

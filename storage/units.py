@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Membership, Unit
@@ -37,6 +37,14 @@ async def add_unit(session: AsyncSession, code: str, name: str, kind: str) -> Un
     session.add(unit)
     await session.flush()
     return unit
+
+
+async def add_units(session: AsyncSession, rows: Sequence[tuple[str, str, str]]) -> None:
+    """Many units (code, name, kind) in one statement: a bulk import's batch."""
+    if rows:
+        await session.execute(
+            insert(Unit), [{"code": code, "name": name, "kind": kind} for code, name, kind in rows]
+        )
 
 
 async def membership(session: AsyncSession, person_id: int, unit_id: int) -> Membership | None:
