@@ -21,6 +21,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/ask.py
+	$(PY) bench/import.py
 	$(PY) bench/stats.py
 	$(PY) bench/statements.py
 	$(PY) bench/telegram.py
