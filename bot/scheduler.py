@@ -392,6 +392,8 @@ class Scheduler:
         if self.swept_at is None or now - self.swept_at >= HOUSEKEEPING_EVERY:
             self.swept_at = now  # failing or not, once an hour
             await self.guarded("sweep", lambda: self._sweep_count(now), now)
+        library, db = self.app.services.library, self.app.db
+        await self.guarded("library", lambda: library.prepare(db), now)
         await self.produce(now)
         return await self.guarded("dispatch", lambda: self._dispatch_all(now), now)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,12 +16,15 @@ from sqlalchemy import update
 from bot.app import App
 from bot.scheduler import Scheduler
 from handlers.documents import import_document
+from handlers.library import Parsed, read
 from storage.models import Reminder
 from tests.conftest import CAMPAIGN_2026, Clock, User, members_of_kt, run_cli
 from tests.fakes.channel import FakeChannel
 
 MONDAY_9 = datetime(2026, 3, 9, 2, 0, tzinfo=UTC)  # Monday 09/03/2026 09:00 in Hà Nội
 TUESDAY_8 = MONDAY_9 + timedelta(hours=23)
+HANG_GUARD = 120
+"""Seconds after which a test that waits on an event gives up: a hang, not a slow run."""
 
 
 @pytest.fixture
@@ -126,3 +130,32 @@ async def test_a_bad_reminder_fails_alone(
     assert [text for _, text, _ in channel.delivered] == ["🔔 <b>Nhắc việc</b>: Nộp báo cáo quý"]
     [failure] = await status(database_url, tmp_path)
     assert (failure["source"], failure["count"]) == ("reminder:1", 2)
+
+
+async def test_a_new_document_is_parsed_by_the_tick_while_others_are_answered(
+    app: App, scheduler: Scheduler
+) -> None:
+    """A document another process imported is parsed by the next tick outside any
+    transaction: a message that comes meanwhile is answered (it would wait for the whole
+    parse if the tick parsed while holding SQLite's writer)."""
+    library = app.services.library
+    parsing, release = threading.Event(), threading.Event()
+
+    def slow_read(text: str, year: int) -> Parsed:
+        parsing.set()
+        release.wait(HANG_GUARD)
+        return read(text, year)
+
+    await scheduler.tick(MONDAY_9)
+    text = CAMPAIGN_2026.read_text("utf-8").replace("Số: ", "Số: 99/", 1)
+    await import_document(app.db, text, "ke-hoach-2026-ban-sua.txt")  # as another process would
+    library.reader = slow_read
+    ticking = asyncio.create_task(scheduler.tick(MONDAY_9 + timedelta(minutes=1)))
+    assert await asyncio.to_thread(parsing.wait, HANG_GUARD)
+    try:
+        answer = await asyncio.wait_for(User(app, "lan").say("/trogiup"), HANG_GUARD)
+        assert "/start" in answer and not ticking.done()
+    finally:
+        release.set()
+    await asyncio.wait_for(ticking, HANG_GUARD)
+    assert await library.prepare(app.db) == 0  # the tick parsed it
