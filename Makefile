@@ -25,6 +25,7 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/ask.py
+	$(PY) bench/import.py
 	$(PY) bench/stats.py
 	$(PY) bench/statements.py
 	$(PY) bench/telegram.py

@@ -27,8 +27,9 @@ async def seed_default_campaign(db: Database) -> None:
     async with db.transaction() as session:
         if await campaigns.has_documents(session):
             return
-        text = resources.files("campaign.data").joinpath(DEFAULT_CAMPAIGN).read_text("utf-8")
-        await import_document(session, text, DEFAULT_CAMPAIGN, demo=True)
+    # callers hold db.startup_lock(): no other process seeds between the check and the import
+    text = resources.files("campaign.data").joinpath(DEFAULT_CAMPAIGN).read_text("utf-8")
+    await import_document(db, text, DEFAULT_CAMPAIGN, demo=True)
 
 
 def utc_now() -> datetime:

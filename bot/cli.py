@@ -20,6 +20,7 @@ from typing import NoReturn
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import status
 from bot.app import App, open_app
 from bot.channels.console import ConsoleChannel, ConsoleSender
 from bot.channels.text import to_plain
@@ -37,8 +38,8 @@ from campaign.inputs import MAX_DAYS, MAX_ID, clean_text, read_int
 from campaign.ratings import Rating
 from campaign.roles import parse_unit_role
 from campaign.standing import rules_from
-from campaign.units import RowError, parse_units_csv
-from handlers import admins, audit_view, unit_changes
+from campaign.units import parse_units_csv
+from handlers import admins, audit_view, unit_changes, unit_import
 from handlers.answer_view import document_name, occurrence_line
 from handlers.changes import Refused, cli
 from handlers.context import Translate
@@ -159,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_parser.add_argument(
         "--json", action="store_true", help="one object a line: at, actor, action, target, detail"
     )
+    status.add_parser(sub)
     return parser
 
 
@@ -292,25 +294,13 @@ async def _units_import(app: App, args: argparse.Namespace, t: Translate) -> int
             t("cli.file_unreadable", path=str(args.file), error=_first_line(error))
         ) from None
     rows, errors = parse_units_csv(clean_text(text))
-    async with app.db.transaction() as session:
-        taken = await units.existing_codes(session, [row.code for row in rows])
-        errors += [
-            RowError(row.line, "csv.exists", {"code": row.code})
-            for row in rows
-            if row.code in taken
-        ]
-        if errors:
-            for error in sorted(errors, key=lambda e: e.line):
-                problem = t(error.key, **error.values)
-                print(
-                    to_plain(t("cli.line_error", line=error.line, problem=problem)), file=sys.stderr
-                )
-            raise UserError(t("cli.nothing_imported"))
-        for row in rows:
-            await units.add_unit(session, row.code, row.name, row.kind.value)
-        await audit.record(
-            session, actor="cli", action="unit.import", detail={"codes": [r.code for r in rows]}
-        )
+    errors += await unit_import.problems(app.db, rows)
+    if errors:
+        for error in sorted(errors, key=lambda e: e.line):
+            problem = t(error.key, **error.values)
+            print(to_plain(t("cli.line_error", line=error.line, problem=problem)), file=sys.stderr)
+        raise UserError(t("cli.nothing_imported"))
+    await unit_import.import_units(app.db, rows)
     print(to_plain(t("cli.units_imported", count=len(rows))))
     return 0
 
@@ -553,14 +543,9 @@ async def _campaign_import(app: App, args: argparse.Namespace, t: Translate) -> 
     year = _year_arg(args.year, t)
     try:
         text = await asyncio.to_thread(read_text, args.file)
-        async with app.db.transaction() as session:
-            imported = await import_document(
-                session,
-                text,
-                args.file.name,
-                year=year,
-                library=True if args.library else None,
-            )
+        imported = await import_document(
+            app.db, text, args.file.name, year=year, library=True if args.library else None
+        )
     except DocumentError as error:
         raise UserError(
             t("cli.document_refused", path=str(args.file), problem=t(error.key))
@@ -896,4 +881,5 @@ _ACTIONS: dict[str, Callable[[App, argparse.Namespace, Translate], Awaitable[int
     "campaign deadline": _campaign_deadline,
     "stats": _stats,
     "export": _export,
+    "status": status.show,
 }

@@ -5,6 +5,11 @@ Producers write outbox rows in the same transaction that advances what produced 
 reminder's next run), with a dedupe key, so a crash can neither lose nor double a promise. The
 dispatcher claims due rows, sends them, and records the outcome (see storage/outbox.py for the
 delivery guarantee). Time is passed in, never read from the wall inside, so tests need no sleep.
+
+Nothing one bad row or one broken producer does may stop the rest: each producer, each due
+reminder and each outbox row fails alone. A failure is logged once when it starts (not at every
+tick), counted in `scheduler_failure` for admins (`python -m bot status`), and forgotten when
+that part works again; the rest of the tick, the dispatch of the outbox above all, goes on.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -25,7 +31,7 @@ from bot.app import App
 from bot.delivery import ChatGone, ChatMoved, Permanent, RetryLater, Sender, Transient
 from campaign import calendar
 from campaign.dates import format_date, weekday_key
-from storage import chats, dialogs, downloads, outbox, reminders, seen
+from storage import chats, dialogs, downloads, failures, outbox, reminders, seen
 from storage.models import Account, Chat, Membership, Outbox, Person, Pledge, Reminder
 
 log = logging.getLogger(__name__)
@@ -41,6 +47,9 @@ SEEN_WINDOW = timedelta(days=7)
 """How long handled update ids are remembered: Telegram keeps updates a day, and Zalo's
 replays come within minutes; a week is ample and keeps the table small."""
 HOUSEKEEPING_EVERY = timedelta(hours=1)
+
+Producer = Callable[[datetime], Awaitable[int]]
+"""Writes the outbox rows due at a time; returns how many."""
 
 
 def backoff(attempts: int) -> timedelta:
@@ -71,6 +80,21 @@ class Scheduler:
     """Sends in flight at once: enough for Telegram's 30 messages/s at ~0.1 s each, and the
     most that a crash can leave ambiguous."""
     swept_at: datetime | None = None
+    producers: dict[str, Producer] = field(default_factory=dict)
+    """What makes outbox rows, by name, in order; the standard ones when none are given."""
+    failing: set[str] = field(default_factory=set)
+    """The parts failing now (logged when they started; counted in the database)."""
+
+    def __post_init__(self) -> None:
+        if not self.producers:
+            self.producers = self.standard_producers()
+
+    def standard_producers(self) -> dict[str, Producer]:
+        return {
+            "reminders": self._reminders,
+            "commemorations": self._commemorations,
+            "nudges": self._nudges,
+        }
 
     def _t(self, language: str | None = None):  # type: ignore[no-untyped-def]
         services = self.app.services
@@ -78,27 +102,84 @@ class Scheduler:
 
     # -- producers -------------------------------------------------------------------------
 
+    # -- failures --------------------------------------------------------------------------
+
+    async def guarded(self, source: str, work: Callable[[], Awaitable[int]], now: datetime) -> int:
+        """`work()`, or 0 when it fails: the failure is recorded and the caller goes on."""
+        try:
+            result = await work()
+        except Exception as error:
+            await self.record_failures([(source, error)], now)
+            return 0
+        await self.record_successes({source})
+        return result
+
+    async def record_failures(self, failed: list[tuple[str, BaseException]], now: datetime) -> None:
+        """Count each failure; log it only when the part was working before."""
+        if not failed:
+            return
+        for source, error in failed:
+            if source not in self.failing:
+                log.error("%s failed (logged once until it works again)", source, exc_info=error)
+                self.failing.add(source)
+        try:
+            async with self.app.db.transaction() as session:
+                for source, error in failed:
+                    await failures.record(session, source, f"{type(error).__name__}: {error}", now)
+        except Exception:
+            log.warning("could not count the scheduler's failures", exc_info=True)
+
+    async def record_successes(self, sources: set[str]) -> None:
+        """Parts that failed before and work now are no longer counted."""
+        recovered = sources & self.failing
+        if not recovered:
+            return
+        async with self.app.db.transaction() as session:
+            await failures.clear(session, recovered)
+        self.failing -= recovered
+        log.info("working again: %s", ", ".join(sorted(recovered)))
+
     async def produce(self, now: datetime) -> int:
-        made = await self._reminders(now)
-        made += await self._commemorations(now)
-        made += await self._nudges(now)
+        """Run every producer; a failing one costs only its own rows."""
+        made = 0
+        for name, producer in self.producers.items():
+            made += await self.guarded(f"producer:{name}", lambda p=producer: p(now), now)  # type: ignore[misc]
         return made
 
     async def _reminders(self, now: datetime) -> int:
+        """Due reminders into the outbox, each in a savepoint of its own: a reminder that
+        fails stays due (and counted), the others go out."""
         made = 0
+        failed: list[tuple[str, BaseException]] = []
+        worked: set[str] = set()
         async with self.app.db.transaction() as session:
             for reminder in await reminders.due(session, now):
-                lateness = now - reminder.next_at
-                if lateness <= self.max_late:
-                    late = lateness > LATE_GRACE
-                    made += await self._enqueue_reminder(session, reminder, late=late)
+                source = f"reminder:{reminder.id}"
+                try:
+                    async with session.begin_nested():
+                        made += await self._advance(session, reminder, now)
+                except Exception as error:
+                    failed.append((source, error))
                 else:
-                    log.warning("reminder %s skipped: %s late", reminder.id, lateness)
-                following = next_run(reminder, now)
-                if following is None:
-                    reminder.active = False
-                else:
-                    reminder.next_at = following
+                    worked.add(source)
+        await self.record_failures(failed, now)
+        await self.record_successes(worked)
+        return made
+
+    async def _advance(self, session, reminder: Reminder, now: datetime) -> int:  # type: ignore[no-untyped-def]
+        """Enqueue one due reminder (unless too late) and move it to its next run."""
+        made = 0
+        lateness = now - reminder.next_at
+        if lateness <= self.max_late:
+            made = await self._enqueue_reminder(session, reminder, late=lateness > LATE_GRACE)
+        else:
+            log.warning("reminder %s skipped: %s late", reminder.id, lateness)
+        following = next_run(reminder, now)
+        if following is None:
+            reminder.active = False
+        else:
+            reminder.next_at = following
+        await session.flush()
         return made
 
     async def _enqueue_reminder(self, session, reminder: Reminder, *, late: bool) -> int:  # type: ignore[no-untyped-def]
@@ -230,8 +311,10 @@ class Scheduler:
         async def one_chat(rows: list[Outbox]) -> int:
             async with gate:
                 sent = 0
-                for row in rows:
-                    sent += await self._send(row, now)
+                for row in rows:  # a row that fails unexpectedly waits; the others go on
+                    sent += await self.guarded(
+                        f"outbox:{row.id}", lambda r=row: self._send(r, now), now
+                    )  # type: ignore[misc]
                 return sent
 
         delivered = sum(await asyncio.gather(*(one_chat(rows) for rows in by_chat.values())))
@@ -304,9 +387,21 @@ class Scheduler:
             log.info("forgot %d old update ids and %d expired files", forgotten, expired)
 
     async def tick(self, now: datetime) -> int:
+        """Housekeeping, producers, then the dispatch of everything due: each part runs
+        whatever the others did."""
         if self.swept_at is None or now - self.swept_at >= HOUSEKEEPING_EVERY:
-            await self.sweep(now)
+            self.swept_at = now  # failing or not, once an hour
+            await self.guarded("sweep", lambda: self._sweep_count(now), now)
+        library, db = self.app.services.library, self.app.db
+        await self.guarded("library", lambda: library.prepare(db), now)
         await self.produce(now)
+        return await self.guarded("dispatch", lambda: self._dispatch_all(now), now)
+
+    async def _sweep_count(self, now: datetime) -> int:
+        await self.sweep(now)
+        return 0
+
+    async def _dispatch_all(self, now: datetime) -> int:
         delivered = 0
         while True:  # a batch reschedules its failures into the future, so this ends
             taken, sent = await self.dispatch(now)

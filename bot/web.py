@@ -4,7 +4,10 @@ webhooks, and the files users download (Zalo takes files only by link).
 One server on BOT_LISTEN rather than one per platform: a department opens one port behind its
 reverse proxy. Tornado serves it because python-telegram-bot's webhook extra already brings it.
 Webhook requests are checked against the secret in constant time and answered at once; the
-update is handed to its channel, which handles it in the background.
+update is handed to its channel, which handles it in the background. What is not an update gets
+a short 4xx answer, never a traceback: a 403 for a wrong secret (warned about at most once a
+minute, the rest counted: a scan must not flood the log), 415 for a body that is not JSON, 400
+for JSON that is not an update.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import hmac
 import json
 import logging
 import mimetypes
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,19 +37,56 @@ EXPIRED = "Liên kết đã hết hạn hoặc không đúng. / This link has ex
 UpdateHandler = Callable[[dict[str, Any]], Awaitable[None]]
 MAX_BODY = 1024 * 1024
 """An update is a few kilobytes; anything larger is not one."""
+WARN_EVERY = 60.0
+"""Seconds between two warnings about refused requests to one webhook."""
+
+
+class NotAnUpdate(ValueError):
+    """A channel's `feed` raises this for a body it cannot read as an update of its platform."""
+
+
+class Refusals:
+    """Refused requests to one route: the first warned about, the others within a minute
+    counted and told in the next warning ("1,999 more refused since")."""
+
+    def __init__(self, path: str, clock: Callable[[], float]) -> None:
+        self.path = path
+        self.clock = clock
+        self.warned_at: float | None = None
+        self.unreported = 0
+
+    def refuse(self, reason: str) -> None:
+        now = self.clock()
+        if self.warned_at is not None and now - self.warned_at < WARN_EVERY:
+            self.unreported += 1
+            return
+        more = (
+            f" ({self.unreported:,} more refused since the last warning)" if self.unreported else ""
+        )
+        log.warning("refused a webhook request to %s: %s%s", self.path, reason, more)
+        self.warned_at, self.unreported = now, 0
 
 
 class WebServer:
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(
+        self, host: str, port: int, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.host = host
         self.port = port
+        self.clock = clock
+        """Spaces the warnings about refused requests (tests move it by hand)."""
         self._routes: list[tuple[str, type[RequestHandler], dict[str, Any]]] = []
         self._server: HTTPServer | None = None
 
     def webhook(self, path: str, header: str, secret: str, handler: UpdateHandler) -> None:
         """Accept POSTed updates at `path` when the `header` carries `secret`."""
+        refusals = Refusals(path, self.clock)
         self._routes.append(
-            (path, _Webhook, {"header": header, "secret": secret, "handler": handler})
+            (
+                path,
+                _Webhook,
+                {"header": header, "secret": secret, "handler": handler, "refusals": refusals},
+            )
         )
 
     def downloads(self, db: Database, clock: Callable[[], datetime]) -> None:
@@ -68,28 +109,41 @@ class WebServer:
 
 
 class _Webhook(RequestHandler):
-    def initialize(self, header: str, secret: str, handler: UpdateHandler) -> None:
+    def initialize(
+        self, header: str, secret: str, handler: UpdateHandler, refusals: Refusals
+    ) -> None:
         self.header = header
         self.secret = secret
         self.handler = handler
+        self.refusals = refusals
 
     async def post(self) -> None:
         given = self.request.headers.get(self.header, "")
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
-            log.warning("refused a webhook request to %s: wrong secret", self.request.path)
-            self.set_status(403)
-            self.finish({"ok": False, "description": "wrong secret token"})
+            self.refusals.refuse("wrong secret")
+            self._refuse(403, "wrong secret token")
+            return
+        kind = self.request.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if kind != "application/json":
+            self._refuse(415, "the body must be application/json")
             return
         try:
             body = json.loads(self.request.body or b"null")
         except ValueError:
             body = None
         if not isinstance(body, dict):
-            self.set_status(400)
-            self.finish({"ok": False, "description": "the body is not a JSON object"})
+            self._refuse(400, "the body is not a JSON object")
             return
-        await self.handler(body)
+        try:
+            await self.handler(body)
+        except NotAnUpdate:
+            self._refuse(400, "the body is not an update")
+            return
         self.finish({"ok": True})
+
+    def _refuse(self, status: int, description: str) -> None:
+        self.set_status(status)
+        self.finish({"ok": False, "description": description})
 
 
 class _Download(RequestHandler):

@@ -1,12 +1,15 @@
 """Importing a document: the one use case behind `campaign import`, the bundled demo on first
-start, and any future upload from a chat."""
+start, and any future upload from a chat.
+
+Parsing a long document takes seconds of CPU: it runs in a worker thread, so the event loop
+keeps answering everyone else, and BEFORE the transaction that stores it, so the database
+(SQLite has one writer) is held only for the few statements of the write."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaign.document import MAX_TEXT_CHARS, Document, DocumentError, parse
 from campaign.facts import Facts, read_facts
@@ -14,6 +17,9 @@ from campaign.inputs import clean_text
 from campaign.intake import identity, is_campaign
 from storage import audit, campaigns
 from storage.campaigns import DocumentRecord, Saved
+from storage.db import Database
+
+Reader = Callable[[str, int | None], tuple[Document, Facts, int]]
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ def read_document(text: str, year: int | None) -> tuple[Document, Facts, int]:
 
 
 async def import_document(
-    session: AsyncSession,
+    db: Database,
     text: str,
     source_name: str,
     *,
@@ -47,13 +53,16 @@ async def import_document(
     library: bool | None = None,
     demo: bool = False,
     actor: str = "cli",
+    reader: Reader = read_document,
 ) -> Imported:
     """Read and store a document: a campaign, or (`library`, or a regulation when not said) a
     document of the library. The same document imported again replaces its earlier copy; the
     first real import removes the bundled demo. The text is cleaned as typed text is
-    (campaign.inputs.clean_text): a NUL in a file is refused by PostgreSQL."""
+    (campaign.inputs.clean_text): a NUL in a file is refused by PostgreSQL. `reader` parses
+    (in a thread, outside any transaction); tests pass one that waits, to prove nobody waits
+    for it."""
     text, source_name = clean_text(text), clean_text(source_name)
-    document, facts, found_year = await asyncio.to_thread(read_document, text, year)
+    document, facts, found_year = await asyncio.to_thread(reader, text, year)
     in_library = library if library is not None else not is_campaign(document, facts)
     record = DocumentRecord(
         identity=identity(document, found_year),
@@ -70,13 +79,14 @@ async def import_document(
         source_name=source_name,
         text=text,
     )
-    saved = await campaigns.save_document(session, record, demo=demo)
-    if not demo:
-        await audit.record(
-            session,
-            actor=actor,
-            action="document.import",
-            target=str(saved.row.id),
-            detail={"year": found_year, "library": in_library, "replaced": saved.replaced},
-        )
+    async with db.transaction() as session:
+        saved = await campaigns.save_document(session, record, demo=demo)
+        if not demo:
+            await audit.record(
+                session,
+                actor=actor,
+                action="document.import",
+                target=str(saved.row.id),
+                detail={"year": found_year, "library": in_library, "replaced": saved.replaced},
+            )
     return Imported(document, facts, found_year, in_library, saved)

@@ -12,7 +12,7 @@ answers, the scheduler's notices, `python -m bot events`) shows the same ones.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -24,6 +24,7 @@ from campaign.calendar import HiddenDay, Observance
 from campaign.document import Document, parse
 from campaign.facts import Facts, read_facts
 from storage import calendar_days, campaigns
+from storage.db import Database
 from storage.models import CampaignDocument, CustomEvent
 
 
@@ -71,8 +72,14 @@ def read(text: str, year: int) -> Parsed:
 
 
 class CampaignLibrary:
-    def __init__(self, packs: Sequence[Observance] = calendar.NATIONAL) -> None:
+    def __init__(
+        self,
+        packs: Sequence[Observance] = calendar.NATIONAL,
+        reader: Callable[[str, int], Parsed] = read,
+    ) -> None:
         self.packs = tuple(packs)
+        self.reader = reader
+        """Parses a stored text (in a worker thread); tests give one that waits."""
         """The national days and the packs chosen by the settings (`calendar.packs(...)`)."""
         self._parsed: dict[int, tuple[datetime, Parsed]] = {}
         self._shelves: dict[tuple[tuple[int, datetime], ...], Knowledge] = {}
@@ -82,9 +89,23 @@ class CampaignLibrary:
         if cached is not None and cached[0] == row.imported_at:
             return cached[1]
         text = await campaigns.document_text(session, row.id)
-        parsed = await asyncio.to_thread(read, text, row.year)
+        parsed = await asyncio.to_thread(self.reader, text, row.year)
         self._parsed[row.id] = (row.imported_at, parsed)
         return parsed
+
+    async def prepare(self, db: Database) -> int:
+        """Parse, in a worker thread and outside any transaction, the stored documents not
+        parsed yet (one another process imported): the scheduler calls this every tick, so
+        the questions and ticks that follow find them ready instead of parsing while they hold
+        the database (SQLite's one writer). Returns how many were parsed."""
+        async with db.transaction() as session:
+            rows = await campaigns.list_documents(session)
+            stale = [r for r in rows if self._parsed.get(r.id, (None,))[0] != r.imported_at]
+            texts = [(row, await campaigns.document_text(session, row.id)) for row in stale]
+        for row, text in texts:
+            parsed = await asyncio.to_thread(self.reader, text, row.year)
+            self._parsed[row.id] = (row.imported_at, parsed)
+        return len(texts)
 
     # -- which campaign ------------------------------------------------------------------
     # Every choice reads the one small list of documents (not their text) once: a question

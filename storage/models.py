@@ -447,3 +447,18 @@ class Notice(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     topic: Mapped[str] = mapped_column(String(32))
     day: Mapped[date] = mapped_column(Date)
+
+
+class SchedulerFailure(Base):
+    """A part of the scheduler that failed (a producer, a reminder, an outbox row), kept while
+    it keeps failing: logged once when it starts, counted at every tick, shown to admins by
+    `status`, removed when the part works again."""
+
+    __tablename__ = "scheduler_failure"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(100), unique=True)
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    error: Mapped[str] = mapped_column(String(500))
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)

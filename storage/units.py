@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -40,6 +40,14 @@ async def add_unit(session: AsyncSession, code: str, name: str, kind: str) -> Un
     session.add(unit)
     await session.flush()
     return unit
+
+
+async def add_units(session: AsyncSession, rows: Sequence[tuple[str, str, str]]) -> None:
+    """Many units (code, name, kind) in one statement: a bulk import's batch."""
+    if rows:
+        await session.execute(
+            insert(Unit), [{"code": code, "name": name, "kind": kind} for code, name, kind in rows]
+        )
 
 
 async def membership(session: AsyncSession, person_id: int, unit_id: int) -> Membership | None:

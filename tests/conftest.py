@@ -125,8 +125,7 @@ CAMPAIGN_2026 = DATA / "ke-hoach-thi-dua-2026.txt"
 
 async def import_file(app: App, path: Path, **options: object):  # type: ignore[no-untyped-def]
     """Import a document as `python -m bot campaign import` does."""
-    async with app.db.transaction() as session:
-        return await import_document(session, path.read_text("utf-8"), path.name, **options)  # type: ignore[arg-type]
+    return await import_document(app.db, path.read_text("utf-8"), path.name, **options)  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -333,7 +333,9 @@ async def test_webhook_takes_both_body_shapes_and_refuses_a_wrong_secret(
             assert (
                 await client.post(url, json=plain, headers=headers)
             ).status_code == 200  # replay
-            bad = await client.post(url, content=b"[1, 2", headers=headers)
+            bad = await client.post(
+                url, content=b"[1, 2", headers={**headers, "Content-Type": "application/json"}
+            )
             assert bad.status_code == 400
         texts = await fake.wait_sent(LAN, 2)
         assert texts[0].startswith("Bạn chưa thuộc đơn vị nào.")

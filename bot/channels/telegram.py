@@ -52,7 +52,7 @@ from bot.channels.ordering import ChatLocks
 from bot.channels.text import split_text
 from bot.delivery import ChatGone, ChatMoved, Permanent, RetryLater, Transient
 from bot.redact import hide_in_logs
-from bot.web import Hook
+from bot.web import Hook, NotAnUpdate
 from handlers.messages import Incoming, Reply, escape, plain
 from storage import chats
 
@@ -178,8 +178,14 @@ class TelegramChannel:
         )
 
     async def feed(self, body: dict[str, Any]) -> None:
-        """A webhook request's body, queued for the Application like a polled update."""
-        update = Update.de_json(body, self.application.bot)
+        """A webhook request's body, queued for the Application like a polled update; a body
+        that is no update raises NotAnUpdate (the web server answers 400)."""
+        if not isinstance(body.get("update_id"), int):
+            raise NotAnUpdate("no update_id")
+        try:
+            update = Update.de_json(body, self.application.bot)
+        except (TypeError, KeyError, ValueError, AttributeError) as error:
+            raise NotAnUpdate(str(error)) from None
         if update is not None:
             await self.application.update_queue.put(update)
 
