@@ -3,11 +3,11 @@
 Delivery guarantee. Any number of dispatchers may run on one database (`run`, a cron
 `dispatch`, several processes behind a load balancer), on SQLite as on PostgreSQL:
 
-- A dispatcher claims due rows in one statement (`UPDATE … WHERE <due and free> RETURNING`;
-  on PostgreSQL the rows are picked `FOR UPDATE SKIP LOCKED`, SQLite runs one writer at a
-  time), writing its own name (`claimed_by`) and the time (`claimed_at`). A row is free when it
-  is pending, or when its claim is older than the lease: nothing else ever takes a claim away,
-  in particular not a dispatcher that starts.
+- A dispatcher claims due rows in one transaction (picked `FOR UPDATE SKIP LOCKED` on
+  PostgreSQL, under SQLite's single writer, then `UPDATE … WHERE <free> RETURNING`), writing
+  its own name (`claimed_by`) and the time (`claimed_at`). A row is free when it is pending,
+  or when its claim is older than the lease: nothing else ever takes a claim away, in
+  particular not a dispatcher that starts.
 - Every later step is compare-and-set on the claim: the row goes "sending" just before its
   request, and "sent" (with the platform's message id), back to pending or failed just after,
   only while `claimed_by` is still this dispatcher. A dispatcher whose claim was taken over
@@ -96,8 +96,14 @@ async def claim(
     lease: timedelta = LEASE,
 ) -> list[Outbox]:
     """Take up to `limit` rows due by `now` for `owner`: pending ones, and those whose claim was
-    last renewed before `at - lease`. One UPDATE … RETURNING, so two dispatchers never both
-    take a row (PostgreSQL skips rows another transaction is taking; SQLite has one writer)."""
+    last renewed before `at - lease`. The rows are picked `FOR UPDATE SKIP LOCKED` (PostgreSQL:
+    another transaction taking rows skips these; SQLite: BEGIN IMMEDIATE makes this
+    transaction the only writer), then taken by an UPDATE that checks again that each is free
+    and returns those it took: two dispatchers never both take a row.
+
+    Two statements, not `UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)`: in
+    PostgreSQL the subquery, run again while the UPDATE goes, skips the rows the UPDATE has
+    just changed and takes the next ones, far beyond the limit."""
     free = or_(
         Outbox.status == "pending",
         Outbox.status.in_(IN_HAND) & (Outbox.claimed_at <= at - lease),
@@ -109,9 +115,12 @@ async def claim(
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    picked = list(await session.scalars(due))
+    if not picked:
+        return []
     taken = await session.execute(
         update(Outbox)
-        .where(Outbox.id.in_(due), Outbox.next_attempt_at <= now, free)
+        .where(Outbox.id.in_(picked), Outbox.next_attempt_at <= now, free)
         .values(status="claimed", claimed_by=owner, claimed_at=at)
         .returning(Outbox.id)
         .execution_options(synchronize_session=False)
