@@ -18,6 +18,7 @@ from sqlalchemy.exc import ArgumentError
 from campaign.accounts import PLATFORMS, parse_account_ref
 from campaign.calendar import PROVINCE_PACKS, SECTOR_PACKS, pack_name
 from campaign.inputs import read_int
+from storage.outbox import MAX_LEASE, MIN_LEASE
 
 LANGUAGES = ("vi", "en")
 SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,256}")
@@ -41,8 +42,9 @@ class Settings(BaseSettings):
     public_url: str | None = Field(None, alias="BOT_PUBLIC_URL")
     reminder_max_late_hours: float = Field(6.0, alias="BOT_REMINDER_MAX_LATE_HOURS", ge=0)
     """A reminder missed while the bot was down goes out late unless older than this."""
-    outbox_lease_seconds: float = Field(120.0, alias="BOT_OUTBOX_LEASE_SECONDS", ge=0)
-    """A message claimed by a dispatcher that died is taken again after this many seconds."""
+    outbox_lease_seconds: float = Field(120.0, alias="BOT_OUTBOX_LEASE_SECONDS")
+    """A message claimed by a dispatcher that died is taken again after this many seconds (a
+    live one renews its claims); see storage/outbox.py."""
     event_notice_days: Annotated[tuple[int, ...], NoDecode] = Field(
         (7, 1), alias="BOT_EVENT_NOTICE_DAYS"
     )
@@ -100,6 +102,19 @@ class Settings(BaseSettings):
                 )
             accounts.append(":".join(parsed))
         return tuple(accounts)
+
+    @field_validator("outbox_lease_seconds")
+    @classmethod
+    def _sane_lease(cls, value: float) -> float:
+        """A short lease lets a second dispatcher take, and send again, messages a live one
+        is still sending; a lease of days leaves a dead process's messages waiting as long."""
+        shortest, longest = MIN_LEASE.total_seconds(), MAX_LEASE.total_seconds()
+        if not shortest <= value <= longest:
+            raise ValueError(
+                f"use {shortest:g} to {longest:g} seconds, not {value:g}: a shorter lease lets "
+                "another dispatcher send again what this one is still sending"
+            )
+        return value
 
     @field_validator("event_notice_days", mode="before")
     @classmethod

@@ -140,7 +140,6 @@ async def dispatch_once(app: App, t: Translate) -> int:
             scheduler.senders[channel.platform] = channel
         if not connected:  # no platform: the console's pushes are printed
             scheduler.senders["console"] = ConsoleSender()
-        await scheduler.recover()
         return await scheduler.tick(app.services.clock())
     finally:
         for channel in connected:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import secrets
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -74,7 +76,8 @@ class Scheduler:
     max_late: timedelta = timedelta(hours=6)
     notice_days: tuple[int, ...] = (7, 1)
     lease: timedelta = outbox.LEASE
-    """After this, rows claimed by a process that died are taken again (PostgreSQL)."""
+    """After this, rows claimed by a process that died are taken again; a live one renews its
+    claims every third of it."""
     batch: int = 50
     concurrency: int = 8
     """Sends in flight at once: enough for Telegram's 30 messages/s at ~0.1 s each, and the
@@ -95,6 +98,9 @@ class Scheduler:
             "commemorations": self._commemorations,
             "nudges": self._nudges,
         }
+
+    owner: str = field(default_factory=lambda: f"{os.getpid()}-{secrets.token_hex(6)}")
+    """This dispatcher's name on the rows it claims (storage/outbox.py)."""
 
     def _t(self, language: str | None = None):  # type: ignore[no-untyped-def]
         services = self.app.services
@@ -300,7 +306,9 @@ class Scheduler:
     async def dispatch(self, now: datetime) -> tuple[int, int]:
         """Send one batch of what is due now: (rows taken, messages delivered)."""
         async with self.app.db.transaction() as session:
-            claimed = await outbox.claim(session, now, self.batch, self.lease)
+            at = self.app.services.clock()
+            claimed = await outbox.claim(session, now, self.batch, owner=self.owner, at=at,
+                                         lease=self.lease)  # fmt: skip
         if not claimed:
             return 0, 0
         by_chat: dict[int, list[Outbox]] = defaultdict(list)
@@ -317,8 +325,29 @@ class Scheduler:
                     )  # type: ignore[misc]
                 return sent
 
-        delivered = sum(await asyncio.gather(*(one_chat(rows) for rows in by_chat.values())))
+        done = asyncio.Event()
+        keeper = asyncio.create_task(self._keep_claims(done))
+        try:
+            delivered = sum(await asyncio.gather(*(one_chat(rows) for rows in by_chat.values())))
+        finally:
+            done.set()
+            await keeper
         return len(claimed), delivered
+
+    async def _keep_claims(self, done: asyncio.Event) -> None:
+        """Renew this dispatcher's claims every third of the lease until the batch is done, so
+        that a slow send (a 429 waited out, a slow network) never looks like a dead process."""
+        while True:
+            try:
+                await asyncio.wait_for(done.wait(), timeout=self.lease.total_seconds() / 3)
+                return
+            except TimeoutError:
+                pass
+            try:
+                async with self.app.db.transaction() as session:
+                    await outbox.renew(session, self.owner, self.app.services.clock())
+            except Exception:  # the next renewal may succeed; the sends go on meanwhile
+                log.exception("could not renew the outbox claims")
 
     async def _send(self, row: Outbox, now: datetime) -> int:
         chat = row.chat
@@ -326,65 +355,65 @@ class Scheduler:
         if sender is None:
             async with self.app.db.transaction() as session:
                 await outbox.retry_at(session, row.id, now + timedelta(minutes=1),
-                                      f"no channel for {chat.platform}", count=False)  # fmt: skip
+                                      f"no channel for {chat.platform}", count=False,
+                                      owner=self.owner)  # fmt: skip
             return 0
         async with self.app.db.transaction() as session:
-            await outbox.mark_sending(session, row.id)
+            mine = await outbox.mark_sending(session, row.id, owner=self.owner,
+                                             at=self.app.services.clock())  # fmt: skip
+        if not mine:  # another dispatcher took the row over: it sends it
+            return 0
         try:
             message_id = await sender.deliver(chat.platform_chat_id, row.text, row.options)
         except RetryLater as error:
             async with self.app.db.transaction() as session:
                 await outbox.retry_at(session, row.id, now + timedelta(seconds=error.seconds),
-                                      str(error), count=False)  # fmt: skip
+                                      str(error), count=False, owner=self.owner)  # fmt: skip
             return 0
         except ChatMoved as error:
             async with self.app.db.transaction() as session:
                 moved = await chats.migrate(session, chat.platform, chat.platform_chat_id,
                                             error.new_chat_id)  # fmt: skip
                 if moved is not None:
-                    await outbox.move_chat(session, row.id, moved)
+                    await outbox.move_chat(session, row.id, moved, owner=self.owner)
             return 0
         except ChatGone as error:
             async with self.app.db.transaction() as session:
                 await chats.set_active(session, chat.platform, chat.platform_chat_id, False)
-                await outbox.give_up(session, row.id, "failed", str(error))
+                await outbox.give_up(session, row.id, "failed", str(error), owner=self.owner)
             return 0
         except Transient as error:
             async with self.app.db.transaction() as session:
                 if row.attempts + 1 >= MAX_ATTEMPTS:
-                    await outbox.give_up(session, row.id, "dead", str(error))
+                    await outbox.give_up(session, row.id, "dead", str(error), owner=self.owner)
                 else:
                     await outbox.retry_at(session, row.id, now + backoff(row.attempts),
-                                          str(error), count=True)  # fmt: skip
+                                          str(error), count=True, owner=self.owner)  # fmt: skip
             return 0
         except Permanent as error:
             async with self.app.db.transaction() as session:
-                await outbox.give_up(session, row.id, "failed", str(error))
+                await outbox.give_up(session, row.id, "failed", str(error), owner=self.owner)
             return 0
         async with self.app.db.transaction() as session:
-            await outbox.mark_sent(session, row.id, message_id, now)
-            if row.options and chat.kind == "private" and not sender.buttons:
+            sent = await outbox.mark_sent(session, row.id, message_id, now, owner=self.owner)
+            if sent and row.options and chat.kind == "private" and not sender.buttons:
                 payloads = [str(option["payload"]) for option in row.options]
                 await dialogs.offer_pushed_choice(
                     session, chat.platform, chat.id, chat.platform_chat_id, payloads
                 )
         return 1
 
-    async def recover(self) -> int:
-        """After a crash on SQLite (one process), rows left mid-send go out again."""
-        if self.app.db.dialect != "sqlite":
-            return 0
-        async with self.app.db.transaction() as session:
-            return await outbox.release_all_claims(session)
-
     async def sweep(self, now: datetime) -> None:
-        """Forget what is no longer needed: old update ids, expired download links."""
+        """Forget what is no longer needed: old update ids, expired download links, outbox
+        rows sent (or given up) more than outbox.KEPT ago."""
         async with self.app.db.transaction() as session:
             forgotten = await seen.forget_before(session, now - SEEN_WINDOW)
             expired = await downloads.forget_expired(session, now)
+            purged = await outbox.purge(session, now - outbox.KEPT)
         self.swept_at = now
-        if forgotten or expired:
-            log.info("forgot %d old update ids and %d expired files", forgotten, expired)
+        if forgotten or expired or purged:
+            log.info("forgot %d old update ids, %d expired files and %d old outbox rows",
+                     forgotten, expired, purged)  # fmt: skip
 
     async def tick(self, now: datetime) -> int:
         """Housekeeping, producers, then the dispatch of everything due: each part runs
@@ -410,7 +439,6 @@ class Scheduler:
                 return delivered
 
     async def run(self, stop: asyncio.Event, clock: Any, interval: float = 1.0) -> None:
-        await self.recover()
         while not stop.is_set():
             try:
                 await self.tick(clock())

@@ -416,6 +416,9 @@ class Outbox(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     sent_message_id: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the dispatcher holding the row claimed or last renewed it (its lease runs from here)."""
+    claimed_by: Mapped[str | None] = mapped_column(String(40))
+    """The dispatcher holding the row: every step after the claim is compare-and-set on it."""
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

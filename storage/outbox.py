@@ -1,11 +1,30 @@
 """The outbox: messages the bot promised, one row per message per chat.
 
-Delivery guarantee: a dispatcher claims due rows ("claimed": reserved, not yet sent), marks
-each one "sending" just before the request, and "sent" with the platform's message id right
-after. A row marked sent is never sent again; a claimed row that was never sent goes out once
-after a crash; only a row whose request was in flight when the process died ("sending") may
-reach its chat twice. So: exactly once for every row but those in flight at a crash (at most
-the dispatcher's concurrency), at least once for those.
+Delivery guarantee. Any number of dispatchers may run on one database (`run`, a cron
+`dispatch`, several processes behind a load balancer), on SQLite as on PostgreSQL:
+
+- A dispatcher claims due rows in one transaction (picked `FOR UPDATE SKIP LOCKED` on
+  PostgreSQL, under SQLite's single writer, then `UPDATE … WHERE <free> RETURNING`), writing
+  its own name (`claimed_by`) and the time (`claimed_at`). A row is free when it is pending,
+  or when its claim is older than the lease: nothing else ever takes a claim away, in
+  particular not a dispatcher that starts.
+- Every later step is compare-and-set on the claim: the row goes "sending" just before its
+  request, and "sent" (with the platform's message id), back to pending or failed just after,
+  only while `claimed_by` is still this dispatcher. A dispatcher whose claim was taken over
+  sends nothing more of that row.
+- A live dispatcher renews its claims every third of the lease while it works, so its rows
+  never look abandoned however long a send takes (a 429 waited out, a slow network). The lease
+  (`BOT_OUTBOX_LEASE_SECONDS`, at least MIN_LEASE) only decides how soon the rows of a process
+  that died are taken over.
+
+Hence: a row marked sent is never sent again; a due row is sent by the next dispatcher that
+runs (a dead process's claims after its lease); a row is sent exactly once, except a row whose
+request was in flight when its dispatcher died or stalled for longer than the lease without
+renewing ("sending"): Telegram may have it already, and it goes again, so at least once for
+those (at most the dispatcher's concurrency per dead process).
+
+Sent, failed and dead rows are deleted KEPT after they were sent or last due: the texts hold
+names and personal reminders.
 """
 
 from __future__ import annotations
@@ -13,7 +32,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +41,16 @@ from sqlalchemy.orm import joinedload
 from storage.models import Chat, Outbox
 
 LEASE = timedelta(minutes=2)
-"""A claim older than this belongs to a process that died: the row may be claimed again."""
+"""A claim not renewed for this long belongs to a process that died: the row may be taken."""
+MIN_LEASE = timedelta(seconds=30)
+"""The shortest lease the settings accept: well above a stall of the event loop or of the
+database (SQLite's busy timeout is 10 s), so that renewal every third of it cannot miss."""
+MAX_LEASE = timedelta(hours=1)
+"""The longest: a dead process's messages wait at most this long for another dispatcher."""
+KEPT = timedelta(days=30)
+"""How long sent (and failed, dead) rows are kept: long enough to answer "did it go out?"."""
+FINISHED = ("sent", "failed", "dead")
+IN_HAND = ("claimed", "sending")
 
 
 async def enqueue(
@@ -59,29 +87,47 @@ async def enqueue(
 
 
 async def claim(
-    session: AsyncSession, now: datetime, limit: int, lease: timedelta = LEASE
+    session: AsyncSession,
+    now: datetime,
+    limit: int,
+    *,
+    owner: str,
+    at: datetime,
+    lease: timedelta = LEASE,
 ) -> list[Outbox]:
-    """Take up to `limit` due rows for this process; other processes skip them (PostgreSQL
-    FOR UPDATE SKIP LOCKED; SQLite has one writer at a time)."""
+    """Take up to `limit` rows due by `now` for `owner`: pending ones, and those whose claim was
+    last renewed before `at - lease`. The rows are picked `FOR UPDATE SKIP LOCKED` (PostgreSQL:
+    another transaction taking rows skips these; SQLite: BEGIN IMMEDIATE makes this
+    transaction the only writer), then taken by an UPDATE that checks again that each is free
+    and returns those it took: two dispatchers never both take a row.
+
+    Two statements, not `UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)`: in
+    PostgreSQL the subquery, run again while the UPDATE goes, skips the rows the UPDATE has
+    just changed and takes the next ones, far beyond the limit."""
+    free = or_(
+        Outbox.status == "pending",
+        Outbox.status.in_(IN_HAND) & (Outbox.claimed_at <= at - lease),
+    )
     due = (
         select(Outbox.id)
-        .where(
-            Outbox.next_attempt_at <= now,
-            or_(
-                Outbox.status == "pending",
-                Outbox.status.in_(("claimed", "sending")) & (Outbox.claimed_at <= now - lease),
-            ),
-        )
+        .where(Outbox.next_attempt_at <= now, free)
         .order_by(Outbox.next_attempt_at, Outbox.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    ids = list(await session.scalars(due))
+    picked = list(await session.scalars(due))
+    if not picked:
+        return []
+    taken = await session.execute(
+        update(Outbox)
+        .where(Outbox.id.in_(picked), Outbox.next_attempt_at <= now, free)
+        .values(status="claimed", claimed_by=owner, claimed_at=at)
+        .returning(Outbox.id)
+        .execution_options(synchronize_session=False)
+    )
+    ids = list(taken.scalars())
     if not ids:
         return []
-    await session.execute(
-        update(Outbox).where(Outbox.id.in_(ids)).values(status="claimed", claimed_at=now)
-    )
     rows = await session.scalars(
         select(Outbox)
         .where(Outbox.id.in_(ids))
@@ -92,45 +138,74 @@ async def claim(
     return list(rows)
 
 
-async def mark_sending(session: AsyncSession, row_id: int) -> None:
-    await session.execute(update(Outbox).where(Outbox.id == row_id).values(status="sending"))
+def _held(row_id: int, owner: str, *states: str):  # type: ignore[no-untyped-def]
+    """The row, while this dispatcher still holds it in one of `states`."""
+    return (Outbox.id == row_id, Outbox.claimed_by == owner, Outbox.status.in_(states or IN_HAND))
 
 
-async def mark_sent(session: AsyncSession, row_id: int, message_id: str, at: datetime) -> None:
-    await session.execute(
+async def _set(session: AsyncSession, conditions: tuple[Any, ...], **values: Any) -> bool:
+    result = await session.execute(
         update(Outbox)
-        .where(Outbox.id == row_id)
-        .values(status="sent", sent_message_id=message_id, sent_at=at, last_error=None)
+        .where(*conditions)
+        .values(**values)
+        .execution_options(synchronize_session=False)
     )
+    return (result.rowcount or 0) == 1
+
+
+async def mark_sending(session: AsyncSession, row_id: int, *, owner: str, at: datetime) -> bool:
+    """Just before the request; False when the claim was taken over (then do not send)."""
+    return await _set(session, _held(row_id, owner, "claimed"), status="sending", claimed_at=at)
+
+
+async def mark_sent(
+    session: AsyncSession, row_id: int, message_id: str, at: datetime, *, owner: str
+) -> bool:
+    return await _set(session, _held(row_id, owner, "sending"), status="sent",
+                      sent_message_id=message_id, sent_at=at, last_error=None)  # fmt: skip
 
 
 async def retry_at(
-    session: AsyncSession, row_id: int, at: datetime, error: str, *, count: bool
-) -> None:
+    session: AsyncSession, row_id: int, at: datetime, error: str, *, count: bool, owner: str
+) -> bool:
     """Back to pending until `at`; `count` adds an attempt (a 429 is no failed attempt)."""
     values: dict[str, Any] = {"status": "pending", "next_attempt_at": at, "last_error": error[:500]}
     if count:
         values["attempts"] = Outbox.attempts + 1
-    await session.execute(update(Outbox).where(Outbox.id == row_id).values(**values))
+    return await _set(session, _held(row_id, owner), **values)
 
 
-async def give_up(session: AsyncSession, row_id: int, status: str, error: str) -> None:
-    await session.execute(
-        update(Outbox).where(Outbox.id == row_id).values(status=status, last_error=error[:500])
-    )
+async def give_up(
+    session: AsyncSession, row_id: int, status: str, error: str, *, owner: str
+) -> bool:
+    return await _set(session, _held(row_id, owner), status=status, last_error=error[:500])
 
 
-async def move_chat(session: AsyncSession, row_id: int, chat: Chat) -> None:
-    await session.execute(
-        update(Outbox).where(Outbox.id == row_id).values(chat_id=chat.id, status="pending")
-    )
+async def move_chat(session: AsyncSession, row_id: int, chat: Chat, *, owner: str) -> bool:
+    return await _set(session, _held(row_id, owner), chat_id=chat.id, status="pending")
 
 
-async def release_all_claims(session: AsyncSession) -> int:
-    """On start with SQLite (one process): rows a killed process left claimed or in flight
-    go again."""
+async def renew(session: AsyncSession, owner: str, at: datetime) -> int:
+    """Keep this dispatcher's claims from looking abandoned while it is still working."""
     result = await session.execute(
-        update(Outbox).where(Outbox.status.in_(("claimed", "sending"))).values(status="pending")
+        update(Outbox)
+        .where(Outbox.claimed_by == owner, Outbox.status.in_(IN_HAND))
+        .values(claimed_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+async def purge(session: AsyncSession, before: datetime) -> int:
+    """Delete rows that are done with (sent, failed, dead) since before `before`: sent rows by
+    when they were sent, the others by when their last attempt was due."""
+    result = await session.execute(
+        delete(Outbox)
+        .where(
+            Outbox.status.in_(FINISHED),
+            func.coalesce(Outbox.sent_at, Outbox.next_attempt_at) < before,
+        )
+        .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
 

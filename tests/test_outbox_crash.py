@@ -7,10 +7,10 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.app import open_app
 from bot.config import load_settings
@@ -55,7 +55,12 @@ async def test_a_killed_dispatcher_resumes_without_sending_twice(
         assert "sent" in states.values() and left  # killed in the middle of the batch
         before = Counter(int(c.params["chat_id"]) for c in fake.sent())
         fake.send_delay = 0
-        env["BOT_OUTBOX_LEASE_SECONDS"] = "0"  # the first process is known dead: take its claims
+        async with app.db.transaction() as session:  # the dead process's lease runs out
+            await session.execute(
+                update(Outbox)
+                .where(Outbox.status.in_(("claimed", "sending")))
+                .values(claimed_at=datetime.now(UTC) - outbox.LEASE - timedelta(seconds=1))
+            )
         second = subprocess.run([sys.executable, "-m", "bot", "dispatch"], cwd=tmp_path, env=env,
                                 capture_output=True, text=True, timeout=120)  # fmt: skip
         assert second.returncode == 0, second.stderr

@@ -15,27 +15,21 @@ def _update(update_id: int, chat_id: int) -> Update:
 
 
 async def test_one_chat_in_order_many_chats_at_once() -> None:
+    """The first update of each of three chats waits until all three are running (so they
+    must run at once); the later updates of a chat do not wait at all, so they would finish
+    first if the processor let them overtake. Events, not sleeps: no timing involved."""
     processor = PerChatUpdateProcessor(16)
     seen: list[tuple[int, int]] = []
-    running = 0
-    peak = 0
+    all_three_running = asyncio.Barrier(3)
 
-    async def work(update_id: int, chat_id: int, delay: float) -> None:
-        nonlocal running, peak
-        running += 1
-        peak = max(peak, running)
-        await asyncio.sleep(delay)
+    async def work(update_id: int, chat_id: int) -> None:
+        if update_id < 3:  # the first update of its chat
+            await asyncio.wait_for(all_three_running.wait(), timeout=30)  # else: not at once
         seen.append((chat_id, update_id))
-        running -= 1
 
-    jobs = []
-    for n in range(12):
-        chat_id = n % 3
-        delay = 0.03 if n < 3 else 0.001  # the first update of each chat is the slowest
-        jobs.append(processor.process_update(_update(n, chat_id), work(n, chat_id, delay)))
+    jobs = [processor.process_update(_update(n, n % 3), work(n, n % 3)) for n in range(12)]
     await asyncio.gather(*jobs)
     for chat_id in range(3):
         order = [u for c, u in seen if c == chat_id]
-        assert order == sorted(order), order
-    assert peak >= 3  # three chats were handled at the same time
+        assert order == list(range(chat_id, 12, 3)), order
     assert len(processor._chats) == 0  # no lock is kept for a quiet chat

@@ -10,7 +10,6 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from itertools import pairwise
 from pathlib import Path
 
 import httpx
@@ -285,25 +284,33 @@ async def test_polling_waits_a_second_after_nothing_and_backs_off_on_errors(
 ) -> None:
     """Timing of the HTTP calls only: one database is enough."""
     zapp = await open_app(load_settings(BOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/z.db"))
+    import asyncio
+
+    pauses: list[float] = []
+
+    async def sleep(delay: float) -> None:  # what the channel asks for, not what time did
+        pauses.append(round(delay, 6))
+        await asyncio.sleep(0.01)
+
     fake.poll_wait = 0.0  # the server answers 408 at once
-    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url, poll_timeout=1)
+    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url, poll_timeout=1, sleep=sleep)
     await channel.start()
-    await fake.wait_for(lambda: len(fake.polls) >= 3, timeout=5)
+    await fake.wait_for(lambda: len(fake.polls) >= 3, timeout=15)
     await channel.stop()
     empty = [p for p in fake.polls if p.empty]
-    gaps = [b.at - a.answered_at for a, b in pairwise(empty)]
-    assert gaps and min(gaps) >= 0.95, gaps
+    assert len(empty) >= 3 and pauses[:2] == [1.0, 1.0], pauses  # a second after nothing
 
     fake.polls.clear()
+    pauses.clear()
     for _ in range(3):
         fake.fail("getUpdates", 502)
-    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url, poll_timeout=1, idle_gap=0.05)
+    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url, poll_timeout=1,
+                          idle_gap=0.05, sleep=sleep)  # fmt: skip
     await channel.start()
-    await fake.wait_for(lambda: len(fake.polls) >= 4, timeout=5)
+    await fake.wait_for(lambda: len(fake.polls) >= 4, timeout=15)
     await channel.stop()
     await zapp.close()
-    waits = [b.at - a.answered_at for a, b in pairwise(fake.polls[:4])]
-    assert waits[0] >= 0.09 and waits[1] >= 0.19 and waits[2] >= 0.39, waits  # doubling
+    assert pauses[:3] == [0.1, 0.2, 0.4], pauses  # doubling after each failure
 
 
 async def test_webhook_takes_both_body_shapes_and_refuses_a_wrong_secret(
@@ -548,18 +555,26 @@ async def test_a_long_push_is_sent_whole_once_despite_a_429(zapp: App, fake: Fak
 
 
 async def test_sends_are_paced_to_zalo(zapp: App, fake: FakeZalo) -> None:
-    """Ten messages a second at most, however many the dispatcher sends at once."""
+    """Ten messages a second at most, however many the dispatcher sends at once: on a clock
+    that stands still, each send waits 0.1 s more than the one before (the first at once)."""
     import asyncio
 
-    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url)
+    from bot.channels.zalo import SENDS_PER_SECOND, Pacer
+
+    waits: list[float] = []
+
+    async def sleep(delay: float) -> None:
+        waits.append(round(delay, 6))
+
+    pacer = Pacer(SENDS_PER_SECOND, clock=lambda: 100.0, sleep=sleep)
+    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url, pacer=pacer)
     await channel.connect()
     try:
         await asyncio.gather(*(channel.deliver(f"c{n}", "Họp", []) for n in range(6)))
     finally:
         await channel.stop()
-    times = sorted(call.at for call in fake.sent())
-    assert len(times) == 6
-    assert times[-1] - times[0] >= 0.3  # five gaps of 0.1 s, less the network's jitter
+    assert sorted(call.params["chat_id"] for call in fake.sent()) == [f"c{n}" for n in range(6)]
+    assert waits == [0.1, 0.2, 0.3, 0.4, 0.5]
 
 
 async def test_the_pacer_spaces_every_send() -> None:

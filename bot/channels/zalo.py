@@ -216,13 +216,18 @@ class ZaloChannel:
         poll_timeout: int = POLL_TIMEOUT,
         idle_gap: float = IDLE_GAP,
         sends_per_second: float = SENDS_PER_SECOND,
+        pacer: Pacer | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
+        """`pacer` and `sleep` (the pauses between polls) are passed in by tests, which check
+        the waits the channel asks for rather than time them on a loaded machine."""
         self.app = app
         self.api = ZaloApi(token, base_url, timeout=poll_timeout + 15)
         self.public_url = public_url.rstrip("/") if public_url else None
         self.poll_timeout = poll_timeout
         self.idle_gap = idle_gap
-        self.pacer = Pacer(sends_per_second)
+        self.pacer = pacer or Pacer(sends_per_second)
+        self._sleep = sleep
         self.names: tuple[str, ...] = ()
         self._chats = ChatLocks()
         self._gate = asyncio.Semaphore(CONCURRENT_UPDATES)
@@ -284,7 +289,7 @@ class ZaloChannel:
             failures = 0
             updates = update if isinstance(update, list) else [update] if update else []
             if not updates:
-                await asyncio.sleep(self.idle_gap)
+                await self._sleep(self.idle_gap)
                 continue
             for one in updates:
                 if isinstance(one, dict):
@@ -293,7 +298,7 @@ class ZaloChannel:
     async def _back_off(self, failures: int, error: Exception) -> None:
         pause = min(MAX_BACKOFF, self.idle_gap * 2**failures)
         log.warning("Zalo getUpdates failed (%s); trying again in %.1f s", error, pause)
-        await asyncio.sleep(pause)
+        await self._sleep(pause)
 
     async def feed(self, body: dict[str, Any]) -> None:
         """A webhook request's body (bot/web.py answers Zalo at once; the work goes on)."""
