@@ -220,8 +220,7 @@ async def test_a_document_with_nul_and_superscripts_imports_clean(
         "I. MỤC ĐÍCH\n1. Hoàn thành ngày 05¹ tháng 3² năm 2026 các nhiệm vụ.\x00\n"
         "2. Kỷ niệm 96¹ năm ngày thành lập Đảng (03/02/1930 - 03/02/2026).\n"
     )
-    async with app.db.transaction() as session:
-        await import_document(session, text, "ke-hoach\x00-2026¹.txt", year=2026)
+    await import_document(app.db, text, "ke-hoach\x00-2026¹.txt", year=2026)
     names = await _values(app, CampaignDocument.source_name)
     assert "ke-hoach-2026¹.txt" in names
     for question in ("/hoi ngày 05¹ tháng 3 làm gì?", "/sukien", "/thongke", "/camket"):
