@@ -5,7 +5,6 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,23 +37,22 @@ async def test_a_killed_dispatcher_resumes_without_sending_twice(
             await outbox.enqueue(session, chat_id=chat.id, kind="announce", text=f"Thông báo {n}",
                                  dedupe_key=f"test:{n}", due_at=now)  # fmt: skip
     fake = FakeTelegram().start()
-    fake.send_delay = 0.05
+    fake.hold_after = 12  # the 13th send and those after it hang: the batch is surely unfinished
     env = bot_environment(database_url, TELEGRAM_BOT_TOKEN=fake.token,
                           TELEGRAM_API_BASE_URL=fake.base_url)  # fmt: skip
     try:
         first = subprocess.Popen([sys.executable, "-m", "bot", "dispatch"], cwd=tmp_path, env=env,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
-        deadline = time.monotonic() + 60
-        while len(fake.sent()) < 12 and time.monotonic() < deadline:
-            time.sleep(0.01)
+        assert fake.wait_held(1), "the dispatcher never got past 12 sends"
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=30)
+        fake.hold_after = None
+        fake.release()
         async with app.db.transaction() as session:
             states = {r.chat_id: r.status for r in await session.scalars(select(Outbox))}
         left = {"pending", "claimed"} & set(states.values())
         assert "sent" in states.values() and left  # killed in the middle of the batch
         before = Counter(int(c.params["chat_id"]) for c in fake.sent())
-        fake.send_delay = 0
         async with app.db.transaction() as session:  # the dead process's lease runs out
             await session.execute(
                 update(Outbox)

@@ -45,6 +45,12 @@ class FakeTelegram(LoopbackServer):
         self.poll_wait = 0.5
         self.send_delay = 0.0
         """Seconds each send takes to answer (after it is recorded as delivered)."""
+        self.hold_after: int | None = None
+        """When set, sends after this many are held unanswered (and not delivered) until
+        `release()`: a test can kill a dispatcher with requests surely in flight."""
+        self.held = 0
+        self._arrived_sends = 0
+        self._released = threading.Event()
         self.limit_scale = 0.0
         """When set, Telegram's flood limits are enforced with time running this much faster:
         30 messages per second overall, 20 per minute into a group, 1 per second into a private
@@ -183,6 +189,24 @@ class FakeTelegram(LoopbackServer):
 
     _offset = 0
 
+    def wait_held(self, count: int, timeout: float = 60) -> bool:
+        """Wait until `count` sends are held (hold_after); the timeout only ends a broken test."""
+        with self._lock:
+            return self._lock.wait_for(lambda: self.held >= count, timeout=timeout)
+
+    def release(self) -> None:
+        self._released.set()
+
+    def _hold(self) -> bool:
+        with self._lock:
+            self._arrived_sends += 1
+            if self.hold_after is None or self._arrived_sends <= self.hold_after:
+                return False
+            self.held += 1
+            self._lock.notify_all()
+        self._released.wait()
+        return True
+
     def _pending(self, offset: int) -> list[dict[str, Any]]:
         return [u for u in self.updates if u["update_id"] >= offset]
 
@@ -196,6 +220,8 @@ class FakeTelegram(LoopbackServer):
             return
         method = path[len(prefix) :]
         params, files = self._read(request)
+        if method.startswith("send") and self._hold():
+            return  # never answered nor delivered: the client died waiting (see hold_after)
         call = Call(method, params, files)
         if method != "getUpdates":
             with self._lock:
