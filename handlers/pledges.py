@@ -59,7 +59,7 @@ async def pledge_command(ctx: Context, args: str) -> list[Reply]:
         if isinstance(parsed, Reply):
             return [parsed]
         title, commitments = parsed
-        data = {"title": title, "commitments": commitments, "rating": None}
+        data = {"title": title, "commitments": commitments}
         if existing is not None:
             return [await _ask_replace(ctx, existing, data)]
         return [await _save(ctx, row, ctx.person, data)]
@@ -252,15 +252,22 @@ async def pledge_answer(ctx: Context, answer: str, state: str, data: dict) -> li
 async def _save(
     ctx: Context, row: CampaignDocument, person: Person, data: dict, carry: bool = True
 ) -> Reply:
+    """Save the pledge. The one-line form says nothing of the rating aimed for, so a pledge it
+    replaces keeps the rating it had; only the dialog's answer changes it."""
     deadline = await current.deadline(ctx, row)
     late = current.today(ctx) > deadline
+    if "rating" in data:
+        rating = data["rating"]
+    else:
+        existing = await pledges.find_pledge(ctx.session, person.id, row.id)
+        rating = existing.target_rating if existing is not None else None
     pledge, replaced = await pledges.save_pledge(
         ctx.session,
         person_id=person.id,
         campaign_id=row.id,
         title=data["title"],
         commitments=list(data["commitments"]),
-        target_rating=data.get("rating"),
+        target_rating=rating,
         late=late,
         at=ctx.now(),
         carry=carry,
@@ -268,7 +275,10 @@ async def _save(
     if person.id != ctx.person.id:
         await ctx.audit("pledge.on_behalf", str(person.id), {"title": pledge.title})
         await notify_pledge_changed(ctx, row, person, pledge, carry)
-    key = "pledge.replaced" if replaced else ("pledge.saved_late" if late else "pledge.saved")
+    if replaced:
+        key = "pledge.replaced_late" if late else "pledge.replaced"
+    else:
+        key = "pledge.saved_late" if late else "pledge.saved"
     summary = _summary(
         ctx, pledge.title, [c.text for c in pledge.commitments], pledge.target_rating
     )

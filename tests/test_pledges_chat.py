@@ -123,6 +123,34 @@ async def test_after_the_deadline_only_a_lead_changes_a_pledge(app: App, admin, 
     assert "ghi nhận là đăng ký muộn" in await late.say("/dangky LĐTT; Muộn mà vẫn làm")
 
 
+async def test_a_late_replacement_keeps_the_rating_and_names_no_past_date(
+    app: App, admin, clock
+) -> None:
+    await setup(app, admin, clock)
+    lan, head = User(app, "lan", name="Nguyễn Thị Lan"), User(app, "head", name="Trưởng phòng")
+    await join(admin, lan)
+    await join(admin, head, role="lead")
+    await lan.say("/dangky")
+    await lan.say("1")
+    await lan.say("Cam kết cũ")
+    await lan.say("xong")
+    await lan.say("1")  # aims for "Hoàn thành xuất sắc nhiệm vụ"
+    assert (await lan.say("1")).startswith("Đã lưu đăng ký")
+    clock.now = datetime(2026, 4, 2, 2, 0, tzinfo=UTC)
+    result = await head.say("/dangky @lan CSTĐCS; Cam kết mới")
+    assert result.startswith(
+        "Đăng ký cho Nguyễn Thị Lan:\nĐã thay đăng ký thi đua năm 2026 (sau hạn 31/03/2026):"
+    )
+    assert "Sửa được đến hết" not in result
+    assert "Mức xếp loại phấn đấu: Hoàn thành xuất sắc nhiệm vụ" in result
+    async with app.db.transaction() as session:
+        pledge = await session.scalar(select(Pledge))
+        assert pledge is not None and (pledge.title, pledge.target_rating) == (
+            "cstdcs",
+            "excellent",
+        )
+
+
 async def test_progress_updates_and_their_bad_input(app: App, admin, clock) -> None:
     await setup(app, admin, clock)
     lan = User(app, "lan")
