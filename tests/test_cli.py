@@ -120,7 +120,7 @@ def test_admin_grant(database_url: str, tmp_path: Path) -> None:
     result = run_cli("admin", "grant", "Telegram:12345", database_url=database_url, cwd=tmp_path)
     assert (result.returncode, result.stdout.strip()) == (
         0,
-        "Tài khoản telegram:12345 đã là quản trị viên.",
+        "Đã cấp quyền quản trị viên cho tài khoản telegram:12345.",
     )
     bad = run_cli("admin", "grant", "12345", database_url=database_url, cwd=tmp_path)
     assert bad.returncode == 1

@@ -253,6 +253,6 @@ def test_cli_arguments_that_are_stored_are_cleaned_and_bounded(
     granted = run_cli("admin", "grant", "telegram:\x00123", database_url=database_url, cwd=tmp_path)
     assert (granted.returncode, granted.stdout.strip()) == (
         0,
-        "Tài khoản telegram:123 đã là quản trị viên.",
+        "Đã cấp quyền quản trị viên cho tài khoản telegram:123.",
     )
     assert bot_environment  # the same environment as every CLI test
