@@ -60,6 +60,7 @@ from bot.config import load_settings  # noqa: E402
 from bot.scheduler import Scheduler  # noqa: E402
 from campaign import invites  # noqa: E402
 from handlers.messages import Incoming, Reply  # noqa: E402
+from storage import models  # noqa: E402
 
 GUIDE = ROOT / "docs" / "huong-dan.md"
 EXAMPLES = ROOT / "docs" / "examples"
@@ -299,7 +300,8 @@ class Replay:
         )
         replies = await self.app.router.handle(incoming)
         lines = await self.render(person, replies)
-        return lines + await self.pushed()
+        pushes = await self.pushed()
+        return lines + ([""] if lines and pushes else []) + pushes
 
     async def render(self, person: Speaker, replies: list[Reply]) -> list[str]:
         pieces: list[str] = []
@@ -380,6 +382,18 @@ class Replay:
         return out.getvalue().rstrip("\n").splitlines()
 
 
+def _clocked(clock: Clock) -> type[datetime]:
+    """datetime whose now() is the replay's clock."""
+
+    class Clocked(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Clocked:  # type: ignore[override]
+            moment = clock()
+            return moment.astimezone(tz) if tz is not None else moment  # type: ignore[return-value]
+
+    return Clocked
+
+
 def _split(args: str) -> list[str]:
     import shlex
 
@@ -397,9 +411,14 @@ def _file_line(reply: Reply) -> str:
 
 
 def _codes_changed(old: list[str], new: list[str], codes: dict[str, str]) -> None:
-    """Codes shown in the guide's answer → those in the bot's answer, when they differ."""
-    before = [c for line in old for c in CODE.findall(line) if any(ch.isdigit() for ch in c)]
-    after = [c for line in new for c in CODE.findall(line) if any(ch.isdigit() for ch in c)]
+    """Codes shown in the guide's answer → those in the bot's answer, when they differ (each
+    code once, in order of appearance; codes have a digit, unlike the words of a reply)."""
+
+    def shown(lines: list[str]) -> list[str]:
+        found = [c for line in lines for c in CODE.findall(line) if any(ch.isdigit() for ch in c)]
+        return list(dict.fromkeys(found))
+
+    before, after = shown(old), shown(new)
     if len(before) == len(after):
         codes.update({b: a for b, a in zip(before, after, strict=True) if b != a})
 
@@ -445,7 +464,11 @@ def regenerate(text: str, workdir: Path) -> str:
         os.environ.update(replay.environment)
         environment.update(replay.environment)
         runner = asyncio.Runner()
+        stack = contextlib.ExitStack()
         try:
+            # Rows' default times (created_at, and audit entries the command line writes
+            # without the bot's clock) read the fixed clock too.
+            stack.enter_context(mock.patch.object(models, "datetime", _clocked(replay.clock)))
             runner.run(replay.open())
             for block in blocks:
                 for turn in block.turns:
@@ -456,6 +479,7 @@ def regenerate(text: str, workdir: Path) -> str:
         finally:
             runner.run(replay.close())
             runner.close()
+            stack.close()
     for block in reversed(blocks):
         lines[block.start : block.end] = block_lines(block.turns)
     return "\n".join(lines)
