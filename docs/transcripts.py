@@ -60,7 +60,6 @@ from bot.config import load_settings  # noqa: E402
 from bot.scheduler import Scheduler  # noqa: E402
 from campaign import invites  # noqa: E402
 from handlers.messages import Incoming, Reply  # noqa: E402
-from storage import models  # noqa: E402
 
 GUIDE = ROOT / "docs" / "huong-dan.md"
 EXAMPLES = ROOT / "docs" / "examples"
@@ -382,18 +381,6 @@ class Replay:
         return out.getvalue().rstrip("\n").splitlines()
 
 
-def _clocked(clock: Clock) -> type[datetime]:
-    """datetime whose now() is the replay's clock."""
-
-    class Clocked(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> Clocked:  # type: ignore[override]
-            moment = clock()
-            return moment.astimezone(tz) if tz is not None else moment  # type: ignore[return-value]
-
-    return Clocked
-
-
 def _split(args: str) -> list[str]:
     import shlex
 
@@ -464,11 +451,7 @@ def regenerate(text: str, workdir: Path) -> str:
         os.environ.update(replay.environment)
         environment.update(replay.environment)
         runner = asyncio.Runner()
-        stack = contextlib.ExitStack()
         try:
-            # Rows' default times (created_at, and audit entries the command line writes
-            # without the bot's clock) read the fixed clock too.
-            stack.enter_context(mock.patch.object(models, "datetime", _clocked(replay.clock)))
             runner.run(replay.open())
             for block in blocks:
                 for turn in block.turns:
@@ -479,7 +462,6 @@ def regenerate(text: str, workdir: Path) -> str:
         finally:
             runner.run(replay.close())
             runner.close()
-            stack.close()
     for block in reversed(blocks):
         lines[block.start : block.end] = block_lines(block.turns)
     return "\n".join(lines)
