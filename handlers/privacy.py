@@ -13,6 +13,8 @@ YES, NO = "forget:yes", "forget:no"
 
 
 async def forget_command(ctx: Context, args: str) -> list[Reply]:
+    if ctx.incoming.chat_kind != "private":  # the question and its answer are nobody else's
+        return [ctx.reply("forget.private_only")]
     question = ctx.reply(
         "forget.confirm",
         options=(Option(ctx.t("forget.yes"), YES), Option(ctx.t("forget.no"), NO)),

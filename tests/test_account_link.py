@@ -102,8 +102,8 @@ async def test_code_on_telegram_sent_from_zalo_makes_one_person(app: App, admin,
         "tới, mình sẽ hỏi bạn ở đây trên Telegram: chỉ khi bạn đồng ý, hai tài khoản mới được gộp."
     )
     assert await lan_zalo.say(f"/taikhoan {code.lower()}") == (
-        "Mình đã gửi yêu cầu tới tài khoản Telegram của bạn. Bạn mở Telegram và bấm “Đồng ý” "
-        "trong 15 phút tới để gộp hai tài khoản."
+        "Mình đã gửi yêu cầu tới tài khoản Telegram của bạn. Bạn mở Telegram và chọn “Đồng ý” "
+        "(bấm nút, hoặc gõ số 1 trên Zalo) trong 15 phút tới để gộp hai tài khoản."
     )
     assert await confirm(app, lan_tg) == (
         "Đã liên kết tài khoản Zalo với tài khoản Telegram của bạn. Từ nay hai tài khoản là một: "

@@ -219,6 +219,11 @@ async def test_forgetting_deletes_the_person_and_keeps_only_that_it_happened(
     await make_unit(admin)
     lan = user_factory("lan", name="Nguyễn Thị Lan")
     await lan.say(f"/start {await invite(admin, 'KT')}")
+    in_group = user_factory("lan", name="Nguyễn Thị Lan", group=True, chat_id="g-kt")
+    assert await in_group.say("/xoadulieu") == (
+        "Việc xoá dữ liệu của bạn chỉ làm trong tin nhắn riêng với mình: bạn nhắn riêng cho mình "
+        "lệnh /xoadulieu nhé. Mình chưa xoá gì."
+    )
 
     assert "không hoàn tác được" in await lan.say("/xoadulieu")
     assert await lan.say("2") == "Đã huỷ, dữ liệu của bạn vẫn được giữ nguyên."
