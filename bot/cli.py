@@ -20,7 +20,7 @@ from typing import NoReturn
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import status
+from bot import backup, status
 from bot.app import App, open_app
 from bot.channels.console import ConsoleChannel, ConsoleSender
 from bot.channels.text import to_plain
@@ -161,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="one object a line: at, actor, action, target, detail"
     )
     status.add_parser(sub)
+    backup.add_parser(sub)
     return parser
 
 
@@ -882,4 +883,5 @@ _ACTIONS: dict[str, Callable[[App, argparse.Namespace, Translate], Awaitable[int
     "stats": _stats,
     "export": _export,
     "status": status.show,
+    "backup": backup.run,
 }
