@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.reading_budget import Budget
 from campaign.document import MAX_TEXT_CHARS, DocumentError
 from campaign.text import fold, squeeze
 
@@ -28,8 +29,6 @@ LEGACY_WORD = (".doc", ".dot", ".odt", ".rtf", ".wpd")
 """Word processor formats we do not read; the user is asked to save the file as .docx."""
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_DOCX_XML_BYTES = 256 * 1024 * 1024
-"""The XML of a .docx, unpacked: a 50 MB zip of repetitive XML could expand to gigabytes."""
 
 
 def read_text(path: Path | str, *, max_chars: int = MAX_TEXT_CHARS) -> str:
@@ -50,8 +49,7 @@ def read_text(path: Path | str, *, max_chars: int = MAX_TEXT_CHARS) -> str:
         if suffix == ".txt":
             text = _read_txt(path, max_chars)
         elif suffix == ".docx":
-            # imported here, not at the top: bot.docx_reader imports this module's Budget and
-            # limits, and the bot starts without the .docx machinery
+            # imported here, not at the top: the bot starts without the .docx machinery
             from bot.docx_reader import read_docx
 
             text = read_docx(path, max_chars)
@@ -76,19 +74,6 @@ def _check_file(path: Path) -> None:
         raise DocumentError("document.missing")
     if info.st_size > MAX_FILE_BYTES:
         raise DocumentError("document.too_large")
-
-
-class Budget:
-    """Counts characters as they are produced, so a huge document stops early."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.used = 0
-
-    def take(self, count: int) -> None:
-        self.used += count
-        if self.used > self.limit:
-            raise DocumentError("document.too_large")
 
 
 # ---------------------------------------------------------------------------------------- .txt

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.documents import MAX_DOCX_XML_BYTES, Budget
 from bot.docx_numbering import ListNumbering, with_marker
+from bot.reading_budget import MAX_DOCX_XML_BYTES, Budget
 from campaign.document import DocumentError
 from campaign.inputs import read_int
 from campaign.text import fold, squeeze

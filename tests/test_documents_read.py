@@ -14,7 +14,6 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 
 from bot.documents import (
-    MAX_DOCX_XML_BYTES,
     MAX_FILE_BYTES,
     MAX_TEXT_CHARS,
     read_text,
@@ -22,6 +21,7 @@ from bot.documents import (
 )
 from bot.docx_reader import letterhead_marker, looks_like_layout_table
 from bot.i18n import Catalog
+from bot.reading_budget import MAX_DOCX_XML_BYTES
 from campaign.document import DocumentError
 from tests.documents import (
     SYMBOL_BULLET,
