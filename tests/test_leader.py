@@ -6,8 +6,11 @@ tests/test_processes.py runs real processes."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -66,6 +69,36 @@ async def test_a_leader_whose_session_dies_is_replaced(
     assert await first.check() is False
     await second.release()
     await first.release()
+
+
+HOLD = """
+import asyncio, sys
+from pathlib import Path
+from storage.locks import FileLeaderLock
+lock = FileLeaderLock(Path(sys.argv[1]))
+assert asyncio.run(lock.take())
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+async def test_a_killed_process_leaves_the_sqlite_leader_lock(tmp_path: Path) -> None:
+    path = tmp_path / "bot.db.producers.leader"
+    root = Path(__file__).resolve().parent.parent
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], cwd=root,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+        ours = locks.FileLeaderLock(path)
+        assert await ours.take() is False
+        holder.kill()  # SIGKILL: no clean-up of its own
+        holder.wait(timeout=60)
+        assert await ours.take() is True
+        await ours.release()
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
 
 
 class Blocked:
