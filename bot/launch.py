@@ -19,6 +19,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel, ZaloError
 from bot.config import Settings
 from bot.errors import UserError
+from bot.leader import leader_for
 from bot.scheduler import scheduler_for
 from bot.web import Hook, WebServer
 from campaign.inputs import read_int
@@ -89,6 +90,8 @@ async def run_channels(app: App, t: Translate) -> int:
     settings = app.settings
     channels = make_channels(app)
     scheduler = scheduler_for(app)
+    leader = leader_for(app.db)  # several processes: only one runs the producers
+    scheduler.should_produce = leader.check
     secret = (
         settings.webhook_secret.get_secret_value()
         if settings.webhook_secret
@@ -122,6 +125,7 @@ async def run_channels(app: App, t: Translate) -> int:
         await stop.wait()
         await pushing
     finally:
+        await leader.release()
         for channel in started:
             await channel.stop()
         if web is not None:
@@ -132,6 +136,8 @@ async def run_channels(app: App, t: Translate) -> int:
 async def dispatch_once(app: App, t: Translate) -> int:
     """Connect every configured channel for sending, send what is due, and say how many."""
     scheduler = scheduler_for(app)
+    leader = leader_for(app.db, announce=False)  # beside a running bot: its producers only
+    scheduler.should_produce = leader.check
     connected: list[Channel] = []
     try:
         for channel in make_channels(app):
@@ -142,5 +148,6 @@ async def dispatch_once(app: App, t: Translate) -> int:
             scheduler.senders["console"] = ConsoleSender()
         return await scheduler.tick(app.services.clock())
     finally:
+        await leader.release()
         for channel in connected:
             await channel.stop()

@@ -87,6 +87,9 @@ class Scheduler:
     """What makes outbox rows, by name, in order; the standard ones when none are given."""
     failing: set[str] = field(default_factory=set)
     """The parts failing now (logged when they started; counted in the database)."""
+    should_produce: Callable[[], Awaitable[bool]] | None = None
+    """Asked at each tick before the producers run (bot/leader.py: only the leader of several
+    processes produces); None: always."""
 
     def __post_init__(self) -> None:
         if not self.producers:
@@ -423,7 +426,8 @@ class Scheduler:
             await self.guarded("sweep", lambda: self._sweep_count(now), now)
         library, db = self.app.services.library, self.app.db
         await self.guarded("library", lambda: library.prepare(db), now)
-        await self.produce(now)
+        if self.should_produce is None or await self.should_produce():
+            await self.produce(now)
         return await self.guarded("dispatch", lambda: self._dispatch_all(now), now)
 
     async def _sweep_count(self, now: datetime) -> int:

@@ -3,8 +3,11 @@ webhooks, and the files users download (Zalo takes files only by link).
 
 One server on BOT_LISTEN rather than one per platform: a department opens one port behind its
 reverse proxy. Tornado serves it because python-telegram-bot's webhook extra already brings it.
-Webhook requests are checked against the secret in constant time and answered at once; the
-update is handed to its channel, which handles it in the background. What is not an update gets
+Webhook requests are checked against the secret in constant time; the update is handed to its
+channel and answered once the channel has handled it (its replies sent): the platforms send a
+chat's next update only after that answer, so one chat's updates stay in order even when a
+reverse proxy spreads them over several processes (docs/architecture.md, "Several
+processes"). A slow answer holds back only its own chat. What is not an update gets
 a short 4xx answer, never a traceback: a 403 for a wrong secret (warned about at most once a
 minute, the rest counted: a scan must not flood the log), 415 for a body that is not JSON, 400
 for JSON that is not an update.
@@ -35,6 +38,7 @@ log = logging.getLogger(__name__)
 EXPIRED = "Liên kết đã hết hạn hoặc không đúng. / This link has expired or is wrong.\n"
 """The one text the web server shows a person (a browser has no language of the bot)."""
 UpdateHandler = Callable[[dict[str, Any]], Awaitable[None]]
+"""A channel's `feed`: returns when the update has been handled."""
 MAX_BODY = 1024 * 1024
 """An update is a few kilobytes; anything larger is not one."""
 WARN_EVERY = 60.0

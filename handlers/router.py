@@ -18,7 +18,7 @@ from handlers.access import Actor
 from handlers.context import Context, Services
 from handlers.messages import Incoming, Reply
 from handlers.registry import Command, Registry
-from storage import chats, dialogs, notices, people, seen
+from storage import chats, dialogs, locks, notices, people, seen
 from storage.db import Database
 from storage.limits import TooLong
 from storage.models import DialogState
@@ -40,6 +40,7 @@ class Router:
         language = self.services.default_language
         try:
             async with self.db.transaction() as session:
+                await locks.hold_chat(session, incoming.platform, incoming.chat_id)
                 if incoming.update_id is not None and not await seen.first_time(
                     session, incoming.platform, incoming.update_id
                 ):

@@ -178,16 +178,21 @@ class TelegramChannel:
         )
 
     async def feed(self, body: dict[str, Any]) -> None:
-        """A webhook request's body, queued for the Application like a polled update; a body
-        that is no update raises NotAnUpdate (the web server answers 400)."""
+        """A webhook request's body, handled (replies sent) before this returns, so the web
+        server answers Telegram only then: Telegram sends a chat's next update after that
+        answer, which keeps a chat's updates in order across several processes. A body that
+        is no update raises NotAnUpdate (the web server answers 400)."""
         if not isinstance(body.get("update_id"), int):
             raise NotAnUpdate("no update_id")
         try:
             update = Update.de_json(body, self.application.bot)
         except (TypeError, KeyError, ValueError, AttributeError) as error:
             raise NotAnUpdate(str(error)) from None
-        if update is not None:
-            await self.application.update_queue.put(update)
+        if update is not None:  # as PTB's own update fetcher does, but awaited
+            application = self.application
+            await application.update_processor.process_update(
+                update, application.process_update(update)
+            )
 
     async def stop(self) -> None:
         updater = self.application.updater

@@ -301,17 +301,22 @@ class ZaloChannel:
         await self._sleep(pause)
 
     async def feed(self, body: dict[str, Any]) -> None:
-        """A webhook request's body (bot/web.py answers Zalo at once; the work goes on)."""
-        self.take(body)
+        """A webhook request's body, handled before this returns: the web server answers
+        Zalo once the replies are sent, as for Telegram (one chat's updates stay in order
+        when the platform waits for the answer, whichever process gets the next)."""
+        task = self.take(body)
+        if task is not None:
+            await asyncio.shield(task)  # a dropped connection must not cancel the handling
 
-    def take(self, body: dict[str, Any]) -> None:
+    def take(self, body: dict[str, Any]) -> asyncio.Task[None] | None:
         """Handle an update in the background, after earlier updates of the same chat."""
         message = read_update(body)
         if message is None or message.from_bot or self._replayed(message.message_id):
-            return
+            return None
         task = asyncio.create_task(self._process(message))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     def _replayed(self, message_id: str) -> bool:
         """Zalo hands updates out again within seconds: those are dropped here, in memory,
