@@ -41,12 +41,12 @@ from campaign.standing import rules_from
 from campaign.units import parse_units_csv
 from handlers import admins, audit_view, unit_changes, unit_import
 from handlers.answer_view import document_name, occurrence_line
-from handlers.changes import Refused, cli
+from usecases.errors import Refused, cli
 from handlers.context import Translate
-from handlers.documents import Imported, import_document
+from usecases.campaigns import Imported, import_document
 from handlers.invites import new_invite
 from handlers.knowledge import answer_question, render_answer
-from handlers.library import dates_of
+from usecases.library import dates_of
 from handlers.messages import Safe, join
 from handlers.standing import compute, report_bytes, standing_lines
 from storage import audit, campaigns, people, units

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from handlers.access import Actor
 from handlers.context import Context
 from handlers.messages import Option, Reply
 from handlers.registry import Command, Feature
 from storage import audit, forget
+from usecases.access import Actor
 
 DIALOG = "forget"
 YES, NO = "forget:yes", "forget:no"

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from campaign.text import fold
 from campaign.units import guess_kind, is_valid_code, normalize_code
-from handlers import unit_changes
-from handlers.changes import Refused, Who
 from handlers.context import Context
-from handlers.formatting import role_name, unit_label
+from handlers.formatting import refusal, role_name, unit_label
 from handlers.messages import Option, Reply, join
 from handlers.registry import Command, Feature
 from storage import units
+from usecases import units as unit_changes
+from usecases.errors import Refused
 
 ADD_WORDS = {"them", "add"}
 EDIT_WORDS = {"sua", "edit", "rename"}
@@ -99,13 +99,13 @@ async def _edit(ctx: Context, args: str) -> Reply:
         return ctx.reply("units.edit_usage")
     try:
         if fold(what) in CODE_WORDS and value:
-            unit = await unit_changes.edit_unit(ctx.session, _who(ctx), code, new_code=value)
+            unit = await unit_changes.edit_unit(ctx.session, ctx.who, code, new_code=value)
         elif fold(what) in KIND_WORDS and value:
-            unit = await unit_changes.edit_unit(ctx.session, _who(ctx), code, kind=value)
+            unit = await unit_changes.edit_unit(ctx.session, ctx.who, code, kind=value)
         else:
-            unit = await unit_changes.edit_unit(ctx.session, _who(ctx), code, name=rest)
+            unit = await unit_changes.edit_unit(ctx.session, ctx.who, code, name=rest)
     except Refused as refused:
-        return ctx.reply(refused.key, **refused.values)
+        return refusal(ctx, refused)
     return ctx.reply(
         "units.edited", unit=unit_label(ctx, unit), kind=ctx.t(f"unit_kind.{unit.kind}")
     )
@@ -120,7 +120,7 @@ async def _ask_delete(ctx: Context, args: str) -> Reply:
     try:
         unit = await unit_changes.unit_by_code(ctx.session, args)
     except Refused as refused:
-        return ctx.reply(refused.key, **refused.values)
+        return refusal(ctx, refused)
     has = await units.footprint(ctx.session, unit.id)
     question = ctx.reply(
         "units.delete_confirm",
@@ -143,7 +143,7 @@ async def delete_answer(ctx: Context, answer: str, step: str, data: dict) -> lis
     if unit is None or unit.id != data["unit_id"]:  # renamed or deleted meanwhile
         return [ctx.reply("unit.unknown", code=data["code"])]
     label = unit_label(ctx, unit)
-    had = await unit_changes.delete_unit(ctx.session, _who(ctx), unit.code)
+    had = await unit_changes.delete_unit(ctx.session, ctx.who, unit.code)
     return [
         ctx.reply(
             "units.deleted",
@@ -153,10 +153,6 @@ async def delete_answer(ctx: Context, answer: str, step: str, data: dict) -> lis
             reminders=had.reminders,
         )
     ]
-
-
-def _who(ctx: Context) -> Who:
-    return Who(ctx.actor_ref, ctx.person.id, ctx.now())
 
 
 FEATURE = Feature(

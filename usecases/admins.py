@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaign.accounts import parse_account_ref
-from handlers.changes import Refused, Who
 from storage import admins
+from usecases.errors import Refused, Who
 
 
 @dataclass(frozen=True)
