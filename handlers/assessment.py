@@ -9,12 +9,15 @@ admin, an admin's by another admin.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from campaign.dates import format_date
 from campaign.ratings import Rating, split_rating
 from campaign.roles import Role
 from campaign.text import fold
 from handlers import current
 from handlers.context import Context
+from handlers.dialog import DialogTable, End, Goto, Outcome, State, Stay
 from handlers.messages import Option, Reply
 from handlers.registry import Command, Feature
 from storage import pledges
@@ -43,8 +46,7 @@ async def self_assess(ctx: Context, args: str) -> list[Reply]:
         if rating is None:
             return [ctx.reply("assess.unknown_rating", rating=args)]
         return [await _save(ctx, row, rating, comment)]
-    question = ctx.reply("assess.ask", year=row.year, options=_rating_options(ctx))
-    return [await ctx.ask(DIALOG, "rating", question)]
+    return [await ASSESS.start(ctx, "rating", SelfRating())]
 
 
 async def _closed(ctx: Context, row: CampaignDocument) -> Reply:
@@ -57,24 +59,52 @@ async def _closed(ctx: Context, row: CampaignDocument) -> Reply:
     return ctx.reply("assess.closed", start=format_date(window.start), end=format_date(window.end))
 
 
-async def assess_answer(ctx: Context, answer: str, step: str, data: dict) -> list[Reply]:
+@dataclass
+class SelfRating:
+    """What the /tudanhgia dialog remembers: the rating chosen, before the comment."""
+
+    rating: str | None = None
+
+
+async def _rating_prompt(ctx: Context, chosen: SelfRating) -> Reply:
     row = await current.active(ctx)
-    if row is None:
-        await ctx.end_dialog()
-        return [current.no_campaign(ctx)]
-    if step == "rating":
-        rating, _ = split_rating(answer.removeprefix("assess:"))
-        if rating is None:
-            return [ctx.reply("assess.unknown_rating_retry", options=_rating_options(ctx))]
-        question = ctx.reply(
-            "assess.ask_comment",
-            rating=ctx.t(f"rating.{rating.value}"),
-            options=(Option(ctx.t("pledge.skip"), "assess:skip"),),
-        )
-        return [await ctx.ask(DIALOG, "comment", question, rating=rating.value)]
-    await ctx.end_dialog()
+    year = row.year if row else current.today(ctx).year
+    return ctx.reply("assess.ask", year=year, options=_rating_options(ctx))
+
+
+async def _rating_answer(ctx: Context, answer: str, chosen: SelfRating) -> Outcome[SelfRating]:
+    if await current.active(ctx) is None:
+        return End([current.no_campaign(ctx)])
+    rating, _ = split_rating(answer.removeprefix("assess:"))
+    if rating is None:
+        return Stay(ctx.reply("assess.unknown_rating_retry", options=_rating_options(ctx)))
+    return Goto("comment", SelfRating(rating.value))
+
+
+async def _comment_prompt(ctx: Context, chosen: SelfRating) -> Reply:
+    return ctx.reply(
+        "assess.ask_comment",
+        rating=ctx.t(f"rating.{chosen.rating}"),
+        options=(Option(ctx.t("pledge.skip"), "assess:skip"),),
+    )
+
+
+async def _comment_answer(ctx: Context, answer: str, chosen: SelfRating) -> Outcome[SelfRating]:
+    row = await current.active(ctx)
+    if row is None or chosen.rating is None:
+        return End([current.no_campaign(ctx)])
     comment = "" if answer == "assess:skip" or fold(answer) in ("bo qua", "skip") else answer
-    return [await _save(ctx, row, Rating(data["rating"]), comment)]
+    return End([await _save(ctx, row, Rating(chosen.rating), comment)])
+
+
+ASSESS = DialogTable(
+    DIALOG,
+    SelfRating,
+    {
+        "rating": State(_rating_prompt, _rating_answer),
+        "comment": State(_comment_prompt, _comment_answer),
+    },
+)
 
 
 async def _save(ctx: Context, row: CampaignDocument, rating: Rating, comment: str) -> Reply:
@@ -140,5 +170,5 @@ FEATURE = Feature(
         Command("tudanhgia", "selfassess", ("tự đánh giá",), self_assess, required=Role.MEMBER),
         Command("danhgia", "rate", ("đánh giá",), final_rating, required=Role.LEAD),
     ),
-    dialogs={DIALOG: assess_answer},
+    dialogs={DIALOG: ASSESS.answer},
 )

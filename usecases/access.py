@@ -77,7 +77,21 @@ class Actor:
     def seen_unit_ids(self) -> list[int] | None:
         """Whose figures this person sees: None (every unit and the department) for an admin,
         else the units they belong to."""
-        return None if self.is_admin else [m.unit_id for m in self.memberships]
+        return None if self.is_admin else self.member_unit_ids
+
+    @property
+    def member_unit_ids(self) -> list[int]:
+        """Every unit this person belongs to, whatever the role."""
+        return [m.unit_id for m in self.memberships]
+
+    @property
+    def announces_to(self) -> list[int] | None:
+        """The units whose groups this person's announcements reach: None (all) for an admin,
+        else the units they lead or do outreach for."""
+        if self.is_admin:
+            return None
+        reach = (Role.LEAD.code, Role.OUTREACH.code)
+        return [m.unit_id for m in self.memberships if m.role in reach]
 
     def leads(self, unit_id: int) -> bool:
         """Lead of this very unit (not an admin's reach: see `may_manage`)."""
