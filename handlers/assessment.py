@@ -18,15 +18,16 @@ from campaign.text import fold
 from handlers import current
 from handlers.context import Context
 from handlers.dialog import DialogTable, End, Goto, Outcome, State, Stay
+from handlers.formatting import refusal
 from handlers.messages import Option, Reply
 from handlers.registry import Command, Feature
-from storage import pledges
 from storage.models import CampaignDocument
+from usecases import assessment
+from usecases.errors import Refused
 
 DIALOG = "selfassess"
 WINDOW_WORDS = {"mo": True, "open": True, "dong": False, "close": False, "macdinh": None,
                 "mac dinh": None, "default": None}  # fmt: skip
-MAX_COMMENT = 1000
 
 
 def _rating_options(ctx: Context) -> tuple[Option, ...]:
@@ -108,12 +109,12 @@ ASSESS = DialogTable(
 
 
 async def _save(ctx: Context, row: CampaignDocument, rating: Rating, comment: str) -> Reply:
-    if len(comment) > MAX_COMMENT:
-        return ctx.reply("assess.comment_too_long", limit=MAX_COMMENT)
-    assessment = await pledges.assessment_for_update(ctx.session, ctx.person.id, row.id)
-    again = assessment.self_rating is not None
-    assessment.self_rating, assessment.self_comment = rating.value, comment or None
-    assessment.self_at = ctx.now()
+    try:
+        again = await assessment.self_assess(
+            ctx.session, ctx.person.id, row, rating, comment, ctx.now()
+        )
+    except Refused as refused:
+        return refusal(ctx, refused)
     key = "assess.updated" if again else "assess.saved"
     return ctx.reply(key, rating=ctx.t(f"rating.{rating.value}"), year=row.year)
 
@@ -121,8 +122,7 @@ async def _save(ctx: Context, row: CampaignDocument, rating: Rating, comment: st
 async def _set_window(ctx: Context, row: CampaignDocument, value: bool | None) -> Reply:
     if not ctx.actor.is_admin:
         return ctx.reply("error.not_allowed", command="/tudanhgia mo|dong")
-    row.assessment_open = value
-    await ctx.audit("assessment.window", str(row.year), {"open": value})
+    await assessment.set_window(ctx.session, ctx.who, row, value)
     key = {True: "assess.window_open", False: "assess.window_closed", None: "assess.window_default"}
     return ctx.reply(key[value], year=row.year)
 
@@ -143,15 +143,13 @@ async def final_rating(ctx: Context, args: str) -> list[Reply]:
     rating, _ = split_rating(rest.strip())
     if rating is None:
         return [ctx.reply("assess.unknown_rating", rating=rest.strip())]
-    if person.id == ctx.person.id:  # a lead's or admin's own rating is someone else's call
-        return [ctx.reply("rate.not_yourself")]
-    assessment = await pledges.assessment_for_update(ctx.session, person.id, row.id)
-    assessment.final_rating, assessment.final_by = rating.value, ctx.person.id
-    assessment.final_at = ctx.now()
-    await ctx.audit("rating.final", str(person.id), {"rating": rating.value})
+    try:
+        rated = await assessment.rate(ctx.session, ctx.who, person.id, row, rating, ctx.now())
+    except Refused as refused:
+        return [refusal(ctx, refused)]
     own = (
-        ctx.t("rate.self_was", rating=ctx.t(f"rating.{assessment.self_rating}"))
-        if assessment.self_rating
+        ctx.t("rate.self_was", rating=ctx.t(f"rating.{rated.self_rating}"))
+        if rated.self_rating
         else ctx.t("rate.no_self")
     )
     return [

@@ -20,11 +20,14 @@ from campaign.titles import BY_CODE, TITLES, match_title
 from handlers import current
 from handlers.context import Context
 from handlers.dialog import DialogTable, End, Goto, Outcome, State, Stay
+from handlers.formatting import refusal
 from handlers.messages import Option, Reply, Safe, join
 from handlers.pledge_notice import notify_pledge_changed
 from handlers.registry import Command, Feature
 from storage import pledges
 from storage.models import CampaignDocument, Person
+from usecases.errors import Refused
+from usecases.pledges import record_progress, save_pledge
 
 DIALOG = "pledge"
 DONE_WORDS = {"xong", "het", "done", "ket thuc", "xong roi", "het roi"}
@@ -270,25 +273,22 @@ async def _save(
     """Save the pledge. The one-line form says nothing of the rating aimed for, so a pledge it
     replaces keeps the rating it had; only the dialog's answer changes it."""
     deadline = await current.deadline(ctx, row)
-    late = current.today(ctx) > deadline
-    if draft.rated:
-        rating = draft.rating
-    else:
-        existing = await pledges.find_pledge(ctx.session, person.id, row.id)
-        rating = existing.target_rating if existing is not None else None
-    pledge, replaced = await pledges.save_pledge(
+    saved = await save_pledge(
         ctx.session,
-        person_id=person.id,
-        campaign_id=row.id,
+        ctx.who,
+        row,
+        person.id,
         title=draft.title or "",
         commitments=list(draft.commitments),
-        target_rating=rating,
-        late=late,
-        at=ctx.now(),
+        rating=draft.rating,
+        rated=draft.rated,
+        deadline=deadline,
+        today=current.today(ctx),
+        now=ctx.now(),
         carry=carry,
     )
+    pledge, replaced, late = saved.pledge, saved.replaced, saved.late
     if person.id != ctx.person.id:
-        await ctx.audit("pledge.on_behalf", str(person.id), {"title": pledge.title})
         await notify_pledge_changed(ctx, row, person, pledge, carry)
     if replaced:
         key = "pledge.replaced_late" if late else "pledge.replaced"
@@ -383,26 +383,11 @@ async def progress_command(ctx: Context, args: str) -> list[Reply]:
         given = parse_progress(args)
     except ProgressError as error:
         return [ctx.reply(error.key, value=error.value)]
-    pledge = await pledges.find_pledge(ctx.session, ctx.person.id, row.id)
-    if pledge is None:
-        return [ctx.reply("progress.no_pledge")]
-    if given.commitment is not None and not 1 <= given.commitment <= len(pledge.commitments):
-        return [
-            ctx.reply(
-                "progress.no_such_commitment",
-                number=given.commitment,
-                count=len(pledge.commitments),
-            )
-        ]
-    commitment = None if given.commitment is None else pledge.commitments[given.commitment - 1]
-    total = await pledges.add_progress(
-        ctx.session,
-        pledge,
-        percent=given.percent,
-        commitment=commitment,
-        note=given.note,
-        at=ctx.now(),
-    )
+    try:
+        done = await record_progress(ctx.session, ctx.person.id, row, given, ctx.now())
+    except Refused as refused:
+        return [refusal(ctx, refused)]
+    commitment, total = done.commitment, done.overall
     if commitment is None:
         return [ctx.reply("progress.saved", percent=given.percent)]
     return [
