@@ -14,8 +14,6 @@ import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
-from pathlib import Path
-from typing import NoReturn
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +23,7 @@ from bot import status
 from bot.app import App, open_app
 from bot.channels.console import ConsoleChannel, ConsoleSender
 from bot.channels.text import to_plain
+from bot.cli_args import parse_args
 from bot.config import LANGUAGES, Settings, SettingsError, load_settings
 from bot.documents import read_text
 from bot.errors import UserError
@@ -36,7 +35,6 @@ from campaign.document import DocumentError
 from campaign.facts import Period
 from campaign.inputs import MAX_DAYS, MAX_ID, clean_text, read_int
 from campaign.roles import parse_unit_role
-from campaign.units import parse_units_csv
 from handlers import audit_view
 from handlers.answer_view import occurrence_line
 from handlers.context import Translate
@@ -60,111 +58,6 @@ MAX_INVITE_USES = 10_000
 """More people than any unit has: a code for everyone in the department fits."""
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports a wrong argument in one line, as every sub-command must."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (--help)\n")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="python -m bot",
-        description="Trợ lý phong trào thi đua / emulation campaign bot",
-    )
-    sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="run the configured channels until stopped")
-
-    console = sub.add_parser("console", help="chat in the terminal (stdin/stdout)")
-    console.add_argument("--user", default="local", help="platform user id (default: local)")
-    console.add_argument("--name", default="", help="display name")
-    console.add_argument("--chat", default=None, help="chat id")
-    console.add_argument("--group", action="store_true", help="a group chat instead of private")
-
-    db = sub.add_parser("db", help="database")
-    db_sub = db.add_subparsers(dest="db_command", required=True)
-    db_sub.add_parser("upgrade", help="apply migrations")
-
-    units_parser = sub.add_parser("units", help="units of the department")
-    units_sub = units_parser.add_subparsers(dest="units_command", required=True)
-    units_import = units_sub.add_parser("import", help="import code,name,kind rows from a CSV")
-    units_import.add_argument("file", type=Path)
-    units_sub.add_parser("list", help="list units")
-    units_edit = units_sub.add_parser("edit", help="rename a unit, change its code or kind")
-    units_edit.add_argument("code")
-    units_edit.add_argument("--name", default=None)
-    units_edit.add_argument("--code", dest="new_code", default=None)
-    units_edit.add_argument("--kind", default=None, help="department, union, youth, leadership")
-    units_delete = units_sub.add_parser("delete", help="delete a unit (members, links, reminders)")
-    units_delete.add_argument("code")
-    units_delete.add_argument("--yes", action="store_true", help="delete without asking")
-
-    invite = sub.add_parser("invite", help="make an invite code for a unit")
-    invite.add_argument("unit")
-    invite.add_argument("--role", default="member", help="member, outreach or lead")
-    invite.add_argument(
-        "--uses", default=None, help="how many people may use it (member: default 30; others: 1)"
-    )
-    invite.add_argument("--days", default="7", help="valid for this many days (default 7)")
-
-    ask = sub.add_parser("ask", help="answer a question from the campaign document")
-    ask.add_argument("question")
-    ask.add_argument("--json", action="store_true", help='{"found", "answer", "sources"}')
-
-    events = sub.add_parser("events", help="commemorations in a window of days")
-    events.add_argument("--from", dest="start", default=None, help="YYYY-MM-DD (default today)")
-    events.add_argument("--days", default="30", help="window length in days (default 30)")
-    events.add_argument("--json", action="store_true")
-
-    campaign_parser = sub.add_parser("campaign", help="campaign documents")
-    campaign_sub = campaign_parser.add_subparsers(dest="campaign_command", required=True)
-    campaign_import = campaign_sub.add_parser("import", help="load a .txt, .docx or .pdf")
-    campaign_import.add_argument("file", type=Path)
-    campaign_import.add_argument("--year", default=None)
-    campaign_import.add_argument(
-        "--library", action="store_true", help="a regulation or guidance kept across years"
-    )
-    campaign_sub.add_parser("list", help="documents loaded; campaigns on today are active")
-    show = campaign_sub.add_parser("show", help="the facts read from a document")
-    show.add_argument("id", nargs="?", default=None, help="its id (campaign list); default: active")
-    show.add_argument("--json", action="store_true")
-    deadline = campaign_sub.add_parser("deadline", help="set the registration deadline")
-    deadline.add_argument("date", help="YYYY-MM-DD")
-    deadline.add_argument("--year", default=None, help="the campaign's year (default: active)")
-
-    when = sub.add_parser("when", help="how the bot reads a Vietnamese time phrase")
-    when.add_argument("phrase")
-    when.add_argument("--now", default=None, help="ISO time in BOT_TIMEZONE (default: now)")
-    when.add_argument("--json", action="store_true")
-
-    sub.add_parser("dispatch", help="send every due message of the outbox, then exit")
-
-    stats = sub.add_parser("stats", help="units against the campaign targets")
-    stats.add_argument("--unit", default=None, help="one unit's code")
-    stats.add_argument("--year", default=None, help="a past year's campaign")
-    stats.add_argument("--json", action="store_true")
-
-    export = sub.add_parser("export", help="write the report spreadsheet")
-    export.add_argument("file", type=Path)
-    export.add_argument("--year", default=None, help="a past year's campaign")
-
-    admin = sub.add_parser("admin", help="administrators")
-    admin_sub = admin.add_subparsers(dest="admin_command", required=True)
-    grant = admin_sub.add_parser("grant", help="make an account an admin")
-    grant.add_argument("account", help="<platform>:<user id>, e.g. telegram:123456789")
-    admin_sub.add_parser("list", help="admins: BOT_ADMINS and those granted")
-    revoke = admin_sub.add_parser("revoke", help="take the admin role back")
-    revoke.add_argument("account", help="<platform>:<user id>")
-
-    audit_parser = sub.add_parser("audit", help="the audit log, the newest last")
-    audit_parser.add_argument("--limit", default="50", help="how many entries (default 50)")
-    audit_parser.add_argument(
-        "--json", action="store_true", help="one object a line: at, actor, action, target, detail"
-    )
-    status.add_parser(sub)
-    return parser
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -172,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged PDF is reported in one line
     # httpx logs each request URL at INFO, and Bot API URLs carry the token: never log them.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    args = _cleaned(build_parser().parse_args(argv))
+    args = parse_args(argv)
     catalog = Catalog.load()
     fallback_language = os.environ.get("BOT_LANGUAGE", "vi").strip().lower()
     t = catalog.translator(fallback_language if fallback_language in LANGUAGES else "vi")
@@ -195,14 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _cleaned(args: argparse.Namespace) -> argparse.Namespace:
-    """Every text argument as the chat would see it (campaign.inputs.clean_text): NFC, no
-    control characters, no bytes that are not UTF-8. File paths are left as the shell gave
-    them, so that the file is found."""
-    for name, value in vars(args).items():
-        if isinstance(value, str):
-            setattr(args, name, clean_text(value))
-    return args
+def _say(t: Translate, key: str, /, **values: object) -> None:
+    """A message of the catalogue on stdout, as plain text."""
+    print(to_plain(t(key, **values)))
 
 
 def _fail(message: str, status: int = 1) -> int:
@@ -254,7 +142,7 @@ async def _dispatch_outbox(app: App, args: argparse.Namespace, t: Translate) -> 
     from bot import launch
 
     delivered = await launch.dispatch_once(app, t)
-    print(to_plain(t("cli.dispatched", count=delivered)))
+    _say(t, "cli.dispatched", count=delivered)
     return 0
 
 
@@ -294,15 +182,14 @@ async def _units_import(app: App, args: argparse.Namespace, t: Translate) -> int
         raise UserError(
             t("cli.file_unreadable", path=str(args.file), error=_first_line(error))
         ) from None
-    rows, errors = parse_units_csv(clean_text(text))
-    errors += await usecases.units.problems(app.db, rows)
-    if errors:
-        for error in sorted(errors, key=lambda e: e.line):
+    try:
+        count = await usecases.units.import_csv(app.db, clean_text(text))
+    except usecases.units.RowsRefused as refused:
+        for error in refused.errors:
             problem = t(error.key, **error.values)
             print(to_plain(t("cli.line_error", line=error.line, problem=problem)), file=sys.stderr)
-        raise UserError(t("cli.nothing_imported"))
-    await usecases.units.import_units(app.db, rows)
-    print(to_plain(t("cli.units_imported", count=len(rows))))
+        raise UserError(t("cli.nothing_imported")) from None
+    _say(t, "cli.units_imported", count=count)
     return 0
 
 
@@ -310,7 +197,7 @@ async def _units_list(app: App, args: argparse.Namespace, t: Translate) -> int:
     async with app.db.transaction() as session:
         rows = await units.list_units(session)
     if not rows:
-        print(to_plain(t("cli.units_none")))
+        _say(t, "cli.units_none")
     for unit, members in rows:
         print(f"{unit.code}\t{unit.name}\t{unit.kind}\t{members}")
     return 0
@@ -343,7 +230,7 @@ async def _invite(app: App, args: argparse.Namespace, t: Translate) -> int:
 async def _admin_grant(app: App, args: argparse.Namespace, t: Translate) -> int:
     async with app.db.transaction() as session:
         ref = await admins.grant_admin(session, _who(app), args.account)
-    print(to_plain(t("cli.admin_granted", ref=ref)))
+    _say(t, "cli.admin_granted", ref=ref)
     return 0
 
 
@@ -351,7 +238,7 @@ async def _admin_list(app: App, args: argparse.Namespace, t: Translate) -> int:
     async with app.db.transaction() as session:
         entries = await admins.list_admins(session, app.settings.admins)
     if not entries:
-        print(to_plain(t("cli.admins_none")))
+        _say(t, "cli.admins_none")
     for entry in entries:
         source = to_plain(t(f"cli.admin_source_{entry.source}"))
         print(f"{entry.ref}\t{entry.name}\t{source}")
@@ -361,7 +248,7 @@ async def _admin_list(app: App, args: argparse.Namespace, t: Translate) -> int:
 async def _admin_revoke(app: App, args: argparse.Namespace, t: Translate) -> int:
     async with app.db.transaction() as session:
         ref = await admins.revoke_admin(session, _who(app), args.account, app.settings.admins)
-    print(to_plain(t("cli.admin_revoked", ref=ref)))
+    _say(t, "cli.admin_revoked", ref=ref)
     return 0
 
 
@@ -389,17 +276,8 @@ async def _units_delete(app: App, args: argparse.Namespace, t: Translate) -> int
             values = {"code": code, "members": has.members, "chats": has.chats}
             raise UserError(t("cli.unit_delete_confirm", reminders=has.reminders, **values))
         had = await usecases.units.delete_unit(session, _who(app), code)
-    print(
-        to_plain(
-            t(
-                "cli.unit_deleted",
-                code=code,
-                members=had.members,
-                chats=had.chats,
-                reminders=had.reminders,
-            )
-        )
-    )
+    values = {"members": had.members, "chats": had.chats, "reminders": had.reminders}
+    _say(t, "cli.unit_deleted", code=code, **values)
     return 0
 
 
@@ -507,7 +385,7 @@ async def _events(app: App, args: argparse.Namespace, t: Translate) -> int:
         ]
         print(json.dumps(rows, ensure_ascii=False))
     elif not occurrences:
-        print(to_plain(t("cli.events_none")))
+        _say(t, "cli.events_none")
     for occurrence in [] if args.json else occurrences:
         print(to_plain(occurrence_line(t, occurrence)).removeprefix("• "))
     return 0
@@ -545,7 +423,7 @@ async def _campaign_deadline(app: App, args: argparse.Namespace, t: Translate) -
     async with app.db.transaction() as session:
         row = await _campaign_for(app, session, args.year, t)
         await campaigns.set_deadline(session, _who(app), row, when)
-    print(to_plain(t("cli.deadline_set", year=row.year, date=when.strftime("%d/%m/%Y"))))
+    _say(t, "cli.deadline_set", year=row.year, date=when.strftime("%d/%m/%Y"))
     return 0
 
 
@@ -554,7 +432,7 @@ async def _campaign_list(app: App, args: argparse.Namespace, t: Translate) -> in
     async with app.db.transaction() as session:
         listed = await campaigns.list_documents(session, app.services.library, _today(app))
     if not listed:
-        print(to_plain(t("cli.campaigns_none")))
+        _say(t, "cli.campaigns_none")
     for item in listed:
         row = item.row
         period = (
@@ -612,7 +490,7 @@ async def _stats(app: App, args: argparse.Namespace, t: Translate) -> int:
     if args.json:
         print(json.dumps({"year": row.year, **stats_json(results)}, ensure_ascii=False))
         return 0
-    print(to_plain(t("stats.header", year=row.year)))
+    _say(t, "stats.header", year=row.year)
     for item in results:
         print()
         print("\n".join(to_plain(line) for line in standing_lines(t, item)))
@@ -632,7 +510,7 @@ async def _export(app: App, args: argparse.Namespace, t: Translate) -> int:
         raise UserError(
             t("cli.export_unwritable", path=str(args.file), error=error.strerror or str(error))
         ) from None
-    print(to_plain(t("cli.export_written", path=str(args.file))))
+    _say(t, "cli.export_written", path=str(args.file))
     return 0
 
 

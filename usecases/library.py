@@ -22,7 +22,7 @@ from campaign import calendar, periods
 from campaign.answers import Entry, Knowledge
 from campaign.calendar import HiddenDay, Observance
 from campaign.document import Document, parse
-from campaign.facts import Facts, read_facts
+from campaign.facts import Deadline, Facts, read_facts
 from storage import calendar_days, campaigns
 from storage.db import Database
 from storage.models import CampaignDocument, CustomEvent
@@ -158,7 +158,7 @@ class CampaignLibrary:
     ) -> periods.Span | None:
         return periods.assessment_window(await self._deadlines(session, row), row.year)
 
-    async def _deadlines(self, session: AsyncSession, row: CampaignDocument) -> list:  # type: ignore[type-arg]
+    async def _deadlines(self, session: AsyncSession, row: CampaignDocument) -> list[Deadline]:
         """The deadlines of the campaign's document, then of the library's regulations."""
         found = list((await self.parsed(session, row)).facts.deadlines)
         for regulation in await campaigns.library(session):

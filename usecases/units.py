@@ -14,7 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaign.roles import Role
 from campaign.text import squeeze
-from campaign.units import RowError, UnitKind, UnitRow, is_valid_code, normalize_code, parse_kind
+from campaign.units import (
+    RowError,
+    UnitKind,
+    UnitRow,
+    is_valid_code,
+    normalize_code,
+    parse_kind,
+    parse_units_csv,
+)
 from storage import audit, units
 from storage.db import Database
 from storage.models import Membership, Unit
@@ -175,3 +183,21 @@ async def import_units(
                     detail={"count": len(rows), "codes": codes},
                 )
     return written
+
+
+class RowsRefused(Refused):
+    """A CSV with problems: nothing was imported; every problem with its line."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__("cli.nothing_imported")
+        self.errors = sorted(errors, key=lambda e: e.line)
+
+
+async def import_csv(db: Database, text: str, *, actor: str = "cli") -> int:
+    """Units from the text of a code,name,kind CSV: checked whole (the rows, then the codes
+    already taken), then written in batches. Returns how many."""
+    rows, errors = parse_units_csv(text)
+    errors += await problems(db, rows)
+    if errors:
+        raise RowsRefused(errors)
+    return await import_units(db, rows, actor=actor)
