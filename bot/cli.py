@@ -32,15 +32,14 @@ from bot.scheduler import scheduler_for
 from campaign import timephrase
 from campaign.dates import format_datetime, weekday_key
 from campaign.document import DocumentError
-from campaign.facts import Period
 from campaign.inputs import MAX_DAYS, MAX_ID, clean_text, read_int
 from campaign.roles import parse_unit_role
+from campaign.standing import TargetRule
 from handlers import audit_view
 from handlers.answer_view import occurrence_line
 from handlers.context import Translate
-from handlers.document_view import document_facts, document_summary, imported_line, period_words
+from handlers.document_view import document_facts, document_summary, imported_line, listed_fields
 from handlers.knowledge import answer_question, render_answer
-from handlers.messages import Safe
 from handlers.standing import standing_lines
 from storage import units
 from storage.limits import TooLong
@@ -291,22 +290,10 @@ async def _audit(app: App, args: argparse.Namespace, t: Translate) -> int:
         raise UserError(t("cli.audit_limit", limit=MAX_AUDIT_LIMIT))
     async with app.db.transaction() as session:
         entries = list(reversed(await admins.audit_entries(session, limit)))
-    zone = app.services.zone
     for entry in entries:
-        if args.json:
-            print(json.dumps(entry.as_json(zone), ensure_ascii=False))
-        else:
-            print(
-                "\t".join(
-                    [
-                        audit_view.local_time(entry.at, zone),
-                        entry.actor,
-                        entry.action,
-                        entry.target or "",
-                        audit_view.detail_text(entry.detail),
-                    ]
-                )
-            )
+        zone = app.services.zone
+        json_line = json.dumps(entry.as_json(zone), ensure_ascii=False)
+        print(json_line if args.json else audit_view.tab_line(entry, zone))
     return 0
 
 
@@ -434,18 +421,7 @@ async def _campaign_list(app: App, args: argparse.Namespace, t: Translate) -> in
     if not listed:
         _say(t, "cli.campaigns_none")
     for item in listed:
-        row = item.row
-        period = (
-            Safe("")
-            if row.library
-            else period_words(t, Period(row.period_start, row.period_end, text=""))
-        )
-        state = t(f"cli.state_{item.state}")
-        if row.demo:
-            state = t("cli.state_demo", state=state)
-        name = t(f"kind.{row.kind}") + (f" {row.number}" if row.number else "")
-        fields = [str(row.year), f"#{row.id}", name, period, row.title, row.issuer, state]
-        print("\t".join(to_plain(str(f)) for f in fields))
+        print("\t".join(to_plain(str(f)) for f in listed_fields(t, item)))
     if not any(item.state == "active" for item in listed):
         year = _today(app).year
         print(to_plain(t("campaign.import_needed_admin", year=year)), file=sys.stderr)
@@ -479,10 +455,14 @@ async def _campaign_for(
     return await campaigns.campaign_for(session, app.services.library, _today(app), number)
 
 
+async def _rules(app: App, session: AsyncSession, row: CampaignDocument) -> tuple[TargetRule, ...]:
+    return await campaigns.target_rules(session, app.services.library, row)
+
+
 async def _stats(app: App, args: argparse.Namespace, t: Translate) -> int:
     async with app.db.transaction() as session:
         row = await _campaign_for(app, session, args.year, t)
-        rules = await campaigns.target_rules(session, app.services.library, row)
+        rules = await _rules(app, session, row)
         unit_ids = None
         if args.unit:
             unit_ids = [(await usecases.units.unit_by_code(session, args.unit)).id]
@@ -500,7 +480,7 @@ async def _stats(app: App, args: argparse.Namespace, t: Translate) -> int:
 async def _export(app: App, args: argparse.Namespace, t: Translate) -> int:
     async with app.db.transaction() as session:
         row = await _campaign_for(app, session, args.year, t)
-        rules = await campaigns.target_rules(session, app.services.library, row)
+        rules = await _rules(app, session, row)
         data = await report_data(session, row, rules, None)
     from handlers.report import report_bytes  # openpyxl: for this sub-command only
 

@@ -18,7 +18,7 @@ from campaign.roles import Role
 from handlers.context import Context
 from handlers.messages import Option, Reply, join
 from handlers.registry import Command, Feature
-from usecases.admins import audit_entries
+from usecases.admins import Entry, audit_entries
 
 DEFAULT_COUNT = 10
 MAX_COUNT = 50
@@ -34,6 +34,12 @@ def local_time(moment: datetime, zone: ZoneInfo) -> str:
 
 def detail_text(detail: dict[str, Any]) -> str:
     return json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else ""
+
+
+def tab_line(entry: Entry, zone: ZoneInfo) -> str:
+    """An entry as `python -m bot audit` prints it: at, actor, action, target, detail."""
+    at = local_time(entry.at, zone)
+    return "\t".join([at, entry.actor, entry.action, entry.target or "", detail_text(entry.detail)])
 
 
 def _number(text: str, limit: int) -> int | None:

@@ -11,7 +11,7 @@ from campaign.facts import Facts, Period
 from handlers.answer_view import document_name
 from handlers.context import Translate
 from handlers.messages import Safe, join
-from usecases.campaigns import Imported
+from usecases.campaigns import Imported, Listed
 
 
 def imported_line(t: Translate, imported: Imported) -> Safe:
@@ -157,3 +157,16 @@ def document_summary(t: Translate, document: Document, facts: Facts, year: int) 
     lines.append(t("show.sections", count=len(document.headings())))
     lines.extend(t(key) for key in document.warnings)
     return join(lines)
+
+
+def listed_fields(t: Translate, item: Listed) -> list[str]:
+    """A line of `campaign list`: year, id, kind and number, period, title, issuer, state."""
+    row = item.row
+    period = (
+        Safe("") if row.library else period_words(t, Period(row.period_start, row.period_end, ""))
+    )
+    state = t(f"cli.state_{item.state}")
+    if row.demo:
+        state = t("cli.state_demo", state=state)
+    name = t(f"kind.{row.kind}") + (f" {row.number}" if row.number else "")
+    return [str(row.year), f"#{row.id}", name, period, row.title, row.issuer, state]
