@@ -59,7 +59,7 @@ async def _list(ctx: Context, code: str) -> Reply:
     elif scope is None:
         return ctx.reply("members.admin_usage")
     else:
-        shown = [m.unit for m in ctx.actor.memberships if m.unit_id in scope]
+        shown = ctx.actor.led_units
     parts = []
     for unit in shown:
         rows = await units.memberships_of(ctx.session, unit.id)

@@ -68,6 +68,11 @@ class Actor:
         return [m.unit_id for m in self.memberships if m.role == Role.LEAD.code]
 
     @property
+    def led_units(self) -> list[Unit]:
+        """The units this person leads, as loaded with the memberships."""
+        return [m.unit for m in self.memberships if m.role == Role.LEAD.code]
+
+    @property
     def managed_unit_ids(self) -> list[int] | None:
         """Where this person may look at members, codes and reports: None (everywhere) for an
         admin, else the units they lead."""
@@ -100,10 +105,6 @@ class Actor:
     def may_see(self, unit: Unit) -> bool:
         """A unit's figures: its members and admins."""
         return self.role_in(unit) is not None
-
-    def may_rate(self, unit_ids: list[int]) -> bool:
-        """A final rating for a member of these units: a lead of one of them, or an admin."""
-        return self.is_admin or any(self.leads(u) for u in unit_ids)
 
     @property
     def may_act_for_members(self) -> bool:
