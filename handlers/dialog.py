@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass, fields
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from handlers.context import Context
 from handlers.messages import Reply
 
-P = TypeVar("P")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+P = TypeVar("P", bound="DataclassInstance")
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,8 @@ class DialogTable(Generic[P]):
 
     async def _enter(self, ctx: Context, goto: Goto[P]) -> Reply:
         reply = goto.reply or await self.states[goto.state].prompt(ctx, goto.payload)
-        return await ctx.ask(self.name, goto.state, reply, **asdict(goto.payload))  # type: ignore[call-overload]
+        return await ctx.ask(self.name, goto.state, reply, **asdict(goto.payload))
 
     def _load(self, data: Mapping[str, Any]) -> P:
-        names = {f.name for f in fields(self.payload)}  # type: ignore[arg-type]
+        names = {f.name for f in fields(self.payload)}
         return self.payload(**{k: v for k, v in data.items() if k in names})

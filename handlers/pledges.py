@@ -219,9 +219,9 @@ async def _confirm_prompt(ctx: Context, draft: Draft) -> Reply:
     confirmation also says how to carry it over."""
     summary = _summary(ctx, draft.title or "", draft.commitments, draft.rating)
     text = ctx.t("pledge.confirm", summary=summary)
-    options = (Option(ctx.t("pledge.confirm_yes"), "pledge:confirm"),)
+    options: tuple[Option, ...] = (Option(ctx.t("pledge.confirm_yes"), "pledge:confirm"),)
     row = await current.active(ctx)
-    existing = row and await pledges.find_pledge(ctx.session, ctx.person.id, row.id)
+    existing = await pledges.find_pledge(ctx.session, ctx.person.id, row.id) if row else None
     carried = -1
     if existing is not None:
         carried = await pledges.carried_progress(ctx.session, existing, draft.commitments)
