@@ -5,7 +5,7 @@
 Builds a launch plan of about N characters (default 60,000) from tests/data's 2026 plan: its
 letterhead, then its body numbered on as further sections, so the parser meets real structure
 at every size. At 1x, 4x and 16x that size it times what `campaign import` and the first
-question after it cost: reading the model and facts (handlers.documents.read_document), the
+question after it cost: reading the model and facts (usecases.campaigns.read_document), the
 search index (what the first question builds), and one question; then, in a second pass
 under tracemalloc, the peak memory of the whole. The baseline is the 1x document measured in
 the same run: each larger size prints its time and memory as a multiple of the baseline's next
@@ -29,7 +29,7 @@ sys.path[0] = str(ROOT)
 
 from campaign.answers import Entry, Knowledge, answer  # noqa: E402
 from campaign.document import MAX_TEXT_CHARS  # noqa: E402
-from handlers.documents import read_document  # noqa: E402
+from usecases.campaigns import read_document  # noqa: E402
 
 SAMPLE = ROOT / "tests" / "data" / "ke-hoach-thi-dua-2026.txt"
 SCALES = (1, 4, 16)

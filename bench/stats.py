@@ -29,10 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
 from bot.app import seed_default_campaign  # noqa: E402
-from bot.cli import stats_json  # noqa: E402
 from campaign.ratings import Rating  # noqa: E402
 from campaign.standing import DEFAULT_TARGETS, Tally  # noqa: E402
-from handlers.standing import compute  # noqa: E402
 from storage import campaigns  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import (  # noqa: E402
@@ -44,6 +42,7 @@ from storage.models import (  # noqa: E402
     ProgressUpdate,
     Unit,
 )
+from usecases.standing import compute, stats_json  # noqa: E402
 
 
 async def build(db: Database, units: int, members: int, updates: int) -> int:

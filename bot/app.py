@@ -11,12 +11,12 @@ from bot.config import Settings
 from bot.i18n import Catalog
 from campaign import calendar
 from handlers.context import Services
-from handlers.documents import import_document
 from handlers.features import build_registry
-from handlers.library import CampaignLibrary
 from handlers.router import Router
 from storage import campaigns
 from storage.db import Database
+from usecases.campaigns import import_document
+from usecases.library import CampaignLibrary
 
 DEFAULT_CAMPAIGN = "phat-dong-thi-dua-2025.txt"
 

@@ -9,21 +9,25 @@ admin, an admin's by another admin.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from campaign.dates import format_date
 from campaign.ratings import Rating, split_rating
 from campaign.roles import Role
 from campaign.text import fold
 from handlers import current
 from handlers.context import Context
+from handlers.dialog import DialogTable, End, Goto, Outcome, State, Stay
+from handlers.formatting import refusal
 from handlers.messages import Option, Reply
 from handlers.registry import Command, Feature
-from storage import pledges
 from storage.models import CampaignDocument
+from usecases import assessment
+from usecases.errors import Refused
 
 DIALOG = "selfassess"
 WINDOW_WORDS = {"mo": True, "open": True, "dong": False, "close": False, "macdinh": None,
                 "mac dinh": None, "default": None}  # fmt: skip
-MAX_COMMENT = 1000
 
 
 def _rating_options(ctx: Context) -> tuple[Option, ...]:
@@ -43,8 +47,7 @@ async def self_assess(ctx: Context, args: str) -> list[Reply]:
         if rating is None:
             return [ctx.reply("assess.unknown_rating", rating=args)]
         return [await _save(ctx, row, rating, comment)]
-    question = ctx.reply("assess.ask", year=row.year, options=_rating_options(ctx))
-    return [await ctx.ask(DIALOG, "rating", question)]
+    return [await ASSESS.start(ctx, "rating", SelfRating())]
 
 
 async def _closed(ctx: Context, row: CampaignDocument) -> Reply:
@@ -57,33 +60,61 @@ async def _closed(ctx: Context, row: CampaignDocument) -> Reply:
     return ctx.reply("assess.closed", start=format_date(window.start), end=format_date(window.end))
 
 
-async def assess_answer(ctx: Context, answer: str, step: str, data: dict) -> list[Reply]:
+@dataclass
+class SelfRating:
+    """What the /tudanhgia dialog remembers: the rating chosen, before the comment."""
+
+    rating: str | None = None
+
+
+async def _rating_prompt(ctx: Context, chosen: SelfRating) -> Reply:
     row = await current.active(ctx)
-    if row is None:
-        await ctx.end_dialog()
-        return [current.no_campaign(ctx)]
-    if step == "rating":
-        rating, _ = split_rating(answer.removeprefix("assess:"))
-        if rating is None:
-            return [ctx.reply("assess.unknown_rating_retry", options=_rating_options(ctx))]
-        question = ctx.reply(
-            "assess.ask_comment",
-            rating=ctx.t(f"rating.{rating.value}"),
-            options=(Option(ctx.t("pledge.skip"), "assess:skip"),),
-        )
-        return [await ctx.ask(DIALOG, "comment", question, rating=rating.value)]
-    await ctx.end_dialog()
+    year = row.year if row else current.today(ctx).year
+    return ctx.reply("assess.ask", year=year, options=_rating_options(ctx))
+
+
+async def _rating_answer(ctx: Context, answer: str, chosen: SelfRating) -> Outcome[SelfRating]:
+    if await current.active(ctx) is None:
+        return End([current.no_campaign(ctx)])
+    rating, _ = split_rating(answer.removeprefix("assess:"))
+    if rating is None:
+        return Stay(ctx.reply("assess.unknown_rating_retry", options=_rating_options(ctx)))
+    return Goto("comment", SelfRating(rating.value))
+
+
+async def _comment_prompt(ctx: Context, chosen: SelfRating) -> Reply:
+    return ctx.reply(
+        "assess.ask_comment",
+        rating=ctx.t(f"rating.{chosen.rating}"),
+        options=(Option(ctx.t("pledge.skip"), "assess:skip"),),
+    )
+
+
+async def _comment_answer(ctx: Context, answer: str, chosen: SelfRating) -> Outcome[SelfRating]:
+    row = await current.active(ctx)
+    if row is None or chosen.rating is None:
+        return End([current.no_campaign(ctx)])
     comment = "" if answer == "assess:skip" or fold(answer) in ("bo qua", "skip") else answer
-    return [await _save(ctx, row, Rating(data["rating"]), comment)]
+    return End([await _save(ctx, row, Rating(chosen.rating), comment)])
+
+
+ASSESS = DialogTable(
+    DIALOG,
+    SelfRating,
+    {
+        "rating": State(_rating_prompt, _rating_answer),
+        "comment": State(_comment_prompt, _comment_answer),
+    },
+)
 
 
 async def _save(ctx: Context, row: CampaignDocument, rating: Rating, comment: str) -> Reply:
-    if len(comment) > MAX_COMMENT:
-        return ctx.reply("assess.comment_too_long", limit=MAX_COMMENT)
-    assessment = await pledges.assessment_for_update(ctx.session, ctx.person.id, row.id)
-    again = assessment.self_rating is not None
-    assessment.self_rating, assessment.self_comment = rating.value, comment or None
-    assessment.self_at = ctx.now()
+    try:
+        again = await assessment.self_assess(
+            ctx.session, ctx.person.id, row, rating, comment, ctx.now()
+        )
+    except Refused as refused:
+        return refusal(ctx, refused)
     key = "assess.updated" if again else "assess.saved"
     return ctx.reply(key, rating=ctx.t(f"rating.{rating.value}"), year=row.year)
 
@@ -91,8 +122,7 @@ async def _save(ctx: Context, row: CampaignDocument, rating: Rating, comment: st
 async def _set_window(ctx: Context, row: CampaignDocument, value: bool | None) -> Reply:
     if not ctx.actor.is_admin:
         return ctx.reply("error.not_allowed", command="/tudanhgia mo|dong")
-    row.assessment_open = value
-    await ctx.audit("assessment.window", str(row.year), {"open": value})
+    await assessment.set_window(ctx.session, ctx.who, row, value)
     key = {True: "assess.window_open", False: "assess.window_closed", None: "assess.window_default"}
     return ctx.reply(key[value], year=row.year)
 
@@ -113,15 +143,13 @@ async def final_rating(ctx: Context, args: str) -> list[Reply]:
     rating, _ = split_rating(rest.strip())
     if rating is None:
         return [ctx.reply("assess.unknown_rating", rating=rest.strip())]
-    if person.id == ctx.person.id:  # a lead's or admin's own rating is someone else's call
-        return [ctx.reply("rate.not_yourself")]
-    assessment = await pledges.assessment_for_update(ctx.session, person.id, row.id)
-    assessment.final_rating, assessment.final_by = rating.value, ctx.person.id
-    assessment.final_at = ctx.now()
-    await ctx.audit("rating.final", str(person.id), {"rating": rating.value})
+    try:
+        rated = await assessment.rate(ctx.session, ctx.who, person.id, row, rating, ctx.now())
+    except Refused as refused:
+        return [refusal(ctx, refused)]
     own = (
-        ctx.t("rate.self_was", rating=ctx.t(f"rating.{assessment.self_rating}"))
-        if assessment.self_rating
+        ctx.t("rate.self_was", rating=ctx.t(f"rating.{rated.self_rating}"))
+        if rated.self_rating
         else ctx.t("rate.no_self")
     )
     return [
@@ -140,5 +168,5 @@ FEATURE = Feature(
         Command("tudanhgia", "selfassess", ("tự đánh giá",), self_assess, required=Role.MEMBER),
         Command("danhgia", "rate", ("đánh giá",), final_rating, required=Role.LEAD),
     ),
-    dialogs={DIALOG: assess_answer},
+    dialogs={DIALOG: ASSESS.answer},
 )

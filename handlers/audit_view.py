@@ -1,5 +1,5 @@
-"""/nhatky [n] [page]: the newest lines of the audit log for admins, and the entries that
-`python -m bot audit` prints: one function reads them for both.
+"""/nhatky [n] [page]: the newest lines of the audit log for admins; `python -m bot audit`
+prints the same entries (usecases.admins.audit_entries) with the same time and detail.
 
 Pages go back in time: page 1 is the newest n entries, page 2 the n before them; a button
 ("older") asks for the next page, and is checked again against who presses it.
@@ -8,12 +8,9 @@ Pages go back in time: page 1 is the newest n entries, page 2 the n before them;
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaign.dates import format_date
 from campaign.inputs import read_int
@@ -21,40 +18,12 @@ from campaign.roles import Role
 from handlers.context import Context
 from handlers.messages import Option, Reply, join
 from handlers.registry import Command, Feature
-from storage import audit
+from usecases.admins import Entry, audit_entries
 
 DEFAULT_COUNT = 10
 MAX_COUNT = 50
 MAX_PAGE = 10_000
 BUTTON = "auditpage:"
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One audit line as both the chat and the command line show it."""
-
-    at: datetime
-    actor: str
-    action: str
-    target: str | None
-    detail: dict[str, Any]
-
-    def as_json(self, zone: ZoneInfo) -> dict[str, Any]:
-        return {
-            "at": self.at.astimezone(zone).replace(microsecond=0).isoformat(),
-            "actor": self.actor,
-            "action": self.action,
-            "target": self.target,
-            "detail": self.detail,
-        }
-
-
-async def audit_entries(session: AsyncSession, limit: int, offset: int = 0) -> list[Entry]:
-    """The newest `limit` entries after skipping `offset` newer ones, newest first."""
-    return [
-        Entry(row.at, row.actor, row.action, row.target, dict(row.detail or {}))
-        for row in await audit.latest(session, limit, offset)
-    ]
 
 
 def local_time(moment: datetime, zone: ZoneInfo) -> str:
@@ -65,6 +34,12 @@ def local_time(moment: datetime, zone: ZoneInfo) -> str:
 
 def detail_text(detail: dict[str, Any]) -> str:
     return json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else ""
+
+
+def tab_line(entry: Entry, zone: ZoneInfo) -> str:
+    """An entry as `python -m bot audit` prints it: at, actor, action, target, detail."""
+    at = local_time(entry.at, zone)
+    return "\t".join([at, entry.actor, entry.action, entry.target or "", detail_text(entry.detail)])
 
 
 def _number(text: str, limit: int) -> int | None:

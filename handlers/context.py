@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import Actor
-from handlers.library import CampaignLibrary
 from handlers.messages import Incoming, Option, Reply, Safe
 from storage import audit, dialogs
 from storage.models import Account, Chat, Person
+from usecases.access import Actor
+from usecases.errors import Who
+from usecases.library import CampaignLibrary
 
 
 class Translate(Protocol):
@@ -71,6 +72,11 @@ class Context:
     @property
     def actor_ref(self) -> str:
         return self.incoming.account_ref
+
+    @property
+    def who(self) -> Who:
+        """This person as the use cases name who acts (written to the audit log)."""
+        return Who(self.actor_ref, self.person.id, self.now())
 
     async def ask(self, dialog: str, step: str, reply: Reply, **data: Any) -> Reply:
         """Show a question and remember that the next answer in this chat belongs to `dialog`.

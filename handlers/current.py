@@ -4,23 +4,24 @@ year a person names ("/camket 2025"); its registration deadline and assessment w
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
-from campaign.facts import rating_targets
 from campaign.naming import same_name, split_name
-from campaign.roles import Role
-from campaign.standing import TargetRule, rules_from
+from campaign.standing import TargetRule
 from handlers.context import Context
-from handlers.library import dates_of
+from handlers.formatting import refusal
 from handlers.messages import Reply
 from storage import members
 from storage.models import CampaignDocument, Person
+from usecases import campaigns
+from usecases.clock import today as usecase_today
+from usecases.errors import NoCampaign, Refused
 
 _YEAR = re.compile(r"^(?:năm\s+|nam\s+)?((?:19|20)[0-9]{2})$", re.IGNORECASE)
 
 
 def today(ctx: Context) -> date:
-    return ctx.now().astimezone(ctx.services.zone).date()
+    return usecase_today(ctx.now(), ctx.services.zone)
 
 
 async def active(ctx: Context) -> CampaignDocument | None:
@@ -28,17 +29,8 @@ async def active(ctx: Context) -> CampaignDocument | None:
     return await ctx.services.library.current(ctx.session, today(ctx))
 
 
-RATING_GRACE = timedelta(days=120)
-"""Final ratings and the year-end review run into January: a campaign that ended this long ago
-still takes them."""
-
-
 async def recently_ended(ctx: Context) -> CampaignDocument | None:
-    latest = await ctx.services.library.latest(ctx.session)
-    if latest is None:
-        return None
-    end = dates_of(latest).span.end
-    return latest if end < today(ctx) <= end + RATING_GRACE else None
+    return await campaigns.recently_ended(ctx.session, ctx.services.library, today(ctx))
 
 
 def year_in(args: str) -> int | None:
@@ -54,15 +46,12 @@ async def of_year_or_active(
     reply that says so (and, for a year, which years there are)."""
     year = year_in(args)
     if year is not None:
-        row = await ctx.services.library.of_year(ctx.session, year)
-        if row is None:
-            years = await ctx.services.library.years(ctx.session)
-            if not years:
-                return None, no_campaign(ctx)
-            return None, ctx.reply(
-                "campaign.no_year", year=year, years=", ".join(str(y) for y in years)
-            )
-        return row, None
+        try:
+            return await campaigns.of_year(ctx.session, ctx.services.library, year), None
+        except NoCampaign:
+            return None, no_campaign(ctx)
+        except Refused as refused:
+            return None, refusal(ctx, refused)
     row = await active(ctx)
     return row, (None if row is not None else no_campaign(ctx))
 
@@ -71,7 +60,7 @@ def no_campaign(ctx: Context) -> Reply:
     """No campaign is on: members are told a new one will be announced; admins and leads how
     to import this year's document."""
     year = today(ctx).year
-    if (ctx.actor.level or Role.MEMBER) >= Role.LEAD:
+    if ctx.actor.is_staff:
         return ctx.reply("campaign.none_on_lead", year=year)
     return ctx.reply("campaign.none_on", year=year)
 
@@ -81,24 +70,20 @@ async def deadline(ctx: Context, row: CampaignDocument) -> date:
 
 
 async def assessment_open(ctx: Context, row: CampaignDocument) -> bool:
-    """An admin's setting wins; else the documents' own assessment window; else closed."""
-    if row.assessment_open is not None:
-        return row.assessment_open
-    window = await ctx.services.library.assessment_window(ctx.session, row)
-    return window is not None and window.covers(today(ctx))
+    return await campaigns.assessment_open(ctx.session, ctx.services.library, row, today(ctx))
 
 
 async def target_rules(ctx: Context, row: CampaignDocument) -> tuple[TargetRule, ...]:
-    parsed = await ctx.services.library.parsed(ctx.session, row)
-    targets = rating_targets(parsed.document, parsed.facts)
-    return rules_from([(t.percent, t.metric) for t in targets])
+    return await campaigns.target_rules(ctx.session, ctx.services.library, row)
 
 
 async def member_named(ctx: Context, typed: str) -> Person | Reply:
     """The one member of this lead's units (any unit for an admin) that `typed` names exactly
     (@handle, account id or full name), or the reply explaining that nobody or several people
     match."""
-    return await _one_member(ctx, typed, await members.find_members(ctx.session, _led(ctx), typed))
+    return await _one_member(
+        ctx, typed, await members.find_members(ctx.session, ctx.actor.managed_unit_ids, typed)
+    )
 
 
 async def member_and_rest(ctx: Context, args: str) -> tuple[Person | Reply, str]:
@@ -110,9 +95,9 @@ async def member_and_rest(ctx: Context, args: str) -> tuple[Person | Reply, str]
     if not words:
         return ctx.reply("member.not_found", member=""), ""
     first, rest = words[0], " ".join(words[1:])
-    found = await members.find_members(ctx.session, _led(ctx), first)
+    found = await members.find_members(ctx.session, ctx.actor.managed_unit_ids, first)
     if not found:
-        people = await members.member_people(ctx.session, _led(ctx))
+        people = await members.member_people(ctx.session, ctx.actor.managed_unit_ids)
         words[0] = words[0].lstrip("@")
         size = split_name(
             words, lambda typed: any(same_name(typed, p.display_name) for p in people)
@@ -121,12 +106,6 @@ async def member_and_rest(ctx: Context, args: str) -> tuple[Person | Reply, str]
             first, rest = " ".join(words[:size]), " ".join(words[size:])
             found = [p for p in people if same_name(first, p.display_name)]
     return await _one_member(ctx, first, found), rest
-
-
-def _led(ctx: Context) -> list[int] | None:
-    if ctx.actor.is_admin:
-        return None
-    return [m.unit_id for m in ctx.actor.memberships if m.role == Role.LEAD.code]
 
 
 async def _one_member(ctx: Context, typed: str, found: list[Person]) -> Person | Reply:

@@ -7,8 +7,9 @@ from datetime import datetime
 from campaign.dates import format_date, weekday_key
 from campaign.roles import Role
 from handlers.context import Context
-from handlers.messages import Safe
+from handlers.messages import Reply, Safe
 from storage.models import Unit
+from usecases.errors import Refused
 
 
 def day(ctx: Context, moment: datetime) -> Safe:
@@ -29,3 +30,8 @@ def unit_label(ctx: Context, unit: Unit) -> Safe:
 def platform_name(ctx: Context, platform: str) -> Safe:
     """ "Telegram", "Zalo": how users call the app an account is on."""
     return ctx.t(f"platform.{platform}")
+
+
+def refusal(ctx: Context, refused: Refused) -> Reply:
+    """A use case's refusal as the chat says it, in the reader's language."""
+    return Reply(refused.explained(ctx.t), key=refused.key)

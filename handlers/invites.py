@@ -4,52 +4,25 @@
 A code is a key to a unit: whoever types it first gets its role. So codes are made and shown
 in private chats only, codes above member come from admins only and work once
 (campaign.invites.invite_terms), and a lead sees and withdraws only the member codes of the
-units they lead. The command line's `invite` makes codes through `new_invite` too.
+units they lead. Those rules are the use cases' (usecases/invites.py), which the command
+line's `invite` calls too.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from campaign.invites import Terms, invite_terms, normalize_code, parse_request
+from campaign.invites import parse_request
 from campaign.roles import Role, parse_unit_role
 from campaign.text import fold
 from handlers.context import Context
-from handlers.formatting import day, role_name, unit_label
+from handlers.formatting import day, refusal, role_name, unit_label
 from handlers.messages import Reply, join
 from handlers.registry import Command, Feature
-from storage import invites, units
-from storage.models import Invite, Unit
+from storage import units
+from usecases.errors import Refused
+from usecases.invites import create_invite, revoke_invite, visible_invites
 
 LIST_WORDS = {"ds", "danh sach", "list"}
 REVOKE_WORDS = {"huy", "revoke"}
-
-
-async def new_invite(
-    session: AsyncSession,
-    *,
-    unit: Unit,
-    role: Role,
-    by_admin: bool,
-    uses: int | None,
-    days: int | None,
-    now: datetime,
-    created_by: int | None,
-) -> Invite | tuple[str, dict[str, object]]:
-    """A new code on the terms the rules allow, or the message key (and values) of why not."""
-    terms = invite_terms(role, by_admin=by_admin, uses=uses, days=days)
-    if not isinstance(terms, Terms):
-        return terms
-    return await invites.create_invite(
-        session,
-        unit_id=unit.id,
-        role=role.code,
-        uses=terms.uses,
-        expires_at=now + timedelta(days=terms.days),
-        created_by=created_by,
-    )
 
 
 async def invite_command(ctx: Context, args: str) -> list[Reply]:
@@ -72,26 +45,19 @@ async def invite_command(ctx: Context, args: str) -> list[Reply]:
     role = parse_unit_role(request.role) if request.role else Role.MEMBER
     if role is None:
         return [ctx.reply("role.unknown", role=request.role)]
-    if not ctx.actor.may_manage(unit):
-        return [ctx.reply("invite.not_lead", unit=unit_label(ctx, unit))]
-    if not ctx.actor.may_grant(unit, role):
-        return [ctx.reply("invite.role_too_high", role=role_name(ctx, role))]
-    made = await new_invite(
-        ctx.session,
-        unit=unit,
-        role=role,
-        by_admin=ctx.actor.is_admin,
-        uses=request.uses,
-        days=request.days,
-        now=ctx.now(),
-        created_by=ctx.person.id,
-    )
-    if isinstance(made, tuple):
-        key, values = made
-        return [ctx.reply(key, role=role_name(ctx, role), **values)]
-    await ctx.audit(
-        "invite.create", unit.code, {"invite": made.code, "role": role.code, "uses": made.uses_left}
-    )
+    try:
+        made = await create_invite(
+            ctx.session,
+            ctx.who,
+            ctx.actor,
+            unit=unit,
+            role=role,
+            uses=request.uses,
+            days=request.days,
+            now=ctx.now(),
+        )
+    except Refused as refused:
+        return [refusal(ctx, refused)]
     make_link = ctx.services.invite_links.get(ctx.incoming.platform)
     link = make_link(made.code) if make_link else None
     replies = [
@@ -109,18 +75,8 @@ async def invite_command(ctx: Context, args: str) -> list[Reply]:
     return replies
 
 
-def _visible(ctx: Context) -> tuple[list[int] | None, list[str]]:
-    """The units and roles of the codes this person may see and withdraw: all for an admin,
-    the member codes of the units they lead for a lead."""
-    if ctx.actor.is_admin:
-        return None, [role.code for role in (Role.MEMBER, Role.OUTREACH, Role.LEAD)]
-    led = [m.unit_id for m in ctx.actor.memberships if m.role == Role.LEAD.code]
-    return led, [Role.MEMBER.code]
-
-
 async def _list(ctx: Context) -> Reply:
-    unit_ids, roles = _visible(ctx)
-    found = await invites.active_invites(ctx.session, ctx.now(), unit_ids=unit_ids, roles=roles)
+    found = await visible_invites(ctx.session, ctx.actor, ctx.now())
     if not found:
         return ctx.reply("invite.list_none")
     lines = [ctx.t("invite.list_header", count=len(found))]
@@ -139,16 +95,10 @@ async def _list(ctx: Context) -> Reply:
 
 
 async def _revoke(ctx: Context, typed: str) -> Reply:
-    code = normalize_code(typed)
-    if not code:
-        return ctx.reply("invite.revoke_usage")
-    unit_ids, roles = _visible(ctx)
-    found = await invites.active_invites(ctx.session, ctx.now(), unit_ids=unit_ids, roles=roles)
-    invite = next((i for i in found if i.code == code), None)
-    if invite is None:
-        return ctx.reply("invite.revoke_unknown", code=code)
-    await invites.revoke(ctx.session, invite.id)
-    await ctx.audit("invite.revoke", invite.unit.code, {"invite": invite.code})
+    try:
+        invite = await revoke_invite(ctx.session, ctx.who, ctx.actor, typed, ctx.now())
+    except Refused as refused:
+        return refusal(ctx, refused)
     return ctx.reply("invite.revoked", code=invite.code, unit=unit_label(ctx, invite.unit))
 
 

@@ -10,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from campaign.answers import Answer, Knowledge, answer, mentioned_years, smalltalk
 from handlers.answer_view import RenderedAnswer, render
 from handlers.context import Context, Translate
-from handlers.library import CampaignLibrary
 from handlers.messages import Reply
 from handlers.registry import Command, Feature
+from usecases.clock import today as today_in
+from usecases.library import CampaignLibrary
 
 
 async def answer_question(
@@ -45,7 +46,7 @@ def render_answer(t: Translate, result: Answer, knowledge: Knowledge | None) -> 
 
 
 async def ask(ctx: Context, question: str) -> list[Reply]:
-    today = ctx.now().astimezone(ctx.services.zone).date()
+    today = today_in(ctx.now(), ctx.services.zone)
     result, knowledge = await answer_question(ctx.services.library, ctx.session, question, today)
     return [Reply(render_answer(ctx.t, result, knowledge).text)]
 

@@ -10,17 +10,16 @@ several. Private chats only: a member list is personal data.
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from campaign.roles import Role, parse_unit_role
 from campaign.text import fold
-from handlers.changes import Refused, Who
 from handlers.context import Context
-from handlers.formatting import role_name, unit_label
+from handlers.formatting import refusal, role_name, unit_label
 from handlers.messages import Reply, Safe, join
 from handlers.registry import Command, Feature
 from storage import members, units
 from storage.models import Membership, Person, Unit
+from usecases.errors import Refused
+from usecases.units import move_member, remove_member, set_role
 
 MOVE_WORDS = {"chuyen", "move"}
 ROLE_WORDS = {"vaitro", "role"}
@@ -41,63 +40,7 @@ async def members_command(ctx: Context, args: str) -> list[Reply]:
             return [await _role(ctx, rest)]
         return [await _list(ctx, args.strip())]
     except Refused as refused:
-        return [ctx.reply(refused.key, **refused.values)]
-
-
-# The use cases: the same checks whoever calls them.
-
-
-async def remove_member(session: AsyncSession, who: Who, membership: Membership) -> None:
-    """Take a person out of a unit; audited by unit code and person id (no name)."""
-    await units.remove_membership(session, membership.person_id, membership.unit_id)
-    await who.audit(
-        session,
-        "member.remove",
-        membership.unit.code,
-        {"person_id": membership.person_id, "role": membership.role},
-    )
-
-
-async def move_member(
-    session: AsyncSession, who: Who, membership: Membership, to: Unit
-) -> Membership:
-    """Move a person from one unit to another, as a plain member there (a role in one unit
-    says nothing of the next: an admin gives it with /thanhvien vaitro)."""
-    if to.id == membership.unit_id or await units.membership(session, membership.person_id, to.id):
-        raise Refused("members.already_in", {"unit": f"{to.name} ({to.code})"})
-    origin = membership.unit.code
-    person_id = membership.person_id
-    await units.remove_membership(session, person_id, membership.unit_id)
-    moved = await units.set_membership(session, person_id, to.id, Role.MEMBER.code)
-    await who.audit(session, "member.move", origin, {"person_id": person_id, "to": to.code})
-    return moved
-
-
-async def set_role(session: AsyncSession, who: Who, membership: Membership, role: Role) -> None:
-    """A person's role in the unit of `membership` (admins only: a lead may not promote)."""
-    if role.code == membership.role:
-        raise Refused("members.role_same")
-    await who.audit(
-        session,
-        "member.role",
-        membership.unit.code,
-        {"person_id": membership.person_id, "from": membership.role, "to": role.code},
-    )
-    membership.role = role.code
-
-
-# The chat.
-
-
-def _who(ctx: Context) -> Who:
-    return Who(ctx.actor_ref, ctx.person.id, ctx.now())
-
-
-def _led_unit_ids(ctx: Context) -> list[int] | None:
-    """Where this person may look: None (everywhere) for admins, else the units they lead."""
-    if ctx.actor.is_admin:
-        return None
-    return [m.unit_id for m in ctx.actor.memberships if m.role == Role.LEAD.code]
+        return [refusal(ctx, refused)]
 
 
 def _not_allowed(ctx: Context, vietnamese: str, english: str) -> Reply:
@@ -105,7 +48,7 @@ def _not_allowed(ctx: Context, vietnamese: str, english: str) -> Reply:
 
 
 async def _list(ctx: Context, code: str) -> Reply:
-    scope = _led_unit_ids(ctx)
+    scope = ctx.actor.managed_unit_ids
     if code:
         unit = await units.find_unit(ctx.session, code)
         if unit is None:
@@ -116,7 +59,7 @@ async def _list(ctx: Context, code: str) -> Reply:
     elif scope is None:
         return ctx.reply("members.admin_usage")
     else:
-        shown = [m.unit for m in ctx.actor.memberships if m.unit_id in scope]
+        shown = ctx.actor.led_units
     parts = []
     for unit in shown:
         rows = await units.memberships_of(ctx.session, unit.id)
@@ -158,7 +101,7 @@ async def _membership_named(ctx: Context, text: str) -> Membership:
     """The membership that `text` ("<member> [UNIT]") names among the units this person
     manages; refused when nobody, several people or several units match."""
     text, unit = await _peel_unit(ctx, text)
-    scope = _led_unit_ids(ctx)
+    scope = ctx.actor.managed_unit_ids
     if unit is not None:
         if not ctx.actor.may_manage(unit):
             raise Refused("members.not_your_unit", {"unit": unit_label(ctx, unit)})
@@ -181,10 +124,10 @@ async def _remove(ctx: Context, args: str) -> Reply:
     if not args:
         return ctx.reply("members.remove_usage")
     membership = await _membership_named(ctx, args)
-    if not ctx.actor.is_admin and membership.role == Role.LEAD.code:
+    if not ctx.actor.may_remove(membership.role):
         return ctx.reply("members.lead_by_admin")
     name, unit = membership.person.display_name, unit_label(ctx, membership.unit)
-    await remove_member(ctx.session, _who(ctx), membership)
+    await remove_member(ctx.session, ctx.who, membership)
     return ctx.reply("members.removed", name=name, unit=unit)
 
 
@@ -199,7 +142,7 @@ async def _move(ctx: Context, args: str) -> Reply:
         raise Refused("unit.unknown", {"code": code})
     membership = await _membership_named(ctx, who_text.strip())
     name, origin = membership.person.display_name, unit_label(ctx, membership.unit)
-    await move_member(ctx.session, _who(ctx), membership, to)
+    await move_member(ctx.session, ctx.who, membership, to)
     return ctx.reply("members.moved", name=name, origin=origin, unit=unit_label(ctx, to))
 
 
@@ -223,7 +166,7 @@ async def _role(ctx: Context, args: str) -> Reply:
     if role is None:
         raise Refused("role.unknown", {"role": args.rpartition(" ")[2]})
     membership = await _membership_named(ctx, who_text)
-    await set_role(ctx.session, _who(ctx), membership, role)
+    await set_role(ctx.session, ctx.who, membership, role)
     return ctx.reply(
         "members.role_set",
         name=membership.person.display_name,

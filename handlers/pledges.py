@@ -8,6 +8,7 @@ the way to change a pledge after the registration deadline.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from campaign.dates import format_date
@@ -18,11 +19,15 @@ from campaign.text import fold
 from campaign.titles import BY_CODE, TITLES, match_title
 from handlers import current
 from handlers.context import Context
-from handlers.messages import Option, Reply, join
+from handlers.dialog import DialogTable, End, Goto, Outcome, State, Stay
+from handlers.formatting import refusal
+from handlers.messages import Option, Reply, Safe, join
 from handlers.pledge_notice import notify_pledge_changed
 from handlers.registry import Command, Feature
 from storage import pledges
-from storage.models import CampaignDocument, Person, Pledge
+from storage.models import CampaignDocument, Person
+from usecases.errors import Refused
+from usecases.pledges import record_progress, save_pledge
 
 DIALOG = "pledge"
 DONE_WORDS = {"xong", "het", "done", "ket thuc", "xong roi", "het roi"}
@@ -44,6 +49,20 @@ def _rating_options(ctx: Context) -> tuple[Option, ...]:
     )
 
 
+@dataclass
+class Draft:
+    """What the /dangky dialog remembers between answers (dialog_state.data)."""
+
+    title: str | None = None
+    commitments: list[str] = field(default_factory=list)
+    rating: str | None = None
+    rated: bool = False
+    """The dialog asked the rating aimed for (then None means skipped); the one-line form
+    does not ask, and a pledge it replaces keeps its rating."""
+    person_id: int | None = None
+    """A lead replacing a member's pledge: the member."""
+
+
 async def pledge_command(ctx: Context, args: str) -> list[Reply]:
     row = await current.active(ctx)
     if row is None:
@@ -59,17 +78,17 @@ async def pledge_command(ctx: Context, args: str) -> list[Reply]:
         if isinstance(parsed, Reply):
             return [parsed]
         title, commitments = parsed
-        data = {"title": title, "commitments": commitments}
+        draft = Draft(title, commitments)
         if existing is not None:
-            return [await _ask_replace(ctx, existing, data)]
-        return [await _save(ctx, row, ctx.person, data)]
+            return [await PLEDGE.start(ctx, "replace", draft)]
+        return [await _save(ctx, row, ctx.person, draft)]
     if existing is not None:
-        return [await _ask_replace(ctx, existing, {})]
-    return [await _ask_title(ctx)]
+        return [await PLEDGE.start(ctx, "replace", Draft())]
+    return [await PLEDGE.start(ctx, "title", Draft())]
 
 
 def _may_change(ctx: Context, deadline: date) -> bool:
-    return current.today(ctx) <= deadline or (ctx.actor.level or Role.MEMBER) >= Role.LEAD
+    return ctx.actor.may_change_after(current.today(ctx) > deadline)
 
 
 def _parse_one_line(ctx: Context, args: str) -> tuple[str, list[str]] | Reply:
@@ -96,79 +115,151 @@ def _title_list() -> str:
     return ", ".join(f"{t.name} ({t.short})" for t in TITLES)
 
 
-async def _ask_replace(
-    ctx: Context, existing: Pledge, data: dict, person: Person | None = None
-) -> Reply:
+# The /dangky dialog: title → commitments, one per message → rating aimed for → confirm; or,
+# when a pledge exists, "replace it?" first (with the whole new pledge when typed in one line).
+
+
+async def _replace_prompt(ctx: Context, draft: Draft) -> Reply:
     """Replace the pledge? When the new commitments differ from ones with progress, the same
     question asks how to carry the progress over: one step, not two."""
+    person = (
+        ctx.person if draft.person_id is None else await ctx.session.get(Person, draft.person_id)
+    )
+    row = await current.active(ctx)
+    existing = person and row and await pledges.find_pledge(ctx.session, person.id, row.id)
+    assert person is not None and existing  # the command just found them, in this transaction
     title = BY_CODE[existing.title].name
     carried = -1
-    if data.get("commitments") is not None:
-        carried = await pledges.carried_progress(ctx.session, existing, data["commitments"])
-    if person is None:
+    if draft.title is not None:
+        carried = await pledges.carried_progress(ctx.session, existing, draft.commitments)
+    if draft.person_id is None:
         text = ctx.t("pledge.replace", title=title)
     else:
         text = ctx.t("pledge.replace_for", name=person.display_name, title=title)
     if carried < 0:
-        options = (Option(ctx.t("pledge.replace_yes"), "pledge:replace"),)
+        options: tuple[Option, ...] = (Option(ctx.t("pledge.replace_yes"), "pledge:replace"),)
     else:
         text = join([text, ctx.t("pledge.carry", kept=carried)])
         options = (
             Option(ctx.t("pledge.carry_keep"), "pledge:replace"),
             Option(ctx.t("pledge.carry_zero"), "pledge:replace:zero"),
         )
-    question = Reply(text, options=(*options, Option(ctx.t("pledge.replace_no"), "pledge:keep")))
-    extra = {} if person is None else {"person_id": person.id}
-    return await ctx.ask(DIALOG, "replace", question, draft=data, **extra)
+    return Reply(text, options=(*options, Option(ctx.t("pledge.replace_no"), "pledge:keep")))
 
 
-async def _ask_title(ctx: Context, **data: object) -> Reply:
-    return await ctx.ask(
-        DIALOG, "title", ctx.reply("pledge.ask_title", options=_title_options()), **data
-    )
+async def _replace_answer(ctx: Context, answer: str, draft: Draft) -> Outcome[Draft]:
+    if answer not in ("pledge:replace", "pledge:replace:zero"):
+        return End([ctx.reply("pledge.kept")])
+    if draft.title is None:
+        return Goto("title", Draft())
+    # Typed whole in one line, and "replace" confirmed: save it.
+    row = await current.active(ctx)
+    if row is None:
+        return End([current.no_campaign(ctx)])
+    carry = answer == "pledge:replace"
+    if draft.person_id is not None:  # a lead replacing a member's pledge
+        person = await ctx.session.get(Person, draft.person_id)
+        if person is None:
+            return End([ctx.reply("error.stale_choice")])
+        return End([await _save_for(ctx, row, person, draft, carry)])
+    return End([await _save(ctx, row, ctx.person, draft, carry)])
 
 
-async def _ask_commitments(ctx: Context, title: str, data: dict) -> Reply:
-    data = {**data, "title": title, "commitments": []}
-    data.pop("_options", None)
-    question = ctx.reply(
-        "pledge.ask_commitments",
-        title=BY_CODE[title].name,
-        options=(Option(ctx.t("pledge.done_button"), "pledge:done"),),
-    )
-    return await ctx.ask(DIALOG, "commitments", question, **data)
+async def _title_prompt(ctx: Context, draft: Draft) -> Reply:
+    return ctx.reply("pledge.ask_title", options=_title_options())
 
 
-async def _ask_rating(ctx: Context, data: dict) -> Reply:
-    data = {k: v for k, v in data.items() if k != "_options"}
-    return await ctx.ask(
-        DIALOG, "rating", ctx.reply("pledge.ask_rating", options=_rating_options(ctx)), **data
-    )
+async def _title_answer(ctx: Context, answer: str, draft: Draft) -> Outcome[Draft]:
+    code = answer.removeprefix("pledge:title:") if answer.startswith("pledge:") else None
+    title = BY_CODE.get(code) if code else match_title(answer)
+    if title is None:
+        retry = ctx.reply("pledge.unknown_title_retry", title=answer, options=_title_options())
+        return Goto("title", Draft(), retry)
+    return Goto("commitments", replace(draft, title=title.code, commitments=[]))
 
 
-async def _ask_confirm(ctx: Context, data: dict) -> Reply:
+def _done_button(ctx: Context) -> tuple[Option, ...]:
+    return (Option(ctx.t("pledge.done_button"), "pledge:done"),)
+
+
+async def _commitments_prompt(ctx: Context, draft: Draft) -> Reply:
+    title = BY_CODE[draft.title or ""].name
+    return ctx.reply("pledge.ask_commitments", title=title, options=_done_button(ctx))
+
+
+async def _commitments_answer(ctx: Context, answer: str, draft: Draft) -> Outcome[Draft]:
+    if answer == "pledge:done" or fold(answer) in DONE_WORDS:
+        if not draft.commitments:
+            return Stay(ctx.reply("pledge.need_commitment"))
+        return Goto("rating", draft)
+    if len(answer) > MAX_COMMITMENT_LENGTH:
+        return Stay(ctx.reply("pledge.commitment_too_long", limit=MAX_COMMITMENT_LENGTH))
+    if len(draft.commitments) >= MAX_COMMITMENTS:
+        return Stay(ctx.reply("pledge.too_many", limit=MAX_COMMITMENTS))
+    commitments = [*draft.commitments, answer.strip()]
+    noted = ctx.reply("pledge.commitment_noted", number=len(commitments), options=_done_button(ctx))
+    return Goto("commitments", replace(draft, commitments=commitments), noted)
+
+
+async def _rating_prompt(ctx: Context, draft: Draft) -> Reply:
+    return ctx.reply("pledge.ask_rating", options=_rating_options(ctx))
+
+
+async def _rating_answer(ctx: Context, answer: str, draft: Draft) -> Outcome[Draft]:
+    if answer == "pledge:rating:skip" or fold(answer) in ("bo qua", "skip"):
+        return Goto("confirm", replace(draft, rating=None, rated=True))
+    parsed = parse_rating(answer.removeprefix("pledge:rating:"))
+    if parsed is None:
+        return Stay(ctx.reply("pledge.unknown_rating", options=_rating_options(ctx)))
+    return Goto("confirm", replace(draft, rating=parsed.value, rated=True))
+
+
+async def _confirm_prompt(ctx: Context, draft: Draft) -> Reply:
     """Confirm; replacing a pledge whose progress the new commitments would not all keep, the
     confirmation also says how to carry it over."""
-    data = {k: v for k, v in data.items() if k != "_options"}
-    summary = _summary(ctx, data["title"], data["commitments"], data.get("rating"))
+    summary = _summary(ctx, draft.title or "", draft.commitments, draft.rating)
     text = ctx.t("pledge.confirm", summary=summary)
-    options = (Option(ctx.t("pledge.confirm_yes"), "pledge:confirm"),)
+    options: tuple[Option, ...] = (Option(ctx.t("pledge.confirm_yes"), "pledge:confirm"),)
     row = await current.active(ctx)
-    existing = row and await pledges.find_pledge(ctx.session, ctx.person.id, row.id)
+    existing = await pledges.find_pledge(ctx.session, ctx.person.id, row.id) if row else None
     carried = -1
     if existing is not None:
-        carried = await pledges.carried_progress(ctx.session, existing, data["commitments"])
+        carried = await pledges.carried_progress(ctx.session, existing, draft.commitments)
     if carried >= 0:
         text = join([text, ctx.t("pledge.carry", kept=carried)])
         options = (
             Option(ctx.t("pledge.confirm_keep"), "pledge:confirm"),
             Option(ctx.t("pledge.confirm_zero"), "pledge:confirm:zero"),
         )
-    question = Reply(text, options=(*options, Option(ctx.t("pledge.confirm_no"), "pledge:cancel")))
-    return await ctx.ask(DIALOG, "confirm", question, **data)
+    return Reply(text, options=(*options, Option(ctx.t("pledge.confirm_no"), "pledge:cancel")))
 
 
-def _summary(ctx: Context, title: str, commitments: list[str], rating: str | None):  # type: ignore[no-untyped-def]
+async def _confirm_answer(ctx: Context, answer: str, draft: Draft) -> Outcome[Draft]:
+    zero = answer == "pledge:confirm:zero"
+    if not zero and answer != "pledge:confirm" and fold(answer) not in CONFIRM_WORDS:
+        return Stay(ctx.reply("pledge.confirm_again"))
+    row = await current.active(ctx)
+    if row is None:
+        return End([current.no_campaign(ctx)])
+    return End([await _save(ctx, row, ctx.person, draft, carry=not zero)])
+
+
+PLEDGE = DialogTable(
+    name=DIALOG,
+    payload=Draft,
+    states={
+        "replace": State(_replace_prompt, _replace_answer),
+        "title": State(_title_prompt, _title_answer),
+        "commitments": State(_commitments_prompt, _commitments_answer),
+        "rating": State(_rating_prompt, _rating_answer),
+        "confirm": State(_confirm_prompt, _confirm_answer),
+    },
+    cancels=lambda answer: fold(answer) in CANCEL_WORDS or answer == "pledge:cancel",
+    cancelled="pledge.cancelled",
+)
+
+
+def _summary(ctx: Context, title: str, commitments: list[str], rating: str | None) -> Safe:
     lines = [ctx.t("pledge.summary_title", title=BY_CODE[title].name)]
     if rating:
         lines.append(ctx.t("pledge.summary_rating", rating=ctx.t(f"rating.{rating}")))
@@ -176,104 +267,28 @@ def _summary(ctx: Context, title: str, commitments: list[str], rating: str | Non
     return join(lines)
 
 
-async def pledge_answer(ctx: Context, answer: str, state: str, data: dict) -> list[Reply]:
-    """One step of the /dangky dialog."""
-    folded = fold(answer)
-    if folded in CANCEL_WORDS or answer == "pledge:cancel":
-        await ctx.end_dialog()
-        return [ctx.reply("pledge.cancelled")]
-    if state == "replace":
-        if answer not in ("pledge:replace", "pledge:replace:zero"):
-            await ctx.end_dialog()
-            return [ctx.reply("pledge.kept")]
-        draft = data.get("draft") or {}
-        if not draft:
-            return [await _ask_title(ctx)]
-        await ctx.end_dialog()  # typed whole in one line, and "replace" confirmed: save it
-        row = await current.active(ctx)
-        if row is None:
-            return [current.no_campaign(ctx)]
-        carry = answer == "pledge:replace"
-        if data.get("person_id") is not None:  # a lead replacing a member's pledge
-            person = await ctx.session.get(Person, data["person_id"])
-            if person is None:
-                return [ctx.reply("error.stale_choice")]
-            return [await _save_for(ctx, row, person, draft, carry)]
-        return [await _save(ctx, row, ctx.person, draft, carry)]
-    if state == "title":
-        code = answer.removeprefix("pledge:title:") if answer.startswith("pledge:") else None
-        title = BY_CODE.get(code) if code else match_title(answer)
-        if title is None:
-            retry = ctx.reply("pledge.unknown_title_retry", title=answer, options=_title_options())
-            return [await ctx.ask(DIALOG, "title", retry)]
-        return [await _ask_commitments(ctx, title.code, data)]
-    if state == "commitments":
-        commitments = list(data.get("commitments") or [])
-        if answer == "pledge:done" or folded in DONE_WORDS:
-            if not commitments:
-                return [ctx.reply("pledge.need_commitment")]
-            return [await _ask_rating(ctx, data)]
-        if len(answer) > MAX_COMMITMENT_LENGTH:
-            return [ctx.reply("pledge.commitment_too_long", limit=MAX_COMMITMENT_LENGTH)]
-        if len(commitments) >= MAX_COMMITMENTS:
-            return [ctx.reply("pledge.too_many", limit=MAX_COMMITMENTS)]
-        commitments.append(answer.strip())
-        data = {k: v for k, v in data.items() if k != "_options"}
-        data["commitments"] = commitments
-        noted = ctx.reply(
-            "pledge.commitment_noted",
-            number=len(commitments),
-            options=(Option(ctx.t("pledge.done_button"), "pledge:done"),),
-        )
-        return [await ctx.ask(DIALOG, "commitments", noted, **data)]
-    if state == "rating":
-        if answer == "pledge:rating:skip" or folded in ("bo qua", "skip"):
-            rating = None
-        else:
-            code = answer.removeprefix("pledge:rating:")
-            parsed = parse_rating(code)
-            if parsed is None:
-                return [ctx.reply("pledge.unknown_rating", options=_rating_options(ctx))]
-            rating = parsed.value
-        return [await _ask_confirm(ctx, {**data, "rating": rating})]
-    if state == "confirm":
-        zero = answer == "pledge:confirm:zero"
-        if not zero and answer != "pledge:confirm" and folded not in CONFIRM_WORDS:
-            return [ctx.reply("pledge.confirm_again")]
-        await ctx.end_dialog()
-        row = await current.active(ctx)
-        if row is None:
-            return [current.no_campaign(ctx)]
-        return [await _save(ctx, row, ctx.person, data, carry=not zero)]
-    await ctx.end_dialog()
-    return [ctx.reply("error.stale_choice")]
-
-
 async def _save(
-    ctx: Context, row: CampaignDocument, person: Person, data: dict, carry: bool = True
+    ctx: Context, row: CampaignDocument, person: Person, draft: Draft, carry: bool = True
 ) -> Reply:
     """Save the pledge. The one-line form says nothing of the rating aimed for, so a pledge it
     replaces keeps the rating it had; only the dialog's answer changes it."""
     deadline = await current.deadline(ctx, row)
-    late = current.today(ctx) > deadline
-    if "rating" in data:
-        rating = data["rating"]
-    else:
-        existing = await pledges.find_pledge(ctx.session, person.id, row.id)
-        rating = existing.target_rating if existing is not None else None
-    pledge, replaced = await pledges.save_pledge(
+    saved = await save_pledge(
         ctx.session,
-        person_id=person.id,
-        campaign_id=row.id,
-        title=data["title"],
-        commitments=list(data["commitments"]),
-        target_rating=rating,
-        late=late,
-        at=ctx.now(),
+        ctx.who,
+        row,
+        person.id,
+        title=draft.title or "",
+        commitments=list(draft.commitments),
+        rating=draft.rating,
+        rated=draft.rated,
+        deadline=deadline,
+        today=current.today(ctx),
+        now=ctx.now(),
         carry=carry,
     )
+    pledge, replaced, late = saved.pledge, saved.replaced, saved.late
     if person.id != ctx.person.id:
-        await ctx.audit("pledge.on_behalf", str(person.id), {"title": pledge.title})
         await notify_pledge_changed(ctx, row, person, pledge, carry)
     if replaced:
         key = "pledge.replaced_late" if late else "pledge.replaced"
@@ -286,8 +301,7 @@ async def _save(
 
 
 async def _on_behalf(ctx: Context, row: CampaignDocument, args: str) -> Reply:
-    led = [m.unit_id for m in ctx.actor.memberships if m.role == Role.LEAD.code]
-    if not ctx.actor.is_admin and not led:
+    if not ctx.actor.may_act_for_members:
         return ctx.reply("error.not_allowed", command="/dangky @")
     person, rest = await current.member_and_rest(ctx, args)
     if isinstance(person, Reply):
@@ -296,20 +310,20 @@ async def _on_behalf(ctx: Context, row: CampaignDocument, args: str) -> Reply:
     if isinstance(parsed, Reply):
         return parsed
     title, commitments = parsed
-    data = {"title": title, "commitments": commitments}
+    draft = Draft(title, commitments, person_id=person.id)
     existing = await pledges.find_pledge(ctx.session, person.id, row.id)
     if (
         existing is not None
         and await pledges.carried_progress(ctx.session, existing, commitments) >= 0
     ):
-        return await _ask_replace(ctx, existing, data, person)
-    return await _save_for(ctx, row, person, data)
+        return await PLEDGE.start(ctx, "replace", draft)
+    return await _save_for(ctx, row, person, draft)
 
 
 async def _save_for(
-    ctx: Context, row: CampaignDocument, person: Person, data: dict, carry: bool = True
+    ctx: Context, row: CampaignDocument, person: Person, draft: Draft, carry: bool = True
 ) -> Reply:
-    saved = await _save(ctx, row, person, data, carry)
+    saved = await _save(ctx, row, person, draft, carry)
     return ctx.reply("pledge.on_behalf", name=person.display_name, result=saved.text)
 
 
@@ -369,26 +383,11 @@ async def progress_command(ctx: Context, args: str) -> list[Reply]:
         given = parse_progress(args)
     except ProgressError as error:
         return [ctx.reply(error.key, value=error.value)]
-    pledge = await pledges.find_pledge(ctx.session, ctx.person.id, row.id)
-    if pledge is None:
-        return [ctx.reply("progress.no_pledge")]
-    if given.commitment is not None and not 1 <= given.commitment <= len(pledge.commitments):
-        return [
-            ctx.reply(
-                "progress.no_such_commitment",
-                number=given.commitment,
-                count=len(pledge.commitments),
-            )
-        ]
-    commitment = None if given.commitment is None else pledge.commitments[given.commitment - 1]
-    total = await pledges.add_progress(
-        ctx.session,
-        pledge,
-        percent=given.percent,
-        commitment=commitment,
-        note=given.note,
-        at=ctx.now(),
-    )
+    try:
+        done = await record_progress(ctx.session, ctx.person.id, row, given, ctx.now())
+    except Refused as refused:
+        return [refusal(ctx, refused)]
+    commitment, total = done.commitment, done.overall
     if commitment is None:
         return [ctx.reply("progress.saved", percent=given.percent)]
     return [
@@ -408,5 +407,5 @@ FEATURE = Feature(
         Command("camket", "mypledge", ("cam kết",), my_pledge, required=Role.MEMBER),
         Command("tiendo", "progress", ("tiến độ",), progress_command, required=Role.MEMBER),
     ),
-    dialogs={DIALOG: pledge_answer},
+    dialogs={DIALOG: PLEDGE.answer},
 )

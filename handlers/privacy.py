@@ -2,39 +2,50 @@
 
 from __future__ import annotations
 
-from handlers.access import Actor
+from dataclasses import dataclass
+
 from handlers.context import Context
+from handlers.dialog import DialogTable, End, Outcome, State
 from handlers.messages import Option, Reply
 from handlers.registry import Command, Feature
-from storage import audit, forget
+from usecases.access import Actor
+from usecases.privacy import forget_me
 
 DIALOG = "forget"
 YES, NO = "forget:yes", "forget:no"
 
 
+@dataclass
+class Nothing:
+    """The confirmation remembers nothing: it is about the person who answers."""
+
+
 async def forget_command(ctx: Context, args: str) -> list[Reply]:
     if ctx.incoming.chat_kind != "private":  # the question and its answer are nobody else's
         return [ctx.reply("forget.private_only")]
-    question = ctx.reply(
+    return [await FORGET.start(ctx, "confirm", Nothing())]
+
+
+async def _confirm_prompt(ctx: Context, nothing: Nothing) -> Reply:
+    return ctx.reply(
         "forget.confirm",
         options=(Option(ctx.t("forget.yes"), YES), Option(ctx.t("forget.no"), NO)),
     )
-    return [await ctx.ask(DIALOG, "confirm", question)]
 
 
-async def forget_answer(ctx: Context, answer: str, step: str, data: dict) -> list[Reply]:
-    await ctx.end_dialog()
+async def _confirm_answer(ctx: Context, answer: str, nothing: Nothing) -> Outcome[Nothing]:
     if answer != YES:
-        return [ctx.reply("forget.cancelled")]
-    await forget.forget_person(ctx.session, ctx.person.id)
+        return End([ctx.reply("forget.cancelled")])
+    await forget_me(ctx.session, ctx.person.id)
     # The person is gone: nothing after this reply may write in their name.
     ctx.actor = Actor(person_id=ctx.person.id, is_admin=False)
-    # The audit keeps that it happened, not who: no id, no name, no account.
-    await audit.record(ctx.session, actor=forget.DELETED, action="person.forget")
-    return [ctx.reply("forget.done")]
+    return End([ctx.reply("forget.done")])
+
+
+FORGET = DialogTable(DIALOG, Nothing, {"confirm": State(_confirm_prompt, _confirm_answer)})
 
 
 FEATURE = Feature(
     commands=(Command("xoadulieu", "forgetme", ("xoá dữ liệu",), forget_command, in_groups=False),),
-    dialogs={DIALOG: forget_answer},
+    dialogs={DIALOG: FORGET.answer},
 )

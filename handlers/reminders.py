@@ -9,9 +9,8 @@ all, after a confirmation that says how many chats they will reach.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
-
-from sqlalchemy import select
 
 from campaign.dates import format_datetime, weekday_key
 from campaign.inputs import MAX_ID, is_number, read_int
@@ -19,10 +18,11 @@ from campaign.roles import Role
 from campaign.text import fold
 from campaign.timephrase import TimePhraseError, read
 from handlers.context import Context
+from handlers.dialog import DialogTable, End, Outcome, State
 from handlers.formatting import unit_label
 from handlers.messages import Option, Reply, Safe, join
 from handlers.registry import Command, Feature
-from storage import outbox, reminders, units
+from storage import chats, outbox, reminders, units
 from storage.models import Chat, Reminder
 
 ALL_WORDS = {"tatca", "tat ca", "all", "toan co quan"}
@@ -107,20 +107,16 @@ async def remind_command(ctx: Context, args: str) -> list[Reply]:
 
 
 async def _my_chats(ctx: Context) -> list[int]:
-    accounts = [ctx.account.platform_user_id]
-    rows = await ctx.session.scalars(
-        select(Chat.id).where(
-            (Chat.platform == ctx.account.platform) & Chat.platform_chat_id.in_(accounts)
-            | Chat.unit_id.in_([m.unit_id for m in ctx.actor.memberships])
-        )
+    account = ctx.account
+    mine = await chats.chats_of(
+        ctx.session, account.platform, account.platform_user_id, ctx.actor.member_unit_ids
     )
-    return [*rows, ctx.chat.id]
+    return [*mine, ctx.chat.id]
 
 
 async def list_command(ctx: Context, args: str) -> list[Reply]:
-    units_of_mine = [m.unit_id for m in ctx.actor.memberships]
     found = await reminders.visible_to(
-        ctx.session, ctx.person.id, await _my_chats(ctx), units_of_mine
+        ctx.session, ctx.person.id, await _my_chats(ctx), ctx.actor.member_unit_ids
     )
     if not found:
         return [ctx.reply("remind.none")]
@@ -158,7 +154,7 @@ async def _may_cancel(ctx: Context, reminder: Reminder) -> bool:
     if unit_id is None and reminder.chat_id is not None:
         chat = await ctx.session.get(Chat, reminder.chat_id)
         unit_id = chat.unit_id if chat else None
-    return any(m.unit_id == unit_id and m.role == Role.LEAD.code for m in ctx.actor.memberships)
+    return unit_id is not None and ctx.actor.leads(unit_id)
 
 
 async def snooze(ctx: Context, argument: str) -> list[Reply]:
@@ -197,42 +193,51 @@ async def announce_command(ctx: Context, args: str) -> list[Reply]:
         return [ctx.reply("announce.usage")]
     if len(text) > MAX_TEXT:
         return [ctx.reply("remind.too_long", limit=MAX_TEXT)]
-    chats_ = await _announce_targets(ctx)
-    if not chats_:
+    if not await _announce_targets(ctx):
         return [ctx.reply("announce.no_groups")]
-    question = ctx.reply(
-        "announce.confirm", count=len(chats_), text=text,
+    return [await ANNOUNCING.start(ctx, "confirm", Announcement(text))]
+
+
+@dataclass
+class Announcement:
+    text: str
+
+
+async def _announce_prompt(ctx: Context, announcement: Announcement) -> Reply:
+    """Says how many chats it will reach before anything is sent."""
+    count = len(await _announce_targets(ctx))
+    return ctx.reply(
+        "announce.confirm", count=count, text=announcement.text,
         options=(Option(ctx.t("announce.send"), "announce:send"),
                  Option(ctx.t("announce.cancel"), "announce:cancel")),
     )  # fmt: skip
-    return [await ctx.ask(ANNOUNCE, "confirm", question, text=text)]
 
 
 async def _announce_targets(ctx: Context) -> list[Chat]:
-    query = select(Chat).where(
-        Chat.active.is_(True), Chat.kind == "group", Chat.unit_id.is_not(None)
-    )
-    if not ctx.actor.is_admin:
-        mine = [m.unit_id for m in ctx.actor.memberships if m.role in ("lead", "outreach")]
-        query = query.where(Chat.unit_id.in_(mine))
-    return list(await ctx.session.scalars(query.order_by(Chat.id)))
+    return await chats.linked_groups(ctx.session, ctx.actor.announces_to)
 
 
-async def announce_answer(ctx: Context, answer: str, step: str, data: dict) -> list[Reply]:
-    await ctx.end_dialog()
+async def _announce_answer(
+    ctx: Context, answer: str, announcement: Announcement
+) -> Outcome[Announcement]:
     if answer != "announce:send" and fold(answer) not in ("gui", "co", "ok"):
-        return [ctx.reply("announce.cancelled")]
+        return End([ctx.reply("announce.cancelled")])
     chats_ = await _announce_targets(ctx)
     batch = uuid.uuid4().hex[:12]
     group_t = ctx.services.catalog.translator(ctx.services.default_language)  # groups: the bot's
-    text = group_t("push.announcement", text=data["text"], by=ctx.person.display_name or "")
+    text = group_t("push.announcement", text=announcement.text, by=ctx.person.display_name or "")
     for chat in chats_:
         await outbox.enqueue(
             ctx.session, chat_id=chat.id, kind="announce", text=text,
             dedupe_key=f"announce:{batch}:{chat.id}", due_at=ctx.now(),
         )  # fmt: skip
     await ctx.audit("announce", None, {"chats": len(chats_), "batch": batch})
-    return [ctx.reply("announce.queued", count=len(chats_))]
+    return End([ctx.reply("announce.queued", count=len(chats_))])
+
+
+ANNOUNCING = DialogTable(
+    ANNOUNCE, Announcement, {"confirm": State(_announce_prompt, _announce_answer)}
+)
 
 
 FEATURE = Feature(
@@ -244,6 +249,6 @@ FEATURE = Feature(
         Command("huynhac", "cancel", ("huỷ nhắc", "hủy nhắc"), cancel_command),
         Command("thongbao", "announce", ("thông báo",), announce_command, required=Role.OUTREACH),
     ),
-    dialogs={ANNOUNCE: announce_answer},
+    dialogs={ANNOUNCE: ANNOUNCING.answer},
     buttons={"snooze:": snooze, "nudges:": nudges_off},
 )

@@ -13,8 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaign.commands import closest, match_phrase, parse_slash
 from campaign.inputs import read_int
-from campaign.roles import Role
-from handlers.access import Actor
 from handlers.context import Context, Services
 from handlers.messages import Incoming, Reply
 from handlers.registry import Command, Registry
@@ -22,6 +20,8 @@ from storage import chats, dialogs, locks, notices, people, seen
 from storage.db import Database
 from storage.limits import TooLong
 from storage.models import DialogState
+from usecases.access import Actor
+from usecases.clock import today as today_in
 
 log = logging.getLogger(__name__)
 
@@ -157,9 +157,9 @@ class Router:
     async def _notices(self, ctx: Context) -> list[Reply]:
         """What admins and leads are told once a day in private: that no campaign covers today
         and how to import this year's document."""
-        if ctx.incoming.chat_kind != "private" or (ctx.actor.level or Role.MEMBER) < Role.LEAD:
+        if ctx.incoming.chat_kind != "private" or not ctx.actor.is_staff:
             return []
-        today = ctx.now().astimezone(self.services.zone).date()
+        today = today_in(ctx.now(), self.services.zone)
         if await self.services.library.current(ctx.session, today) is not None:
             return []
         if not await notices.first_today(ctx.session, ctx.person.id, "import", today):

@@ -7,63 +7,24 @@ department.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from campaign.ratings import Rating
 from campaign.roles import Role
-from campaign.standing import (
-    Status,
-    Tally,
-    TargetResult,
-    TargetRule,
-    evaluate,
-    too_many_excellent,
-)
+from campaign.standing import Status
 from handlers import current
 from handlers.context import Context, Translate
 from handlers.formatting import unit_label
 from handlers.messages import Attachment, Reply, Safe, join
 from handlers.registry import Command, Feature
-from storage import standing, units
-from storage.models import CampaignDocument, Unit
-
-STALE_DAYS = 30
-
-
-@dataclass
-class UnitStanding:
-    unit: Unit | None
-    """None for the whole department."""
-    tally: Tally
-    targets: list[TargetResult]
-    excess_excellent: bool
-
-
-async def compute(
-    session: AsyncSession,
-    row: CampaignDocument,
-    rules: tuple[TargetRule, ...],
-    unit_ids: list[int] | None,
-) -> list[UnitStanding]:
-    """Standing of the units (all when None, then also the department), in a few queries."""
-    found = await standing.units_by_ids(session, unit_ids)
-    tallies = await standing.tallies(
-        session, row.id, None if unit_ids is None else [u.id for u in found]
-    )
-    result = []
-    for unit in found:
-        tally = tallies.get(unit.id, Tally(members=0))
-        result.append(_standing(unit, tally, rules))
-    if unit_ids is None:
-        result.append(_standing(None, tallies.get(standing.DEPARTMENT, Tally(members=0)), rules))
-    return result
-
-
-def _standing(unit: Unit | None, tally: Tally, rules: tuple[TargetRule, ...]) -> UnitStanding:
-    return UnitStanding(unit, tally, [evaluate(tally, r) for r in rules], too_many_excellent(tally))
+from storage import units
+from storage.models import CampaignDocument
+from usecases.standing import (
+    STALE_DAYS,
+    Behind,
+    UnitStanding,
+    compute,
+    laggards,
+    report_data,
+)
 
 
 def percent(value: float | None) -> str:
@@ -148,56 +109,36 @@ async def stats_command(ctx: Context, args: str) -> list[Reply]:
     if row is None:
         return [problem] if problem else []
     rules = await current.target_rules(ctx, row)
-    mine = {m.unit_id: m for m in ctx.actor.memberships}
     if args:
         unit = await units.find_unit(ctx.session, args.split()[0])
         if unit is None:
             return [ctx.reply("unit.unknown", code=args.split()[0])]
-        if not ctx.actor.is_admin and unit.id not in mine:
+        if not ctx.actor.may_see(unit):
             return [ctx.reply("stats.not_your_unit", unit=unit_label(ctx, unit))]
         unit_ids: list[int] | None = [unit.id]
-    elif ctx.actor.is_admin:
-        unit_ids = None
     else:
-        unit_ids = list(mine)
+        unit_ids = ctx.actor.seen_unit_ids
     results = await compute(ctx.session, row, rules, unit_ids)
     blocks = [ctx.t("stats.header", year=row.year)]
     led = [r.unit.id for r in results if r.unit is not None and ctx.actor.may_manage(r.unit)]
     # Names of who is behind go to the lead in private, never into a group.
     in_private = ctx.incoming.chat_kind == "private"
-    laggards = await _laggards(ctx, row, led) if led and in_private else {}
+    behind = await laggards(ctx.session, row, led, ctx.now()) if led and in_private else {}
     for item in results:
         lines = standing_lines(ctx.t, item)
-        if item.unit is not None and item.unit.id in laggards:
-            lines.extend(laggards[item.unit.id])
+        if item.unit is not None and item.unit.id in behind:
+            lines.extend(_behind_lines(ctx, behind[item.unit.id]))
         blocks.append(join(lines))
     return [Reply(join(blocks, "\n\n"))]
 
 
-async def _laggards(
-    ctx: Context, row: CampaignDocument, unit_ids: list[int]
-) -> dict[int, list[Safe]]:
-    rows = await standing.member_rows(ctx.session, row.id, unit_ids)
-    since = ctx.now() - timedelta(days=STALE_DAYS)
-    result: dict[int, list[Safe]] = {}
-    for unit_id, people in rows.items():
-        missing = [p.name for p in people if p.title is None]
-        stale = [
-            p.name
-            for p in people
-            if p.title is not None and _older(p.last_update or p.pledged_at, since)
-        ]
-        lines = []
-        if missing:
-            lines.append(ctx.t("stats.not_pledged", names=", ".join(missing)))
-        if stale:
-            lines.append(ctx.t("stats.stale", days=STALE_DAYS, names=", ".join(stale)))
-        result[unit_id] = lines
-    return result
-
-
-def _older(moment: datetime | None, since: datetime) -> bool:
-    return moment is None or moment < since
+def _behind_lines(ctx: Context, behind: Behind) -> list[Safe]:
+    lines = []
+    if behind.not_pledged:
+        lines.append(ctx.t("stats.not_pledged", names=", ".join(behind.not_pledged)))
+    if behind.stale:
+        lines.append(ctx.t("stats.stale", days=STALE_DAYS, names=", ".join(behind.stale)))
+    return lines
 
 
 async def report_command(ctx: Context, args: str) -> list[Reply]:
@@ -207,34 +148,16 @@ async def report_command(ctx: Context, args: str) -> list[Reply]:
     row, _, problem = await _campaign_and_rest(ctx, args)
     if row is None:
         return [problem] if problem else []
-    led = [m.unit_id for m in ctx.actor.memberships if m.role == Role.LEAD.code]
-    unit_ids = None if ctx.actor.is_admin else led
-    data = await report_bytes(
-        ctx.session,
-        ctx.services.catalog.translator("vi"),
-        row,
-        await current.target_rules(ctx, row),
-        unit_ids,
+    rules = await current.target_rules(ctx, row)
+    data = await report_data(ctx.session, row, rules, ctx.actor.managed_unit_ids)
+    # Imported here, not at the top: openpyxl is only for the report (see handlers.report).
+    from handlers.report import report_bytes
+
+    file = Attachment(
+        f"bao-cao-thi-dua-{row.year}.xlsx",
+        report_bytes(ctx.services.catalog.translator("vi"), data),
     )
-    name = f"bao-cao-thi-dua-{row.year}.xlsx"
-    return [Reply(ctx.t("report.ready", year=row.year), file=Attachment(name, data))]
-
-
-async def report_bytes(
-    session: AsyncSession,
-    t: Translate,
-    row: CampaignDocument,
-    rules: tuple[TargetRule, ...],
-    unit_ids: list[int] | None,
-) -> bytes:
-    results = await compute(session, row, rules, unit_ids)
-    ids = [r.unit.id for r in results if r.unit is not None]
-    people = await standing.member_rows(session, row.id, ids)
-    # openpyxl is imported here, not at the top: it is a sixth of the start-up time of every
-    # command line call, and only the report needs it.
-    from handlers.report import build_workbook
-
-    return build_workbook(t, row.year, results, people)
+    return [Reply(ctx.t("report.ready", year=row.year), file=file)]
 
 
 FEATURE = Feature(

@@ -3,15 +3,18 @@ them, the last after a confirmation that says what the unit still has."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from campaign.text import fold
 from campaign.units import guess_kind, is_valid_code, normalize_code
-from handlers import unit_changes
-from handlers.changes import Refused, Who
 from handlers.context import Context
-from handlers.formatting import role_name, unit_label
+from handlers.dialog import DialogTable, End, Outcome, State
+from handlers.formatting import refusal, role_name, unit_label
 from handlers.messages import Option, Reply, join
 from handlers.registry import Command, Feature
 from storage import units
+from usecases import units as unit_changes
+from usecases.errors import Refused
 
 ADD_WORDS = {"them", "add"}
 EDIT_WORDS = {"sua", "edit", "rename"}
@@ -99,13 +102,13 @@ async def _edit(ctx: Context, args: str) -> Reply:
         return ctx.reply("units.edit_usage")
     try:
         if fold(what) in CODE_WORDS and value:
-            unit = await unit_changes.edit_unit(ctx.session, _who(ctx), code, new_code=value)
+            unit = await unit_changes.edit_unit(ctx.session, ctx.who, code, new_code=value)
         elif fold(what) in KIND_WORDS and value:
-            unit = await unit_changes.edit_unit(ctx.session, _who(ctx), code, kind=value)
+            unit = await unit_changes.edit_unit(ctx.session, ctx.who, code, kind=value)
         else:
-            unit = await unit_changes.edit_unit(ctx.session, _who(ctx), code, name=rest)
+            unit = await unit_changes.edit_unit(ctx.session, ctx.who, code, name=rest)
     except Refused as refused:
-        return ctx.reply(refused.key, **refused.values)
+        return refusal(ctx, refused)
     return ctx.reply(
         "units.edited", unit=unit_label(ctx, unit), kind=ctx.t(f"unit_kind.{unit.kind}")
     )
@@ -120,9 +123,22 @@ async def _ask_delete(ctx: Context, args: str) -> Reply:
     try:
         unit = await unit_changes.unit_by_code(ctx.session, args)
     except Refused as refused:
-        return ctx.reply(refused.key, **refused.values)
+        return refusal(ctx, refused)
+    return await DELETE.start(ctx, "confirm", Doomed(unit.code, unit.id))
+
+
+@dataclass
+class Doomed:
+    """The unit a delete confirmation is about (renamed meanwhile: the answer finds out)."""
+
+    code: str
+    unit_id: int
+
+
+async def _delete_prompt(ctx: Context, doomed: Doomed) -> Reply:
+    unit = await unit_changes.unit_by_code(ctx.session, doomed.code)
     has = await units.footprint(ctx.session, unit.id)
-    question = ctx.reply(
+    return ctx.reply(
         "units.delete_confirm",
         unit=unit_label(ctx, unit),
         members=has.members,
@@ -130,36 +146,28 @@ async def _ask_delete(ctx: Context, args: str) -> Reply:
         reminders=has.reminders,
         options=(Option(ctx.t("units.delete_yes"), YES), Option(ctx.t("units.delete_no"), NO)),
     )
-    return await ctx.ask(DIALOG, "confirm", question, code=unit.code, unit_id=unit.id)
 
 
-async def delete_answer(ctx: Context, answer: str, step: str, data: dict) -> list[Reply]:
-    await ctx.end_dialog()
+async def _delete_answer(ctx: Context, answer: str, doomed: Doomed) -> Outcome[Doomed]:
     if answer != YES:
-        return [ctx.reply("units.delete_cancelled")]
+        return End([ctx.reply("units.delete_cancelled")])
     if not ctx.actor.is_admin:  # the button is checked against who presses it, now
-        return [_not_admin(ctx, "/donvi xoa", "/units delete")]
-    unit = await units.find_unit(ctx.session, data["code"])
-    if unit is None or unit.id != data["unit_id"]:  # renamed or deleted meanwhile
-        return [ctx.reply("unit.unknown", code=data["code"])]
+        return End([_not_admin(ctx, "/donvi xoa", "/units delete")])
+    unit = await units.find_unit(ctx.session, doomed.code)
+    if unit is None or unit.id != doomed.unit_id:  # renamed or deleted meanwhile
+        return End([ctx.reply("unit.unknown", code=doomed.code)])
     label = unit_label(ctx, unit)
-    had = await unit_changes.delete_unit(ctx.session, _who(ctx), unit.code)
-    return [
-        ctx.reply(
-            "units.deleted",
-            unit=label,
-            members=had.members,
-            chats=had.chats,
-            reminders=had.reminders,
-        )
-    ]
+    had = await unit_changes.delete_unit(ctx.session, ctx.who, unit.code)
+    deleted = ctx.reply(
+        "units.deleted", unit=label, members=had.members, chats=had.chats, reminders=had.reminders
+    )
+    return End([deleted])
 
 
-def _who(ctx: Context) -> Who:
-    return Who(ctx.actor_ref, ctx.person.id, ctx.now())
+DELETE = DialogTable(DIALOG, Doomed, {"confirm": State(_delete_prompt, _delete_answer)})
 
 
 FEATURE = Feature(
     commands=(Command("donvi", "units", ("đơn vị",), units_command),),
-    dialogs={DIALOG: delete_answer},
+    dialogs={DIALOG: DELETE.answer},
 )

@@ -148,3 +148,26 @@ async def private_chat(
     if platform is not None:
         query = query.where(Account.platform == platform)
     return await session.scalar(query.order_by(Chat.id).limit(1))
+
+
+async def chats_of(
+    session: AsyncSession, platform: str, platform_user_id: str, unit_ids: list[int]
+) -> list[int]:
+    """Ids of the private chat of this account and of the chats linked to these units."""
+    rows = await session.scalars(
+        select(Chat.id).where(
+            (Chat.platform == platform) & Chat.platform_chat_id.in_([platform_user_id])
+            | Chat.unit_id.in_(unit_ids)
+        )
+    )
+    return list(rows)
+
+
+async def linked_groups(session: AsyncSession, unit_ids: list[int] | None) -> list[Chat]:
+    """Active group chats linked to a unit (of these units; None: any), in id order."""
+    query = select(Chat).where(
+        Chat.active.is_(True), Chat.kind == "group", Chat.unit_id.is_not(None)
+    )
+    if unit_ids is not None:
+        query = query.where(Chat.unit_id.in_(unit_ids))
+    return list(await session.scalars(query.order_by(Chat.id)))

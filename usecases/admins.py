@@ -1,4 +1,5 @@
-"""Admins: who they are and taking the role back (`python -m bot admin list|revoke`).
+"""Admins and the audit log: who the admins are, granting and taking the role back
+(`python -m bot admin grant|list|revoke`), and the audit entries (`/nhatky`, `audit`).
 
 An admin is either granted in the database (`admin grant`) or listed in BOT_ADMINS. Only the
 first kind can be revoked here: the settings are the operator's, and a revoke the next start
@@ -9,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaign.accounts import parse_account_ref
-from handlers.changes import Refused, Who
-from storage import admins
+from storage import admins, audit, people
+from usecases.errors import Refused, Who
 
 
 @dataclass(frozen=True)
@@ -58,3 +61,42 @@ async def revoke_admin(
     account.person.is_admin = False
     await who.audit(session, "admin.revoke", shown)
     return shown
+
+
+async def grant_admin(session: AsyncSession, who: Who, ref: str) -> str:
+    """Make the person of this account (created if new) an admin; returns the account."""
+    parsed = parse_account_ref(ref)
+    if parsed is None:
+        raise Refused("cli.admin_bad_ref", {"ref": ref})
+    await people.grant_admin(session, *parsed)
+    shown = ":".join(parsed)
+    await who.audit(session, "admin.grant", shown)
+    return shown
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One audit line as both the chat and the command line show it."""
+
+    at: datetime
+    actor: str
+    action: str
+    target: str | None
+    detail: dict[str, object]
+
+    def as_json(self, zone: ZoneInfo) -> dict[str, object]:
+        return {
+            "at": self.at.astimezone(zone).replace(microsecond=0).isoformat(),
+            "actor": self.actor,
+            "action": self.action,
+            "target": self.target,
+            "detail": self.detail,
+        }
+
+
+async def audit_entries(session: AsyncSession, limit: int, offset: int = 0) -> list[Entry]:
+    """The newest `limit` entries after skipping `offset` newer ones, newest first."""
+    return [
+        Entry(row.at, row.actor, row.action, row.target, dict(row.detail or {}))
+        for row in await audit.latest(session, limit, offset)
+    ]
