@@ -300,16 +300,21 @@ async def test_polling_waits_a_second_after_nothing_and_backs_off_on_errors(
     empty = [p for p in fake.polls if p.empty]
     assert len(empty) >= 3 and pauses[:2] == [1.0, 1.0], pauses  # a second after nothing
 
-    fake.polls.clear()
+    # A server of its own: the first channel's last call, cancelled on our side, may still
+    # reach the first server after stop() and would take one of the failures.
+    failing = FakeZalo().start()
     pauses.clear()
     for _ in range(3):
-        fake.fail("getUpdates", 502)
-    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url, poll_timeout=1,
+        failing.fail("getUpdates", 502)
+    channel = ZaloChannel(zapp, failing.token, base_url=failing.base_url, poll_timeout=1,
                           idle_gap=0.05, sleep=sleep)  # fmt: skip
-    await channel.start()
-    await fake.wait_for(lambda: len(fake.polls) >= 4, timeout=15)
-    await channel.stop()
-    await zapp.close()
+    try:
+        await channel.start()
+        await failing.wait_for(lambda: len(failing.polls) >= 4, timeout=15)
+        await channel.stop()
+    finally:
+        failing.stop()
+        await zapp.close()
     assert pauses[:3] == [0.1, 0.2, 0.4], pauses  # doubling after each failure
 
 
