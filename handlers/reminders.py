@@ -22,7 +22,7 @@ from handlers.context import Context
 from handlers.formatting import unit_label
 from handlers.messages import Option, Reply, Safe, join
 from handlers.registry import Command, Feature
-from storage import outbox, reminders, units
+from storage import notices, outbox, reminders, units
 from storage.models import Chat, Reminder
 
 ALL_WORDS = {"tatca", "tat ca", "all", "toan co quan"}
@@ -209,13 +209,10 @@ async def announce_command(ctx: Context, args: str) -> list[Reply]:
 
 
 async def _announce_targets(ctx: Context) -> list[Chat]:
-    query = select(Chat).where(
-        Chat.active.is_(True), Chat.kind == "group", Chat.unit_id.is_not(None)
-    )
-    if not ctx.actor.is_admin:
-        mine = [m.unit_id for m in ctx.actor.memberships if m.role in ("lead", "outreach")]
-        query = query.where(Chat.unit_id.in_(mine))
-    return list(await ctx.session.scalars(query.order_by(Chat.id)))
+    if ctx.actor.is_admin:
+        return await notices.linked_groups(ctx.session)
+    mine = [m.unit_id for m in ctx.actor.memberships if m.role in ("lead", "outreach")]
+    return await notices.linked_groups(ctx.session, mine)
 
 
 async def announce_answer(ctx: Context, answer: str, step: str, data: dict) -> list[Reply]:
