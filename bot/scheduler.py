@@ -309,15 +309,21 @@ class Scheduler:
                       date=format_date(occurrence.date)),
                 days=occurrence.days_left,
             )  # fmt: skip
-            for chat in groups:
-                key = (
-                    f"event:{occurrence.date.isoformat()}:{occurrence.observance.name[:60]}"
-                    f":{occurrence.days_left}:{chat.id}"
-                )
-                await outbox.enqueue(
-                    session, chat_id=chat.id, kind="event", text=text,
-                    dedupe_key=key, due_at=due_at,
-                )  # fmt: skip
+            name = occurrence.observance.name[:60]
+            await outbox.enqueue_many(
+                session,
+                [
+                    {
+                        "chat_id": chat.id,
+                        "kind": "event",
+                        "text": text,
+                        "dedupe_key": f"event:{occurrence.date.isoformat()}:{name}"
+                        f":{occurrence.days_left}:{chat.id}",
+                        "due_at": due_at,
+                    }
+                    for chat in groups
+                ],
+            )
         return following
 
     async def _nudges(self, session: AsyncSession, now: datetime) -> datetime:
@@ -339,18 +345,20 @@ class Scheduler:
         deadline = await library.registration_deadline(session, row)
         if not (deadline - timedelta(days=7) <= today <= deadline):
             return following
-        nudged: set[int] = set()
+        nudges: dict[int, dict[str, Any]] = {}
         for person_id, chat_id, language in await notices.nudge_targets(session, row.id):
-            if person_id in nudged:  # one nudge per person, even with accounts on two apps
+            if person_id in nudges:  # one nudge per person, even with accounts on two apps
                 continue
-            nudged.add(person_id)
             t = self._t(language)
-            text = t("push.nudge", year=row.year, deadline=format_date(deadline))
-            options = [{"label": str(t("push.nudges_off")), "payload": "nudges:off"}]
-            await outbox.enqueue(
-                session, chat_id=chat_id, kind="nudge", text=text, options=options,
-                dedupe_key=notices.nudge_key(row.id, person_id), due_at=now,
-            )  # fmt: skip
+            nudges[person_id] = {
+                "chat_id": chat_id,
+                "kind": "nudge",
+                "text": t("push.nudge", year=row.year, deadline=format_date(deadline)),
+                "options": [{"label": str(t("push.nudges_off")), "payload": "nudges:off"}],
+                "dedupe_key": notices.nudge_key(row.id, person_id),
+                "due_at": now,
+            }
+        await outbox.enqueue_many(session, list(nudges.values()))
         return following
 
     # -- dispatcher ------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, event, func, inspect, select, true, update
+from sqlalchemy import bindparam, delete, event, func, inspect, select, true, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -84,26 +84,20 @@ def _by(moment: datetime | None, now: datetime) -> bool:
     return moment is not None and moment <= now
 
 
+NEXT_DUE = select(
+    select(func.min(Reminder.next_at)).where(Reminder.active == true()).scalar_subquery(),
+    select(func.min(Outbox.next_attempt_at)).where(Outbox.status == "pending").scalar_subquery(),
+    select(func.min(Outbox.claimed_at)).where(Outbox.status.in_(IN_HAND)).scalar_subquery(),
+    select(func.min(ProducerMark.due_at))
+    .where(ProducerMark.name.in_(bindparam("names", expanding=True)))
+    .scalar_subquery(),
+)
+"""Built once: SQLAlchemy computes its cache key once, not at every tick."""
+
+
 async def next_due(session: AsyncSession, producers: Sequence[str]) -> Due:
     """One statement, four index lookups: an idle tick costs this and nothing else."""
-    row = (
-        await session.execute(
-            select(
-                select(func.min(Reminder.next_at))
-                .where(Reminder.active == true())
-                .scalar_subquery(),
-                select(func.min(Outbox.next_attempt_at))
-                .where(Outbox.status == "pending")
-                .scalar_subquery(),
-                select(func.min(Outbox.claimed_at))
-                .where(Outbox.status.in_(IN_HAND))
-                .scalar_subquery(),
-                select(func.min(ProducerMark.due_at))
-                .where(ProducerMark.name.in_(list(producers)))
-                .scalar_subquery(),
-            )
-        )
-    ).one()
+    row = (await session.execute(NEXT_DUE, {"names": list(producers)})).one()
     return Due(*(_utc(value) for value in row))
 
 
