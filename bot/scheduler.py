@@ -54,7 +54,7 @@ from storage import (
     schedule,
     seen,
 )
-from storage.models import Outbox, Reminder
+from storage.models import Outbox, ProducerMark, Reminder
 
 log = logging.getLogger(__name__)
 
@@ -142,8 +142,6 @@ class Scheduler:
         services = self.app.services
         return services.catalog.translator(language or services.default_language)
 
-    # -- producers -------------------------------------------------------------------------
-
     # -- failures --------------------------------------------------------------------------
 
     async def guarded(self, source: str, work: Callable[[], Awaitable[int]], now: datetime) -> int:
@@ -181,6 +179,8 @@ class Scheduler:
         self.failing -= recovered
         log.info("working again: %s", ", ".join(sorted(recovered)))
 
+    # -- producers -------------------------------------------------------------------------
+
     async def due(self, now: datetime) -> schedule.Due:
         """When each kind of work is due: the one query of an idle tick (no writer lock)."""
         async with self.app.db.read() as session:
@@ -196,10 +196,16 @@ class Scheduler:
         if self.producers:
             library, db = self.app.services.library, self.app.db
             await self.guarded("library", lambda: library.prepare(db), now)
-        async with self.app.db.transaction() as session:
-            if due is None:
-                await schedule.ensure(session, self.producers)
-            marks = await schedule.marks(session, self.producers)
+        marks: dict[str, ProducerMark] = {}
+
+        async def read_marks() -> int:
+            async with self.app.db.transaction() as session:
+                if due is None:
+                    await schedule.ensure(session, self.producers)
+                marks.update(await schedule.marks(session, self.producers))
+            return len(marks)
+
+        await self.guarded("schedule", read_marks, now)
         for name, producer in self.producers.items():
             mark = marks.get(name)
             if mark is None or (due is not None and not _by(mark.due_at, now)):

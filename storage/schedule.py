@@ -20,9 +20,11 @@ later. Work becomes due in three ways, all visible to that query:
   |   (an import, a deadline, the assessment window)|                                    |
   | admin's day added, changed, deleted             | commemorations                     |
   | group linked or unlinked, chat (in)active again | who hears commemorations and nudges|
-  | new private chat, new membership                | someone new to nudge               |
+  | new membership                                  | someone new to nudge               |
 
-  Writes made with Core statements are not seen; their callers call `wake(session)`.
+  A first message (a new person, account and private chat) wakes nothing: nobody is nudged
+  before joining a unit. Writes made with Core statements are not seen; their callers call
+  `wake(session)`.
 
 A pledge saved removes its person's pending nudge for that campaign (same hook, same
 transaction): once pledged, the reminder to pledge must not go out.
@@ -167,8 +169,6 @@ def makes_work(session: Session) -> bool:
     """Whether this flush writes a change after which the producers must look again."""
     for row in session.new:
         if isinstance(row, CampaignDocument | CustomEvent | Membership):
-            return True
-        if isinstance(row, Chat) and row.kind == "private":
             return True
     for row in session.deleted:
         if isinstance(row, CampaignDocument | CustomEvent):
