@@ -16,6 +16,7 @@ from sqlalchemy import event, select
 from bot.app import App, open_app
 from bot.config import load_settings
 from bot.scheduler import Scheduler
+from storage import schedule
 from storage.models import Outbox
 from tests.conftest import ADMIN, Clock, User, members_of_kt, run_cli
 from tests.fakes.channel import FakeChannel
@@ -220,3 +221,22 @@ async def test_restarts_across_8_oclock_send_each_notice_once(
     texts = channel.to("kt-group")
     assert len(texts) == 2, texts
     assert texts[0].startswith(NOTICE) and "Còn 1 ngày" in texts[1]
+
+
+async def test_a_wake_during_a_run_is_not_lost(app: App, scheduler: Scheduler) -> None:
+    """A run advances its mark only if no wake came since it read it: otherwise the producer
+    stays due and runs again at the next tick."""
+    await scheduler.tick(MONDAY_9)
+    async with app.db.transaction() as session:
+        read = (await schedule.marks(session, ["nudges"]))["nudges"].generation
+    async with app.db.transaction() as session:  # another process: a member joined meanwhile
+        await schedule.wake(session)
+    async with app.db.transaction() as session:
+        assert not await schedule.advance(session, "nudges", read, MONDAY_9 + timedelta(days=1),
+                                          MONDAY_9)  # fmt: skip
+    async with app.db.read() as session:
+        assert (await schedule.next_due(session, ["nudges"])).producers_due(MONDAY_9)
+    await scheduler.tick(MONDAY_9 + timedelta(seconds=1))  # runs it, and the mark moves on
+    async with app.db.read() as session:
+        due = await schedule.next_due(session, ["commemorations", "nudges"])
+    assert due.producers == datetime(2026, 3, 10, 1, 0, tzinfo=UTC)  # 08:00 tomorrow
