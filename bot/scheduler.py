@@ -10,6 +10,16 @@ Nothing one bad row or one broken producer does may stop the rest: each producer
 reminder and each outbox row fails alone. A failure is logged once when it starts (not at every
 tick), counted in `scheduler_failure` for admins (`python -m bot status`), and forgotten when
 that part works again; the rest of the tick, the dispatch of the outbox above all, goes on.
+
+Work only when there is work (storage/schedule.py): a tick first reads, in one indexed query,
+when the earliest reminder, outbox row and producer run are due; with nothing due by now it
+stops there, writing nothing. Producers run on their timer (the next 08:00 in the bot's zone,
+kept in the database so a restart neither skips nor repeats a day) and when a change that
+creates work wakes them (a document imported, a group linked, a member joined), and they
+remember what they made (outbox dedupe keys: a nudged member is not selected again).
+
+The tick is split so that a leader check can wrap the producing part: `produce(now)` (due
+reminders, then the due producers) and `dispatch_due(now)` (every process may dispatch).
 """
 
 from __future__ import annotations
@@ -27,14 +37,24 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
-from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
 from bot.delivery import ChatGone, ChatMoved, Permanent, RetryLater, Sender, Transient
 from campaign import calendar
 from campaign.dates import format_date, weekday_key
-from storage import chats, dialogs, downloads, failures, outbox, reminders, seen
-from storage.models import Account, Chat, Membership, Outbox, Person, Pledge, Reminder
+from storage import (
+    chats,
+    dialogs,
+    downloads,
+    failures,
+    notices,
+    outbox,
+    reminders,
+    schedule,
+    seen,
+)
+from storage.models import Outbox, ProducerMark, Reminder
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +62,8 @@ LATE_GRACE = timedelta(minutes=2)
 """A reminder sent later than this after its time says it is late."""
 MAX_ATTEMPTS = 8
 EVENT_HOUR = 8
+NUDGE_HOUR = 8
+"""Nudges go out from this hour on the days before the deadline, never in the night."""
 NOTICE_SCOPES = ("document", "province", "sector", "custom")
 """Groups hear of the days their agency chose (its document, its packs, its admins' days);
 the national days are in every calendar and every newspaper, so they are not pushed."""
@@ -50,12 +72,26 @@ SEEN_WINDOW = timedelta(days=7)
 replays come within minutes; a week is ample and keeps the table small."""
 HOUSEKEEPING_EVERY = timedelta(hours=1)
 
-Producer = Callable[[datetime], Awaitable[int]]
-"""Writes the outbox rows due at a time; returns how many."""
+Producer = Callable[[AsyncSession, datetime], Awaitable[datetime | None]]
+"""Writes, in the session given, the outbox rows due by a time, and says when it must run next
+(None: only when woken). Its mark is advanced in the same transaction."""
+
+
+def _by(moment: datetime | None, now: datetime) -> bool:
+    return moment is not None and moment <= now
 
 
 def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(600, 5 * 2**attempts))
+
+
+def next_at_hour(now: datetime, zone: ZoneInfo, hour: int) -> datetime:
+    """The next `hour`:00 in `zone` strictly after `now`: a daily producer's timer."""
+    local = now.astimezone(zone)
+    moment = datetime.combine(local.date(), time(hour), tzinfo=zone)
+    if moment <= local:
+        moment = datetime.combine(local.date() + timedelta(days=1), time(hour), tzinfo=zone)
+    return moment.astimezone(UTC)
 
 
 def next_run(reminder: Reminder, after: datetime) -> datetime | None:
@@ -84,23 +120,25 @@ class Scheduler:
     most that a crash can leave ambiguous."""
     swept_at: datetime | None = None
     producers: dict[str, Producer] = field(default_factory=dict)
-    """What makes outbox rows, by name, in order; the standard ones when none are given."""
+    """What makes outbox rows besides the reminders, by name, in order, each with its mark in
+    `producer_mark`; the standard ones when none are given."""
     failing: set[str] = field(default_factory=set)
     """The parts failing now (logged when they started; counted in the database)."""
     should_produce: Callable[[], Awaitable[bool]] | None = None
-    """Asked at each tick before the producers run (bot/leader.py: only the leader of several
-    processes produces); None: always."""
+    """Asked before the producers run (bot/leader.py: only the leader of several processes
+    produces); None: always. Asked only when something is due, so an idle tick stays one
+    query."""
+    started: bool = False
+    """Whether this process has produced yet: its first run as producer runs every producer
+    (the settings, the packs or the code may have changed while the bot was down, or while
+    another process led)."""
 
     def __post_init__(self) -> None:
         if not self.producers:
             self.producers = self.standard_producers()
 
     def standard_producers(self) -> dict[str, Producer]:
-        return {
-            "reminders": self._reminders,
-            "commemorations": self._commemorations,
-            "nudges": self._nudges,
-        }
+        return {"commemorations": self._commemorations, "nudges": self._nudges}
 
     owner: str = field(default_factory=lambda: f"{os.getpid()}-{secrets.token_hex(6)}")
     """This dispatcher's name on the rows it claims (storage/outbox.py)."""
@@ -108,8 +146,6 @@ class Scheduler:
     def _t(self, language: str | None = None):  # type: ignore[no-untyped-def]
         services = self.app.services
         return services.catalog.translator(language or services.default_language)
-
-    # -- producers -------------------------------------------------------------------------
 
     # -- failures --------------------------------------------------------------------------
 
@@ -148,12 +184,50 @@ class Scheduler:
         self.failing -= recovered
         log.info("working again: %s", ", ".join(sorted(recovered)))
 
-    async def produce(self, now: datetime) -> int:
-        """Run every producer; a failing one costs only its own rows."""
-        made = 0
+    # -- producers -------------------------------------------------------------------------
+
+    async def due(self, now: datetime) -> schedule.Due:
+        """When each kind of work is due: the one query of an idle tick (no writer lock)."""
+        async with self.app.db.read() as session:
+            return await schedule.next_due(session, list(self.producers))
+
+    async def produce(self, now: datetime, due: schedule.Due | None = None) -> None:
+        """Due reminders into the outbox, then the producers whose mark is due (all of them
+        when `due` is None, as at the first tick of a process); each fails alone."""
+        if due is None or due.reminders_due(now):
+            await self.guarded("producer:reminders", lambda: self._reminders(now), now)
+        if due is not None and not due.producers_due(now):
+            return
+        if self.producers:
+            library, db = self.app.services.library, self.app.db
+            await self.guarded("library", lambda: library.prepare(db), now)
+        marks: dict[str, ProducerMark] = {}
+
+        async def read_marks() -> int:
+            async with self.app.db.transaction() as session:
+                if due is None:
+                    await schedule.ensure(session, self.producers)
+                marks.update(await schedule.marks(session, self.producers))
+            return len(marks)
+
+        await self.guarded("schedule", read_marks, now)
         for name, producer in self.producers.items():
-            made += await self.guarded(f"producer:{name}", lambda p=producer: p(now), now)  # type: ignore[misc]
-        return made
+            mark = marks.get(name)
+            if mark is None or (due is not None and not _by(mark.due_at, now)):
+                continue
+            await self.guarded(
+                f"producer:{name}",
+                lambda p=producer, g=mark.generation, n=name: self._run(n, p, g, now),  # type: ignore[misc]
+                now,
+            )
+
+    async def _run(self, name: str, producer: Producer, generation: int, now: datetime) -> int:
+        """One producer in one transaction with the advance of its mark: its rows and its
+        next run are written together, or neither is (a failure leaves it due)."""
+        async with self.app.db.transaction() as session:
+            following = await producer(session, now)
+            await schedule.advance(session, name, generation, following, now)
+        return 1
 
     async def _reminders(self, now: datetime) -> int:
         """Due reminders into the outbox, each in a savepoint of its own: a reminder that
@@ -210,99 +284,93 @@ class Scheduler:
             )  # fmt: skip
         return made
 
-    async def _commemorations(self, now: datetime) -> int:
-        """Each linked group hears of a commemoration 7 and 1 days before, at 08:00, once."""
+    async def _commemorations(self, session: AsyncSession, now: datetime) -> datetime:
+        """Each linked group hears of a commemoration 7 and 1 days before, at 08:00, once (the
+        dedupe keys: a run again the same day, when woken, only adds what is new — a group
+        linked, a day added). Runs next at the next 08:00."""
         zone = self.app.services.zone
         local = now.astimezone(zone)
+        following = next_at_hour(now, zone, EVENT_HOUR)
         if local.time() < time(EVENT_HOUR):
-            return 0
+            return following
+        groups = await chats.linked_groups(session)
+        if not groups:
+            return following
         t = self._t()
-        made = 0
-        async with self.app.db.transaction() as session:
-            groups = list(
-                await session.scalars(
-                    select(Chat).where(
-                        Chat.active.is_(True), Chat.kind == "group", Chat.unit_id.is_not(None)
-                    )
-                )
+        observances = await self.app.services.library.observances(session, local.date())
+        coming = calendar.upcoming(
+            [o for o in observances if o.scope in NOTICE_SCOPES],
+            local.date(),
+            days=max(self.notice_days) + 1,
+        )
+        due_at = datetime.combine(local.date(), time(EVENT_HOUR), tzinfo=zone)
+        for occurrence in coming:
+            if occurrence.days_left not in self.notice_days:
+                continue
+            anniversary = (
+                t("events.anniversary", number=occurrence.anniversary)
+                if occurrence.anniversary
+                else ""
             )
-            if not groups:
-                return 0
-            observances = await self.app.services.library.observances(session, local.date())
-            coming = calendar.upcoming(
-                [o for o in observances if o.scope in NOTICE_SCOPES],
-                local.date(),
-                days=max(self.notice_days) + 1,
+            text = t(
+                "push.event",
+                name=occurrence.observance.name,
+                anniversary=anniversary,
+                day=t("format.day", weekday=t(weekday_key(occurrence.date)),
+                      date=format_date(occurrence.date)),
+                days=occurrence.days_left,
+            )  # fmt: skip
+            name = occurrence.observance.name[:60]
+            await outbox.enqueue_many(
+                session,
+                [
+                    {
+                        "chat_id": chat.id,
+                        "kind": "event",
+                        "text": text,
+                        "dedupe_key": f"event:{occurrence.date.isoformat()}:{name}"
+                        f":{occurrence.days_left}:{chat.id}",
+                        "due_at": due_at,
+                    }
+                    for chat in groups
+                ],
             )
-            due_at = datetime.combine(local.date(), time(EVENT_HOUR), tzinfo=zone)
-            for occurrence in coming:
-                if occurrence.days_left not in self.notice_days:
-                    continue
-                anniversary = (
-                    t("events.anniversary", number=occurrence.anniversary)
-                    if occurrence.anniversary
-                    else ""
-                )
-                text = t(
-                    "push.event",
-                    name=occurrence.observance.name,
-                    anniversary=anniversary,
-                    day=t("format.day", weekday=t(weekday_key(occurrence.date)),
-                          date=format_date(occurrence.date)),
-                    days=occurrence.days_left,
-                )  # fmt: skip
-                for chat in groups:
-                    key = (
-                        f"event:{occurrence.date.isoformat()}:{occurrence.observance.name[:60]}"
-                        f":{occurrence.days_left}:{chat.id}"
-                    )
-                    made += await outbox.enqueue(
-                        session, chat_id=chat.id, kind="event", text=text,
-                        dedupe_key=key, due_at=due_at,
-                    )  # fmt: skip
-        return made
+        return following
 
-    async def _nudges(self, now: datetime) -> int:
-        """Members without a pledge hear once, in private, in the week before the deadline."""
+    async def _nudges(self, session: AsyncSession, now: datetime) -> datetime:
+        """Members without a pledge hear once, in private, in the week before the deadline,
+        from 08:00. Who was nudged is remembered by the nudge's outbox key (not selected
+        again); a pledge saved takes a nudge not yet sent back (storage/schedule.py). Runs
+        next at the next 08:00: the window opens on a date, and a member who joins during it
+        wakes this producer."""
         zone = self.app.services.zone
-        today = now.astimezone(zone).date()
-        made = 0
-        async with self.app.db.transaction() as session:
-            library = self.app.services.library
-            row = await library.current(session, today)
-            if row is None:
-                return 0  # no campaign on: nobody is "late" for a pledge
-            deadline = await library.registration_deadline(session, row)
-            if not (deadline - timedelta(days=7) <= today <= deadline):
-                return 0
-            pledged = select(Pledge.person_id).where(Pledge.campaign_id == row.id)
-            targets = await session.execute(
-                select(Person.id, Chat.id, Person.language)
-                .join(Membership, Membership.person_id == Person.id)
-                .join(Account, Account.person_id == Person.id)
-                .join(Chat, chats.PRIVATE_CHAT_OF_ACCOUNT)
-                .where(
-                    Person.nudges_off.is_(False),
-                    Person.id.not_in(pledged),
-                    Chat.active.is_(True),
-                    Chat.kind == "private",
-                )
-                .distinct()
-                .order_by(Person.id, Chat.id)
-            )
-            nudged: set[int] = set()
-            for person_id, chat_id, language in targets.all():
-                if person_id in nudged:  # one nudge per person, even with accounts on two apps
-                    continue
-                nudged.add(person_id)
-                t = self._t(language)
-                text = t("push.nudge", year=row.year, deadline=format_date(deadline))
-                options = [{"label": str(t("push.nudges_off")), "payload": "nudges:off"}]
-                made += await outbox.enqueue(
-                    session, chat_id=chat_id, kind="nudge", text=text, options=options,
-                    dedupe_key=f"nudge:{row.id}:{person_id}", due_at=now,
-                )  # fmt: skip
-        return made
+        local = now.astimezone(zone)
+        today = local.date()
+        following = next_at_hour(now, zone, NUDGE_HOUR)
+        if local.time() < time(NUDGE_HOUR):
+            return following
+        library = self.app.services.library
+        row = await library.current(session, today)
+        if row is None:
+            return following  # no campaign on: nobody is "late" for a pledge
+        deadline = await library.registration_deadline(session, row)
+        if not (deadline - timedelta(days=7) <= today <= deadline):
+            return following
+        nudges: dict[int, dict[str, Any]] = {}
+        for person_id, chat_id, language in await notices.nudge_targets(session, row.id):
+            if person_id in nudges:  # one nudge per person, even with accounts on two apps
+                continue
+            t = self._t(language)
+            nudges[person_id] = {
+                "chat_id": chat_id,
+                "kind": "nudge",
+                "text": t("push.nudge", year=row.year, deadline=format_date(deadline)),
+                "options": [{"label": str(t("push.nudges_off")), "payload": "nudges:off"}],
+                "dedupe_key": notices.nudge_key(row.id, person_id),
+                "due_at": now,
+            }
+        await outbox.enqueue_many(session, list(nudges.values()))
+        return following
 
     # -- dispatcher ------------------------------------------------------------------------
 
@@ -419,16 +487,36 @@ class Scheduler:
                      forgotten, expired, purged)  # fmt: skip
 
     async def tick(self, now: datetime) -> int:
-        """Housekeeping, producers, then the dispatch of everything due: each part runs
-        whatever the others did."""
+        """Housekeeping (hourly), then what is due: one indexed query decides, and a tick with
+        nothing due stops there. The first tick of a process runs every producer. Each part
+        runs whatever the others did; returns the messages delivered."""
         if self.swept_at is None or now - self.swept_at >= HOUSEKEEPING_EVERY:
             self.swept_at = now  # failing or not, once an hour
             await self.guarded("sweep", lambda: self._sweep_count(now), now)
-        library, db = self.app.services.library, self.app.db
-        await self.guarded("library", lambda: library.prepare(db), now)
-        if self.should_produce is None or await self.should_produce():
-            await self.produce(now)
+        if not self.started:
+            if await self._may_produce():
+                self.started = True
+                await self.produce(now)
+            return await self.dispatch_due(now)
+        try:
+            due = await self.due(now)
+        except Exception as error:  # the database is away: try again at the next tick
+            await self.record_failures([("schedule", error)], now)
+            return 0
+        await self.record_successes({"schedule"})
+        produced = (due.reminders_due(now) or due.producers_due(now)) and await self._may_produce()
+        if produced:
+            await self.produce(now, due)
+        if produced or due.outbox_due(now, self.lease):
+            return await self.dispatch_due(now)
+        return 0
+
+    async def dispatch_due(self, now: datetime) -> int:
+        """Send everything due (any process may: claims keep two from sending one row)."""
         return await self.guarded("dispatch", lambda: self._dispatch_all(now), now)
+
+    async def _may_produce(self) -> bool:
+        return self.should_produce is None or await self.should_produce()
 
     async def _sweep_count(self, now: datetime) -> int:
         await self.sweep(now)

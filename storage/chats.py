@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
@@ -163,11 +165,12 @@ async def chats_of(
     return list(rows)
 
 
-async def linked_groups(session: AsyncSession, unit_ids: list[int] | None) -> list[Chat]:
-    """Active group chats linked to a unit (of these units; None: any), in id order."""
+async def linked_groups(session: AsyncSession, unit_ids: Sequence[int] | None = None) -> list[Chat]:
+    """The active group chats linked to a unit (to one of `unit_ids` when given, None: any),
+    which hear announcements, unit and "all" reminders and commemorations; by id."""
     query = select(Chat).where(
         Chat.active.is_(True), Chat.kind == "group", Chat.unit_id.is_not(None)
     )
     if unit_ids is not None:
-        query = query.where(Chat.unit_id.in_(unit_ids))
+        query = query.where(Chat.unit_id.in_(list(unit_ids)))
     return list(await session.scalars(query.order_by(Chat.id)))

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage import limits
+from storage import limits, schedule
 
 MIGRATIONS = "storage:migrations"
 LOCK_KEY = 0x7468_6964  # "thid": the advisory lock of start-up work on PostgreSQL
@@ -46,10 +46,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
+READ_ONLY = "bot_read_only"
+"""Execution option of `Database.read()` sessions: no BEGIN IMMEDIATE on SQLite."""
+
+
 def _begin_immediate(connection: Connection) -> None:
     """Take the write lock when a transaction starts: a transaction that reads first and
     writes later cannot wait for another writer in SQLite ("database is locked"), one that
-    starts with BEGIN IMMEDIATE simply waits its turn. Chats are handled concurrently."""
+    starts with BEGIN IMMEDIATE simply waits its turn. Chats are handled concurrently.
+    A `read()` session takes no lock: each of its statements reads in its own implicit
+    transaction (the driver is in autocommit mode), beside any writer thanks to WAL."""
+    if connection.get_execution_options().get(READ_ONLY):
+        return
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -79,6 +87,7 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         limits.install()
+        schedule.install()
         self.engine = create_engine(url)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writer = asyncio.Lock() if self.engine.dialect.name == "sqlite" else None
@@ -133,6 +142,19 @@ class Database:
                 yield session
             return
         async with self._writer, self.sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A session for a read of one statement that must not wait for, nor hold up, a
+        writer: the scheduler's idle check every second. SQLite: neither this process's writer
+        lock nor BEGIN IMMEDIATE (nothing written here is committed); PostgreSQL: autocommit,
+        sparing the round trips of BEGIN and ROLLBACK."""
+        options: dict[str, Any] = {READ_ONLY: True}
+        if self.dialect == "postgresql":
+            options["isolation_level"] = "AUTOCOMMIT"
+        async with self.sessions() as session:
+            await session.connection(execution_options=options)
             yield session
 
     async def close(self) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -380,6 +381,8 @@ class Reminder(Base):
     """A reminder: when it fires next, how it repeats, and where it goes."""
 
     __tablename__ = "reminder"
+    __table_args__ = (Index("ix_reminder_due", "active", "next_at"),)
+    """The scheduler's idle check reads the earliest active `next_at` from this index alone."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
@@ -400,6 +403,8 @@ class Outbox(Base):
     sends it once: `dedupe_key` keeps a producer that runs twice from writing it twice."""
 
     __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    """The scheduler's idle check reads the earliest pending row from this index alone."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     chat_id: Mapped[int] = mapped_column(ForeignKey("chat.id", ondelete="CASCADE"), index=True)
@@ -465,3 +470,20 @@ class SchedulerFailure(Base):
     error: Mapped[str] = mapped_column(String(500))
     first_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ProducerMark(Base):
+    """When a producer of the scheduler (commemorations, nudges) must run next. A run sets
+    `due_at` to its next timer (the next 08:00); a change that may create work (a document
+    imported, a group linked, a member joined: storage/schedule.py) wakes it, setting `due_at`
+    to the past and adding one to `generation`, in the change's own transaction. A run advances
+    `due_at` only if `generation` is still the one it read, so a wake during a run is never
+    lost. The scheduler's idle tick reads min(due_at) and nothing else from here."""
+
+    __tablename__ = "producer_mark"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """None: only when woken."""
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+    ran_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

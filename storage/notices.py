@@ -1,13 +1,15 @@
-"""Things a person is told at most once a day."""
+"""What the bot tells on its own: the groups that hear pushes, the members a nudge is for, and
+things a person is told at most once a day."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, exists, literal, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Notice
+from storage.chats import PRIVATE_CHAT_OF_ACCOUNT
+from storage.models import Account, Chat, Membership, Notice, Outbox, Person, Pledge
 
 
 async def first_today(session: AsyncSession, person_id: int, topic: str, day: date) -> bool:
@@ -23,3 +25,36 @@ async def first_today(session: AsyncSession, person_id: int, topic: str, day: da
         row.day = day
     await session.flush()
     return True
+
+
+def nudge_key(campaign_id: int, person_id: int) -> str:
+    """The outbox key of the one nudge a person gets for a campaign: it is also the memory
+    that they were nudged (the nudge producer skips those who have one)."""
+    return f"nudge:{campaign_id}:{person_id}"
+
+
+async def nudge_targets(
+    session: AsyncSession, campaign_id: int
+) -> list[tuple[int, int, str | None]]:
+    """(person, private chat, language) of the members without a pledge for the campaign,
+    who did not turn nudges off and were not nudged for it yet; by person, then chat."""
+    pledged = select(Pledge.person_id).where(Pledge.campaign_id == campaign_id)
+    nudged = exists().where(
+        Outbox.dedupe_key == literal(f"nudge:{campaign_id}:") + cast(Person.id, String)
+    )
+    rows = await session.execute(
+        select(Person.id, Chat.id, Person.language)
+        .join(Membership, Membership.person_id == Person.id)
+        .join(Account, Account.person_id == Person.id)
+        .join(Chat, PRIVATE_CHAT_OF_ACCOUNT)
+        .where(
+            Person.nudges_off.is_(False),
+            Person.id.not_in(pledged),
+            ~nudged,
+            Chat.active == true(),
+            Chat.kind == "private",
+        )
+        .distinct()
+        .order_by(Person.id, Chat.id)
+    )
+    return [(person, chat, language) for person, chat, language in rows.all()]

@@ -86,6 +86,33 @@ async def enqueue(
     return result.rowcount == 1
 
 
+async def enqueue_many(session: AsyncSession, messages: list[dict[str, Any]]) -> None:
+    """`enqueue` for many messages in one statement (a producer's hundreds of nudges): each a
+    dict of enqueue's keyword arguments; those whose key exists are left out."""
+    if not messages:
+        return
+    insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    rows = [
+        {
+            "chat_id": m["chat_id"],
+            "kind": m["kind"],
+            "text": m["text"],
+            "options": m.get("options") or [],
+            "dedupe_key": m["dedupe_key"][:200],
+            "due_at": m["due_at"],
+            "next_attempt_at": m["due_at"],
+            "status": "pending",
+            "attempts": 0,
+            "late": m.get("late", False),
+            "created_at": m["due_at"],
+        }
+        for m in messages
+    ]
+    await session.execute(
+        insert(Outbox.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"]), rows
+    )
+
+
 async def claim(
     session: AsyncSession,
     now: datetime,

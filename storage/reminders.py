@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.chats import linked_groups
 from storage.models import Chat, Reminder
 
 
@@ -55,11 +56,9 @@ async def find(session: AsyncSession, reminder_id: int) -> Reminder | None:
 
 async def target_chats(session: AsyncSession, reminder: Reminder) -> list[Chat]:
     """The chats a reminder goes to now: its chat, its unit's active groups, or all groups."""
-    query = select(Chat).where(Chat.active.is_(True))
     if reminder.target == "chat":
-        query = query.where(Chat.id == reminder.chat_id)
-    elif reminder.target == "unit":
-        query = query.where(Chat.unit_id == reminder.unit_id, Chat.kind == "group")
-    else:
-        query = query.where(Chat.kind == "group", Chat.unit_id.is_not(None))
-    return list(await session.scalars(query.order_by(Chat.id)))
+        chat = await session.get(Chat, reminder.chat_id)
+        return [chat] if chat is not None and chat.active else []
+    if reminder.target == "unit":
+        return await linked_groups(session, [reminder.unit_id] if reminder.unit_id else [])
+    return await linked_groups(session)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
 from bot.scheduler import Scheduler
@@ -82,10 +83,9 @@ async def test_a_broken_producer_fails_alone_is_logged_once_and_counted(
     await lan_with_reminder(app, admin, clock, "Nộp báo cáo quý")
     broken = True
 
-    async def announcements(now: datetime) -> int:
+    async def announcements(session: AsyncSession, now: datetime) -> None:
         if broken:
             raise ValueError("invalid literal for int() with base 10: '05¹'")
-        return 0
 
     scheduler.producers = {"announcements": announcements, **scheduler.producers}
     caplog.set_level(logging.INFO, logger="bot.scheduler")
