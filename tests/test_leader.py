@@ -139,7 +139,7 @@ async def test_only_the_leaders_scheduler_produces_and_every_scheduler_dispatche
     await lan.say("/nhacnho 11h Nộp báo cáo")
     eleven = MONDAY_9 + timedelta(hours=2)
     assert await follower.tick(eleven) == 0
-    assert await leader.produce(eleven) == 1  # the leader makes the row…
+    await leader.produce(eleven)  # the leader makes the row…
     assert await follower.tick(eleven) == 1  # …any process sends it
     assert [text for _, text, _ in channels[1].delivered] == ["🔔 <b>Nhắc việc</b>: Nộp báo cáo"]
     assert len(channels[0].delivered) == 1
