@@ -190,7 +190,7 @@ class QueryCounter:
         self.count += 1
 
 
-async def timed(coroutine_factory, counter: QueryCounter, repeat: int = 1):  # type: ignore[no-untyped-def]
+async def timed(coroutine_factory, counter: QueryCounter, repeat: int = 1):
     best, result, queries = float("inf"), None, 0
     for _ in range(repeat):
         before = counter.count

@@ -708,8 +708,8 @@ def document_facts(document: Document, facts: Facts, year: int) -> dict[str, obj
         ],
         "targets": [{"value": x.value, "text": x.text, "metric": x.metric} for x in facts.targets],
         "theme": facts.theme,
-        "slogan": (facts.motto("slogan").text if facts.motto("slogan") else None),  # type: ignore[union-attr]
-        "motto": (facts.motto("motto").text if facts.motto("motto") else None),  # type: ignore[union-attr]
+        "slogan": (facts.motto("slogan").text if facts.motto("slogan") else None),
+        "motto": (facts.motto("motto").text if facts.motto("motto") else None),
         "awards": [a.name for a in facts.awards],
         "duties": [{"body": d.body, "text": d.text} for d in facts.duties],
         "commemorations": [
@@ -783,7 +783,7 @@ async def _campaign_for(
     return row
 
 
-async def _rules(app: App, session: AsyncSession, row: CampaignDocument) -> tuple:  # type: ignore[type-arg]
+async def _rules(app: App, session: AsyncSession, row: CampaignDocument) -> tuple:
     parsed = await app.services.library.parsed(session, row)
     targets = rating_targets(parsed.document, parsed.facts)
     return rules_from([(x.percent, x.metric) for x in targets])
@@ -810,8 +810,8 @@ async def _stats(app: App, args: argparse.Namespace, t: Translate) -> int:
     return 0
 
 
-def stats_json(results: list) -> dict:  # type: ignore[type-arg]
-    def figures(item) -> dict:  # type: ignore[no-untyped-def]
+def stats_json(results: list) -> dict:
+    def figures(item) -> dict:
         tally = item.tally
         average = tally.progress_average
         return {
@@ -837,7 +837,7 @@ def stats_json(results: list) -> dict:  # type: ignore[type-arg]
 
     units_part = [figures(item) for item in results if item.unit is not None]
     department = [figures(item) for item in results if item.unit is None]
-    result: dict = {"units": units_part}  # type: ignore[type-arg]
+    result: dict = {"units": units_part}
     if department:
         result["department"] = department[0]
     return result

@@ -89,7 +89,7 @@ class Settings(BaseSettings):
     def _admin_accounts(cls, value: object) -> tuple[str, ...]:
         if value is None or value == "":
             return ()
-        items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+        items = value.split(",") if isinstance(value, str) else list(value)
         accounts = []
         for item in (str(i).strip() for i in items):
             if not item:
@@ -124,7 +124,7 @@ class Settings(BaseSettings):
             if not items or not all(read_int(v, 1, 60) is not None for v in items):
                 raise ValueError(f"expected days like 7,1 (1 to 60), got {value!r}")
             return tuple(sorted({int(v) for v in items}, reverse=True))
-        return tuple(value)  # type: ignore[arg-type]
+        return tuple(value)
 
     @field_validator("province", "sector", mode="before")
     @classmethod
@@ -132,7 +132,7 @@ class Settings(BaseSettings):
         """Known pack names only: a typo would silently show no local days at all."""
         if value is None:
             return ()
-        items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+        items = value.split(",") if isinstance(value, str) else list(value)
         table = PROVINCE_PACKS if info.field_name == "province" else SECTOR_PACKS
         names: list[str] = []
         for item in (str(i) for i in items):
@@ -180,7 +180,7 @@ class SettingsError(Exception):
 def load_settings(**overrides: object) -> Settings:
     """Read the settings, turning pydantic's report into one line per wrong variable."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)
     except ValidationError as error:
         fields = {name: f.alias for name, f in Settings.model_fields.items()}
         lines = []

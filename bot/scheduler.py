@@ -102,7 +102,7 @@ class Scheduler:
     owner: str = field(default_factory=lambda: f"{os.getpid()}-{secrets.token_hex(6)}")
     """This dispatcher's name on the rows it claims (storage/outbox.py)."""
 
-    def _t(self, language: str | None = None):  # type: ignore[no-untyped-def]
+    def _t(self, language: str | None = None):
         services = self.app.services
         return services.catalog.translator(language or services.default_language)
 
@@ -149,7 +149,7 @@ class Scheduler:
         """Run every producer; a failing one costs only its own rows."""
         made = 0
         for name, producer in self.producers.items():
-            made += await self.guarded(f"producer:{name}", lambda p=producer: p(now), now)  # type: ignore[misc]
+            made += await self.guarded(f"producer:{name}", lambda p=producer: p(now), now)
         return made
 
     async def _reminders(self, now: datetime) -> int:
@@ -172,7 +172,7 @@ class Scheduler:
         await self.record_successes(worked)
         return made
 
-    async def _advance(self, session, reminder: Reminder, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    async def _advance(self, session, reminder: Reminder, now: datetime) -> int:
         """Enqueue one due reminder (unless too late) and move it to its next run."""
         made = 0
         lateness = now - reminder.next_at
@@ -188,7 +188,7 @@ class Scheduler:
         await session.flush()
         return made
 
-    async def _enqueue_reminder(self, session, reminder: Reminder, *, late: bool) -> int:  # type: ignore[no-untyped-def]
+    async def _enqueue_reminder(self, session, reminder: Reminder, *, late: bool) -> int:
         made = 0
         targets = await reminders.target_chats(session, reminder)
         languages = await chats.reader_languages(session, [chat.id for chat in targets])
@@ -322,7 +322,7 @@ class Scheduler:
                 for row in rows:  # a row that fails unexpectedly waits; the others go on
                     sent += await self.guarded(
                         f"outbox:{row.id}", lambda r=row: self._send(r, now), now
-                    )  # type: ignore[misc]
+                    )
                 return sent
 
         done = asyncio.Event()

@@ -158,7 +158,7 @@ class CampaignLibrary:
     ) -> periods.Span | None:
         return periods.assessment_window(await self._deadlines(session, row), row.year)
 
-    async def _deadlines(self, session: AsyncSession, row: CampaignDocument) -> list:  # type: ignore[type-arg]
+    async def _deadlines(self, session: AsyncSession, row: CampaignDocument) -> list:
         """The deadlines of the campaign's document, then of the library's regulations."""
         found = list((await self.parsed(session, row)).facts.deadlines)
         for regulation in await campaigns.library(session):

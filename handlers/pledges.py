@@ -168,7 +168,7 @@ async def _ask_confirm(ctx: Context, data: dict) -> Reply:
     return await ctx.ask(DIALOG, "confirm", question, **data)
 
 
-def _summary(ctx: Context, title: str, commitments: list[str], rating: str | None):  # type: ignore[no-untyped-def]
+def _summary(ctx: Context, title: str, commitments: list[str], rating: str | None):
     lines = [ctx.t("pledge.summary_title", title=BY_CODE[title].name)]
     if rating:
         lines.append(ctx.t("pledge.summary_rating", rating=ctx.t(f"rating.{rating}")))

@@ -52,7 +52,7 @@ async def save_document(
                 CampaignDocument.demo.is_(True), CampaignDocument.identity != record.identity
             )
         )
-        demo_removed = bool(removed.rowcount)  # type: ignore[attr-defined]
+        demo_removed = bool(removed.rowcount)
     row = await session.scalar(
         select(CampaignDocument).where(CampaignDocument.identity == record.identity)
     )
@@ -78,7 +78,7 @@ async def save_document(
     return Saved(row, replaced, demo_removed)
 
 
-def _without_text() -> tuple:  # type: ignore[type-arg]
+def _without_text() -> tuple:
     return (defer(CampaignDocument.document, raiseload=False),)
 
 

@@ -12,7 +12,7 @@ from campaign.naming import same_name
 from storage.models import Account, Membership, Person, Unit
 
 
-def _members(unit_ids: Sequence[int] | None):  # type: ignore[no-untyped-def]
+def _members(unit_ids: Sequence[int] | None):
     members = select(Membership.person_id)
     if unit_ids is not None:
         members = members.where(Membership.unit_id.in_(list(unit_ids)))

@@ -138,7 +138,7 @@ async def claim(
     return list(rows)
 
 
-def _held(row_id: int, owner: str, *states: str):  # type: ignore[no-untyped-def]
+def _held(row_id: int, owner: str, *states: str):
     """The row, while this dispatcher still holds it in one of `states`."""
     return (Outbox.id == row_id, Outbox.claimed_by == owner, Outbox.status.in_(states or IN_HAND))
 

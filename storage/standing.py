@@ -28,7 +28,7 @@ DEPARTMENT = 0
 """Key of the whole department (every person in any unit) in the tallies."""
 
 
-def _people(unit_ids: Sequence[int] | None, by_unit: bool):  # type: ignore[no-untyped-def]
+def _people(unit_ids: Sequence[int] | None, by_unit: bool):
     """(key, person_id) rows: per unit, or once per person for the department."""
     if by_unit:
         query = select(Membership.unit_id.label("key"), Membership.person_id.label("person_id"))
@@ -54,7 +54,7 @@ async def tallies(
     return result
 
 
-async def _fill(session: AsyncSession, result: dict[int, Tally], people, campaign_id: int) -> None:  # type: ignore[no-untyped-def]
+async def _fill(session: AsyncSession, result: dict[int, Tally], people, campaign_id: int) -> None:
     members = await session.execute(
         select(people.c.key, func.count(distinct(people.c.person_id))).group_by(people.c.key)
     )

@@ -123,9 +123,9 @@ CAMPAIGN_2026 = DATA / "ke-hoach-thi-dua-2026.txt"
 """The campaign the tests run in: a department's 2026 launch plan (the test clock is in 2026)."""
 
 
-async def import_file(app: App, path: Path, **options: object):  # type: ignore[no-untyped-def]
+async def import_file(app: App, path: Path, **options: object):
     """Import a document as `python -m bot campaign import` does."""
-    return await import_document(app.db, path.read_text("utf-8"), path.name, **options)  # type: ignore[arg-type]
+    return await import_document(app.db, path.read_text("utf-8"), path.name, **options)
 
 
 @pytest.fixture
@@ -183,7 +183,7 @@ class User:
 
     async def say(self, text: str = "", **kwargs: object) -> str:
         """The plain text the user would read, replies separated by blank lines."""
-        return "\n\n".join(render(r) for r in await self.replies(text, **kwargs))  # type: ignore[arg-type]
+        return "\n\n".join(render(r) for r in await self.replies(text, **kwargs))
 
 
 @pytest.fixture
@@ -192,9 +192,9 @@ def admin(app: App) -> User:
 
 
 @pytest.fixture
-def user_factory(app: App):  # type: ignore[no-untyped-def]
+def user_factory(app: App):
     def make(user_id: str, **kwargs: object) -> User:
-        return User(app, user_id, **kwargs)  # type: ignore[arg-type]
+        return User(app, user_id, **kwargs)
 
     return make
 
@@ -207,7 +207,7 @@ async def members_of_kt(app: App, admin: User) -> tuple[User, User]:
     await admin.say("/donvi them KT Phòng Kế toán")
     head, lan = User(app, "head", name="Hùng"), User(app, "lan", name="Lan")
     for user, role in ((head, "lead"), (lan, "")):
-        code = INVITE_CODE.search(await admin.say(f"/moi KT {role}".strip())).group(1)  # type: ignore[union-attr]
+        code = INVITE_CODE.search(await admin.say(f"/moi KT {role}".strip())).group(1)
         await user.say(f"/start {code}")
     return head, lan
 
@@ -231,7 +231,7 @@ def bot_environment(database_url: str, **settings: str) -> dict[str, str]:
     return {**environment, "BOT_DATABASE_URL": database_url, **settings}
 
 
-def run_cli(*args: str, database_url: str, cwd: Path, stdin: str = "", env: dict | None = None):  # type: ignore[no-untyped-def]
+def run_cli(*args: str, database_url: str, cwd: Path, stdin: str = "", env: dict | None = None):
     """Run `python -m bot …` as a user would, in a folder of its own: the same `main`, its
     environment, working folder, stdout, stderr and warnings as the process would have. In
     this process (a new interpreter costs a second, and these tests make dozens), except the
@@ -250,7 +250,7 @@ def run_cli(*args: str, database_url: str, cwd: Path, stdin: str = "", env: dict
     return _run_main(list(args), environment, cwd)
 
 
-def _run_main(argv: list[str], environment: dict[str, str], cwd: Path):  # type: ignore[no-untyped-def]
+def _run_main(argv: list[str], environment: dict[str, str], cwd: Path):
     from bot.cli import main
 
     out, err = io.StringIO(), io.StringIO()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from campaign.document import paragraphs
+from campaign.layout import paragraphs
 
 FONT_PLACES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -57,7 +57,7 @@ Cell = str | list[str]
 """A cell's text: a string is one paragraph ("\\n" in it a line break), a list several."""
 
 
-def fill_cell(cell, text: Cell) -> None:  # type: ignore[no-untyped-def]
+def fill_cell(cell, text: Cell) -> None:
     paragraphs = [text] if isinstance(text, str) else text
     for position, paragraph_text in enumerate(paragraphs):
         paragraph = cell.paragraphs[0] if position == 0 else cell.add_paragraph()
@@ -65,7 +65,7 @@ def fill_cell(cell, text: Cell) -> None:  # type: ignore[no-untyped-def]
             paragraph.add_run(paragraph_text)
 
 
-def add_table(document, rows: list[list[Cell]]):  # type: ignore[no-untyped-def]
+def add_table(document, rows: list[list[Cell]]):
     """A table of len(rows) rows; a row shorter than the first leaves its last cells empty."""
     table = document.add_table(rows=len(rows), cols=max(len(row) for row in rows))
     for row, texts in zip(table.rows, rows, strict=True):
@@ -74,7 +74,7 @@ def add_table(document, rows: list[list[Cell]]):  # type: ignore[no-untyped-def]
     return table
 
 
-def footnote_reference(paragraph, note_id: int) -> None:  # type: ignore[no-untyped-def]
+def footnote_reference(paragraph, note_id: int) -> None:
     """A superscript footnote mark, the run Word writes for Insert › Footnote."""
     from docx.oxml import parse_xml
 
@@ -215,7 +215,7 @@ def num(num_id: int, abstract_id: int, starts: dict[int, int] | None = None) -> 
     return f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>{overrides}</w:num>'
 
 
-def set_numbering(document, abstracts: list[str], nums: list[str]) -> None:  # type: ignore[no-untyped-def]
+def set_numbering(document, abstracts: list[str], nums: list[str]) -> None:
     """Give the document a word/numbering.xml holding these definitions and lists.
 
     python-docx reads numbering but cannot write it, so the part is made from the XML and
@@ -240,7 +240,7 @@ def set_numbering(document, abstracts: list[str], nums: list[str]) -> None:  # t
     part.relate_to(numbering, RELATIONSHIP_TYPE.NUMBERING)
 
 
-def number(owner, num_id: int | None, level: int | None = 0) -> None:  # type: ignore[no-untyped-def]
+def number(owner, num_id: int | None, level: int | None = 0) -> None:
     """Put a w:numPr on a paragraph, or on a style (its paragraphs inherit it); num_id 0 turns
     the numbering off, None leaves the w:numId out (the style's applies)."""
     element = owner._p if hasattr(owner, "_p") else owner.element

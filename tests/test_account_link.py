@@ -32,14 +32,14 @@ INVITE = re.compile(r": ([A-Z0-9]{8})\n")
 LINK = re.compile(r"Mã liên kết tài khoản của bạn: ([A-Z0-9]{8})")
 
 
-async def setup(admin: User, clock) -> None:  # type: ignore[no-untyped-def]
+async def setup(admin: User, clock) -> None:
     clock.now = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội, pledges open
     await admin.say("/donvi them KT Phòng Kế toán")
     await admin.say("/donvi them VP Văn phòng")
 
 
 async def join(admin: User, user: User, invite: str = "KT") -> None:
-    code = INVITE.search(await admin.say(f"/moi {invite}")).group(1)  # type: ignore[union-attr]
+    code = INVITE.search(await admin.say(f"/moi {invite}")).group(1)
     assert "Chào mừng" in await user.say(f"/start {code}")
 
 
@@ -78,7 +78,7 @@ async def counts(app: App) -> dict[str, int]:
     return rows
 
 
-async def count(app: App, model) -> int:  # type: ignore[no-untyped-def]
+async def count(app: App, model) -> int:
     async with app.db.transaction() as session:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
@@ -94,7 +94,7 @@ async def test_code_on_telegram_sent_from_zalo_makes_one_person(app: App, admin,
     assert "Bạn không có quyền dùng /camket" in await lan_zalo.say("/camket")
 
     issued = await lan_tg.say("/taikhoan")
-    code = LINK.search(issued).group(1)  # type: ignore[union-attr]
+    code = LINK.search(issued).group(1)
     assert issued == (
         f"Mã liên kết tài khoản của bạn: {code}\n"
         f"Mở Zalo và gửi cho mình: /taikhoan {code}\n"
@@ -310,9 +310,9 @@ async def test_both_accounts_assessed_themselves_the_newer_one_stays(
 
 async def test_phrases_and_english(app: App, admin, clock) -> None:
     phrases = build_registry().phrases
-    assert match_phrase("liên kết tài khoản", phrases).name == "taikhoan"  # type: ignore[union-attr]
-    assert match_phrase("gop tai khoan ABCD2345", phrases).args == "ABCD2345"  # type: ignore[union-attr]
-    assert match_phrase("liên kết KT", phrases).name == "lienket"  # type: ignore[union-attr]
+    assert match_phrase("liên kết tài khoản", phrases).name == "taikhoan"
+    assert match_phrase("gop tai khoan ABCD2345", phrases).args == "ABCD2345"
+    assert match_phrase("liên kết KT", phrases).name == "lienket"
 
     await setup(admin, clock)
     lan_tg = telegram(app)
@@ -320,7 +320,7 @@ async def test_phrases_and_english(app: App, admin, clock) -> None:
     lan_zalo = zalo(app)
     await lan_zalo.say("/ngonngu en")
     issued = await lan_zalo.say("/linkaccount")
-    code = re.search(r"Your account link code: ([A-Z0-9]{8})", issued).group(1)  # type: ignore[union-attr]
+    code = re.search(r"Your account link code: ([A-Z0-9]{8})", issued).group(1)
     assert f"Open Telegram and send me: /linkaccount {code}\n" in issued
     assert "until 09:15 10/03/2026" in issued
     assert "Mình đã gửi yêu cầu tới tài khoản Zalo" in await lan_tg.say(f"/linkaccount {code}")
@@ -431,7 +431,7 @@ async def test_a_person_on_two_apps_is_nudged_once(app: App, admin, clock) -> No
     await lan_zalo.say("/start")
     await linked(app, lan_tg, lan_zalo, await link_code(lan_tg))
     channels = {"telegram": FakeChannel(), "zalo": FakeChannel()}
-    scheduler = Scheduler(app, senders=channels)  # type: ignore[arg-type]
+    scheduler = Scheduler(app, senders=channels)
     week_before = datetime(2026, 3, 25, 3, 0, tzinfo=UTC)
     await scheduler.tick(week_before)
     await scheduler.tick(week_before + timedelta(days=1))
@@ -454,7 +454,7 @@ async def test_a_leaked_code_joins_nothing_until_its_owner_confirms(app: App, ad
     assert "Bạn chưa thuộc đơn vị nào" in await stranger.say("/donvi")
 
     channels = {"telegram": FakeChannel(), "zalo": FakeChannel()}
-    await Scheduler(app, senders=channels).tick(clock.now)  # type: ignore[arg-type]
+    await Scheduler(app, senders=channels).tick(clock.now)
     [(chat, text, options)] = channels["telegram"].delivered
     assert chat == "111"
     assert text.startswith("Tài khoản Zalo “Người lạ” vừa gửi mã liên kết của bạn")
@@ -472,7 +472,7 @@ async def test_a_leaked_code_joins_nothing_until_its_owner_confirms(app: App, ad
         "Yêu cầu liên kết này không còn hiệu lực (đã hết hạn hoặc đã được xử lý). Muốn liên "
         "kết, bạn gõ /taikhoan để lấy mã mới."
     )
-    await Scheduler(app, senders=channels).tick(clock.now)  # type: ignore[arg-type]
+    await Scheduler(app, senders=channels).tick(clock.now)
     assert channels["zalo"].to("z-evil") == [
         "Yêu cầu liên kết tài khoản đã bị từ chối trên Telegram. Hai tài khoản vẫn tách riêng."
     ]

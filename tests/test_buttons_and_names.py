@@ -19,7 +19,7 @@ STALE = "Lựa chọn này không còn hiệu lực. Bạn gõ lại lệnh nhé
 
 
 async def join(app: App, admin: User, user_id: str, name: str, unit: str = "KT") -> User:
-    code = INVITE_CODE.search(await admin.say(f"/moi {unit}")).group(1)  # type: ignore[union-attr]
+    code = INVITE_CODE.search(await admin.say(f"/moi {unit}")).group(1)
     user = User(app, user_id, name=name)
     await user.say(f"/start {code}")
     return user

@@ -26,7 +26,7 @@ from tests.documents import seed_text
 DOCUMENTS = Path(__file__).resolve().parent / "data" / "documents"
 
 
-def read(name: str):  # type: ignore[no-untyped-def]
+def read(name: str):
     lines = (DOCUMENTS / f"{name}.txt").read_text("utf-8").split("\n")
     document = parse("\n".join(lines[1:] if lines[0].startswith("# source") else lines))
     return document, read_facts(document)

@@ -25,7 +25,7 @@ DOCUMENTS = DATA / "documents"
 
 async def test_a_fresh_install_today_asks_its_admins_to_import_this_years_document(
     fresh_app: App, clock
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     clock.now = NOVEMBER_30
     admin = User(fresh_app, ADMIN, name="Văn phòng")
     first = await admin.say("/trogiup")
@@ -49,7 +49,7 @@ async def test_a_fresh_install_today_asks_its_admins_to_import_this_years_docume
     assert "Lưu ý" not in await group.say("/trogiup")  # not into a group
 
 
-async def test_no_nudges_and_nobody_late_without_a_campaign(fresh_app: App, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_no_nudges_and_nobody_late_without_a_campaign(fresh_app: App, clock) -> None:
     clock.now = datetime(2026, 3, 25, 2, 0, tzinfo=UTC)  # the week before "31 March"
     admin = User(fresh_app, ADMIN, name="Văn phòng")
     await members_of_kt(fresh_app, admin)
@@ -61,7 +61,7 @@ async def test_no_nudges_and_nobody_late_without_a_campaign(fresh_app: App, cloc
         assert list(await session.scalars(select(Pledge))) == []
 
 
-async def test_the_first_real_import_replaces_the_demo(fresh_app: App, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_the_first_real_import_replaces_the_demo(fresh_app: App, clock) -> None:
     async with fresh_app.db.transaction() as session:
         (demo,) = await session.scalars(select(CampaignDocument))
         assert demo.demo and demo.year == 2025
@@ -74,7 +74,7 @@ async def test_the_first_real_import_replaces_the_demo(fresh_app: App, clock) ->
     ]
 
 
-async def test_past_years_stay_readable(app: App, admin: User, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_past_years_stay_readable(app: App, admin: User, clock) -> None:
     seed = DATA.parent.parent / "campaign" / "data" / "phat-dong-thi-dua-2025.txt"
     await import_file(app, seed)  # last year's campaign, kept beside this year's
     clock.now = datetime(2025, 3, 10, 2, 0, tzinfo=UTC)
@@ -103,7 +103,7 @@ async def test_past_years_stay_readable(app: App, admin: User, clock) -> None:  
     assert await row_counts(app) == before
 
 
-async def test_a_drive_runs_beside_the_yearly_campaign(app: App, admin: User, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_drive_runs_beside_the_yearly_campaign(app: App, admin: User, clock) -> None:
     drive = (DOCUMENTS / "ubnd-daklak-bau-cu-2026.txt").read_text("utf-8").split("\n", 2)[2]
     path = DATA.parent / "drive.txt"
     try:
@@ -121,7 +121,7 @@ async def test_a_drive_runs_beside_the_yearly_campaign(app: App, admin: User, cl
     assert saved.startswith("Đã lưu đăng ký thi đua năm 2026")
     async with app.db.transaction() as session:
         pledge = await session.scalar(select(Pledge))
-        campaign = await session.get(CampaignDocument, pledge.campaign_id)  # type: ignore[union-attr]
+        campaign = await session.get(CampaignDocument, pledge.campaign_id)
         assert campaign is not None and campaign.number == "15/KH-SXD"
     answer = await lan.say("hồ sơ đề nghị khen thưởng nộp qua phần mềm nào?")
     assert answer.startswith("Theo Kế hoạch số 0125/KH-UBND của Ủy ban nhân dân tỉnh Đắk Lắk:")
@@ -133,7 +133,7 @@ async def test_a_drive_runs_beside_the_yearly_campaign(app: App, admin: User, cl
 
 async def test_regulations_of_the_library_are_searched_with_the_campaign(
     app: App, user_factory, clock
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     text = (DOCUMENTS / "ubnd-bacninh-quy-dinh-tdkt-2025.txt").read_text("utf-8").split("\n", 2)[2]
     path = DATA.parent / "quy-dinh.txt"
     try:
@@ -151,7 +151,7 @@ async def test_regulations_of_the_library_are_searched_with_the_campaign(
     assert "đến hết ngày 31/12/2026" in await lan.say("hạn chót của phong trào là khi nào")
 
 
-async def test_self_assessment_opens_when_the_documents_say(app: App, admin: User, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_self_assessment_opens_when_the_documents_say(app: App, admin: User, clock) -> None:
     clock.now = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
     _, lan = await members_of_kt(app, admin)
     assert await lan.say("/tudanhgia tot") == "Tự đánh giá chỉ mở từ 01/12/2026 đến 15/12/2026."
@@ -165,7 +165,7 @@ async def test_self_assessment_opens_when_the_documents_say(app: App, admin: Use
 
 async def test_self_assessment_follows_the_documents_window_else_an_admin_opens_it(
     fresh_app: App, clock, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     text = (DATA / "ke-hoach-thi-dua-2026.txt").read_text("utf-8")
     said = "tự đánh giá, xếp loại chất lượng từ ngày 01 đến ngày 15 tháng 12 năm 2026"
     assert said in text

@@ -12,7 +12,7 @@ from storage import audit
 from tests.conftest import User, members_of_kt, row_counts, run_cli
 
 
-async def _cli(*args: str, database_url: str, cwd: Path, **env: str):  # type: ignore[no-untyped-def]
+async def _cli(*args: str, database_url: str, cwd: Path, **env: str):
     """`python -m bot …` beside the running bot: in a thread, as main runs its own loop."""
     return await asyncio.to_thread(run_cli, *args, database_url=database_url, cwd=cwd, env=env)
 

@@ -29,7 +29,7 @@ def _invite(database_url: str, tmp_path: Path) -> str:
         env=ADMIN,
         stdin="/donvi them KT Phòng Kế toán\n/moi KT\n/tudanhgia mo\n",
     )
-    return re.search(r": ([A-Z0-9]{8})\n", made.stdout).group(1)  # type: ignore[union-attr]
+    return re.search(r": ([A-Z0-9]{8})\n", made.stdout).group(1)
 
 
 def test_pledges_both_ways_then_stats_and_export(database_url: str, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ HANG_GUARD = 120
 async def test_other_users_are_answered_while_a_document_is_parsed(app: App) -> None:
     parsing, release = threading.Event(), threading.Event()
 
-    def slow_reader(text: str, year: int | None):  # type: ignore[no-untyped-def]
+    def slow_reader(text: str, year: int | None):
         parsing.set()  # the parse has begun (in its worker thread) …
         release.wait(HANG_GUARD)  # … and lasts until the other user has been answered
         return read_document(text, year)

@@ -345,7 +345,7 @@ PLAN_LIST = abstract_num(
 )
 
 
-def numbered_paragraphs(document, items: list[tuple[int | None, str]], num_id: int = 1) -> None:  # type: ignore[no-untyped-def]
+def numbered_paragraphs(document, items: list[tuple[int | None, str]], num_id: int = 1) -> None:
     """One paragraph per (level, text); a level of None is a paragraph outside the list."""
     for level, text in items:
         paragraph = document.add_paragraph(text)

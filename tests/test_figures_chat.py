@@ -15,7 +15,7 @@ from tests.conftest import INVITE_CODE, User, members_of_kt, row_counts
 
 
 async def _in_kt(admin: User, user: User, role: str = "") -> None:
-    code = INVITE_CODE.search(await admin.say(f"/moi KT {role}".strip())).group(1)  # type: ignore[union-attr]
+    code = INVITE_CODE.search(await admin.say(f"/moi KT {role}".strip())).group(1)
     await user.say(f"/start {code}")
 
 
@@ -55,7 +55,7 @@ async def test_self_assessed_and_final_ratings_apart(app: App, admin: User, cloc
     assert "đạt" not in stats  # no target is met on self-assessments alone
     assert stats.count("chưa có xếp loại chính thức (tự đánh giá không được tính)") == 3
 
-    book = load_workbook(io.BytesIO((await admin.replies("/baocao"))[0].file.data))  # type: ignore[union-attr]
+    book = load_workbook(io.BytesIO((await admin.replies("/baocao"))[0].file.data))
     summary = book["Tổng hợp"]
     header = [c.value for c in summary[1]]
     kt = dict(zip(header, [c.value for c in summary[2]], strict=True))

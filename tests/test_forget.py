@@ -25,7 +25,7 @@ SECRETS = ("huyết áp", "sổ tay điện tử", "ghi chú riêng tư", "họp
 class Khang(User):
     """A Telegram-like user with an @handle (the fixture's User has none)."""
 
-    async def replies(self, text: str = "", *, payload: str | None = None, addressed: bool = True):  # type: ignore[no-untyped-def]
+    async def replies(self, text: str = "", *, payload: str | None = None, addressed: bool = True):
         incoming = Incoming(
             platform=self.platform, user_id=self.user_id, chat_id=self.chat_id,
             chat_kind="group" if self.group else "private", text=text, payload=payload,
@@ -47,7 +47,7 @@ def scheduler(app: App, channel: FakeChannel) -> Scheduler:
 async def _khang_joins(app: App, admin: User, clock: Clock) -> tuple[User, Khang, Khang]:
     clock.now = MONDAY_9
     head, _lan = await members_of_kt(app, admin)
-    code = INVITE_CODE.search(await admin.say("/moi KT lead")).group(1)  # type: ignore[union-attr]
+    code = INVITE_CODE.search(await admin.say("/moi KT lead")).group(1)
     khang = Khang(app, USER_ID, name=NAME)
     assert "trưởng đơn vị" in await khang.say(f"/start {code}")
     in_group = Khang(app, USER_ID, name=NAME, chat_id="g-kt", group=True)

@@ -56,7 +56,7 @@ async def test_bad_unit_edits_get_a_polite_reply_and_change_nothing(app: App, ad
     assert (await admin.say("/donvi sua KT")).startswith("Sửa đơn vị: /donvi sua MÃ Tên mới")
     assert await row_counts(app) == before
     async with app.db.transaction() as session:
-        assert (await session.scalar(select(Unit).where(Unit.code == "KT"))).name == (  # type: ignore[union-attr]
+        assert (await session.scalar(select(Unit).where(Unit.code == "KT"))).name == (
             "Phòng Kế toán"
         )
 
@@ -160,7 +160,7 @@ async def test_another_units_lead_is_refused(app: App, admin, user_factory) -> N
     other = user_factory("vp-head", name="Minh")
     from tests.conftest import INVITE_CODE
 
-    code = INVITE_CODE.search(await admin.say("/moi VP lead")).group(1)  # type: ignore[union-attr]
+    code = INVITE_CODE.search(await admin.say("/moi VP lead")).group(1)
     await other.say(f"/start {code}")
     before = await row_counts(app)
     assert await other.say("/thanhvien KT") == (
@@ -179,7 +179,7 @@ async def test_members_are_named_exactly_never_by_a_part(app: App, admin, user_f
     thi_lan = user_factory("lan2", name="Nguyễn Thị Lan")
     from tests.conftest import INVITE_CODE
 
-    code = INVITE_CODE.search(await head.say("/moi KT")).group(1)  # type: ignore[union-attr]
+    code = INVITE_CODE.search(await head.say("/moi KT")).group(1)
     await thi_lan.say(f"/start {code}")
     async with app.db.transaction() as session:
         await session.execute(
@@ -216,7 +216,7 @@ async def test_several_people_with_one_name_are_listed(app: App, admin, user_fac
     head, _ = await members_of_kt(app, admin)
     from tests.conftest import INVITE_CODE
 
-    code = INVITE_CODE.search(await head.say("/moi KT")).group(1)  # type: ignore[union-attr]
+    code = INVITE_CODE.search(await head.say("/moi KT")).group(1)
     await user_factory("lan-b", name="Lan").say(f"/start {code}")
     before = await row_counts(app)
     assert await head.say("/thanhvien xoa Lan") == (
@@ -269,7 +269,7 @@ async def test_admin_moves_and_changes_roles(app: App, admin) -> None:
     await admin.say("/thanhvien vaitro head thanh vien")
     from tests.conftest import INVITE_CODE
 
-    code = INVITE_CODE.search(await admin.say("/moi VP")).group(1)  # type: ignore[union-attr]
+    code = INVITE_CODE.search(await admin.say("/moi VP")).group(1)
     await head.say(f"/start {code}")
     assert await admin.say("/thanhvien xoa Hùng") == (
         '"Hùng" ở nhiều đơn vị (KT, VP). Thêm mã đơn vị vào cuối, ví dụ /thanhvien xoa Hùng MÃ.'

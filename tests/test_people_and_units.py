@@ -30,7 +30,7 @@ async def test_admin_adds_a_unit_and_a_member_joins_with_an_invite(
         "Đã thêm đơn vị Phòng Kế toán (KT) (phòng, ban)."
     )
     reply = await admin.say("/moi kt")
-    code = CODE.search(reply).group(1)  # type: ignore[union-attr]
+    code = CODE.search(reply).group(1)
     assert "Vai trò: thành viên" in reply
     assert "Dùng được 30 lần, đến hết Thứ Hai, 09/03/2026." in reply
 
@@ -83,7 +83,7 @@ async def test_a_used_up_invite_is_refused(app: App, database_url, user_factory)
             session,
             unit_id=unit.id,
             role="member",
-            uses=1,  # type: ignore[union-attr]
+            uses=1,
             expires_at=app.services.clock().replace(year=2027),
             created_by=None,
         )

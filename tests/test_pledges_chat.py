@@ -15,17 +15,17 @@ CODE = re.compile(r": ([A-Z0-9]{8})\n")
 
 
 async def join(admin: User, user: User, unit: str = "KT", role: str = "") -> None:
-    code = CODE.search(await admin.say(f"/moi {unit} {role}".strip())).group(1)  # type: ignore[union-attr]
+    code = CODE.search(await admin.say(f"/moi {unit} {role}".strip())).group(1)
     assert "Chào mừng" in await user.say(f"/start {code}")
 
 
-async def setup(app: App, admin: User, clock) -> None:  # type: ignore[no-untyped-def]
+async def setup(app: App, admin: User, clock) -> None:
     clock.now = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # within the 2026 registration period
     await admin.say("/donvi them KT Phòng Kế toán")
     await admin.say("/donvi them VP Văn phòng")
 
 
-async def count(app: App, model) -> int:  # type: ignore[no-untyped-def]
+async def count(app: App, model) -> int:
     async with app.db.transaction() as session:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
@@ -278,7 +278,7 @@ async def test_the_report_workbook(app: App, admin, clock) -> None:
     ]
     assert unit.column_dimensions["A"].width >= len("Lan <b>&")
     lead_report = await head.replies("/baocao")
-    assert load_workbook(io.BytesIO(lead_report[0].file.data)).sheetnames == ["Tổng hợp", "KT"]  # type: ignore[union-attr]
+    assert load_workbook(io.BytesIO(lead_report[0].file.data)).sheetnames == ["Tổng hợp", "KT"]
 
 
 async def test_a_lead_names_a_telegram_member_by_their_username(app: App, admin, clock) -> None:
@@ -293,7 +293,7 @@ async def test_a_lead_names_a_telegram_member_by_their_username(app: App, admin,
     await setup(app, admin, clock)
     head = User(app, "head", name="Hùng")
     await join(admin, head, role="lead")
-    code = CODE.search(await admin.say("/moi KT")).group(1)  # type: ignore[union-attr]
+    code = CODE.search(await admin.say("/moi KT")).group(1)
     assert "Chào mừng" in await telegram("5551", f"/start {code}", "Lan_Nguyen", "Lan")
     await telegram("5552", "/start", "lan_khac", "Lan Khác")  # another Lan, in no unit
     clock.now = datetime(2026, 12, 5, 2, 0, tzinfo=UTC)

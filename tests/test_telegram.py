@@ -50,7 +50,7 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0
     return False
 
 
-async def say(fake: FakeTelegram, user: int, text: str, **kwargs) -> str:  # type: ignore[no-untyped-def]
+async def say(fake: FakeTelegram, user: int, text: str, **kwargs) -> str:
     """Send a private message and wait for the bot's next answer to it."""
     before = len(fake.sent(user))
     fake.message(user, text, **kwargs)
@@ -62,7 +62,7 @@ async def join(fake: FakeTelegram, user: int, role: str = "") -> None:
     before = len(fake.sent(ADMIN))
     fake.message(ADMIN, f"/moi KT {role}".strip())
     texts = await fake.wait_sent(ADMIN, before + 2)  # the code, then the deep link
-    code = re.search(r"<code>([A-Z0-9]{8})</code>", texts[before]).group(1)  # type: ignore[union-attr]
+    code = re.search(r"<code>([A-Z0-9]{8})</code>", texts[before]).group(1)
     assert "Chào mừng" in await say(fake, user, f"/start {code}")
 
 

@@ -10,7 +10,7 @@ from bot.channels.telegram import PerChatUpdateProcessor
 
 def _update(update_id: int, chat_id: int) -> Update:
     chat = Chat(chat_id, "private")
-    message = TgMessage(update_id, None, chat, from_user=User(chat_id, "U", False), text="x")  # type: ignore[arg-type]
+    message = TgMessage(update_id, None, chat, from_user=User(chat_id, "U", False), text="x")
     return Update(update_id, message=message)
 
 

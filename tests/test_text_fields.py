@@ -41,12 +41,12 @@ HUGE = "Dài " * 2_500  # 10,000 characters
 APOLOGY = "Xin lỗi"
 
 
-async def _lead_and_member(app: App, admin: User, clock) -> tuple[User, User]:  # type: ignore[no-untyped-def]
+async def _lead_and_member(app: App, admin: User, clock) -> tuple[User, User]:
     clock.now = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # in the 2026 registration period
     return await members_of_kt(app, admin)
 
 
-async def _values(app: App, column) -> list[str]:  # type: ignore[no-untyped-def]
+async def _values(app: App, column) -> list[str]:
     async with app.db.transaction() as session:
         return [v for v in await session.scalars(select(column)) if v is not None]
 

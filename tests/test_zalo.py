@@ -61,7 +61,7 @@ async def bot(zapp: App, fake: FakeZalo) -> AsyncIterator[ZaloChannel]:
     await channel.stop()
 
 
-async def say(fake: FakeZalo, user: str, text: str, **kwargs) -> str:  # type: ignore[no-untyped-def]
+async def say(fake: FakeZalo, user: str, text: str, **kwargs) -> str:
     """Send a private message and wait for the bot's next answer to it."""
     before = len(fake.texts(user))
     fake.message(user, text, **kwargs)
@@ -70,7 +70,7 @@ async def say(fake: FakeZalo, user: str, text: str, **kwargs) -> str:  # type: i
 
 async def join(fake: FakeZalo, user: str, role: str = "", name: str = "") -> None:
     invite = await say(fake, ADMIN, f"/moi KT {role}".strip())
-    code = re.search(r": ([A-Z0-9]{8})\n", invite).group(1)  # type: ignore[union-attr]
+    code = re.search(r": ([A-Z0-9]{8})\n", invite).group(1)
     assert "Chào mừng" in await say(fake, user, f"/start {code}", name=name)
 
 
@@ -181,7 +181,7 @@ async def test_the_report_is_offered_as_a_link_that_expires(
             assert "attachment" in got.headers["content-disposition"]
             wrong = await client.get(local.replace("/files/", "/files/x"))
             assert wrong.status_code == 404
-            zapp.services.clock.advance(hours=25)  # type: ignore[attr-defined]
+            zapp.services.clock.advance(hours=25)
             expired = await client.get(local)
             assert expired.status_code == 404 and "hết hạn" in expired.text
     finally:
@@ -228,7 +228,7 @@ async def test_a_private_reminder_is_snoozed_by_typing_its_number(
     await scheduler.tick(MONDAY_9 + timedelta(minutes=30))
     pushed = fake.texts(ADMIN)[-1]
     assert pushed == "🔔 Nhắc việc: Gọi Sở Nội vụ\n\n1. Nhắc lại sau 1 giờ"
-    zapp.services.clock.now = MONDAY_9 + timedelta(minutes=31)  # type: ignore[attr-defined]
+    zapp.services.clock.now = MONDAY_9 + timedelta(minutes=31)
     assert (await say(fake, ADMIN, "1")).startswith("Được, mình sẽ nhắc lại lúc 10:31 09/03/2026")
     assert "Gọi Sở Nội vụ" not in await say(fake, ADMIN, "1")  # the offer was used: "1" is new
     await scheduler.tick(MONDAY_9 + timedelta(minutes=91))
@@ -484,7 +484,7 @@ async def test_one_person_on_telegram_and_zalo_has_one_pledge(
 
         await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
         invite = await say(fake, ADMIN, "/moi KT")
-        code = re.search(r": ([A-Z0-9]{8})\n", invite).group(1)  # type: ignore[union-attr]
+        code = re.search(r": ([A-Z0-9]{8})\n", invite).group(1)
         assert "Chào mừng" in await on_telegram(f"/start {code}")
         assert "Đã lưu đăng ký" in await on_telegram("/dangky LĐTT; Hoàn thành 100% hồ sơ")
         issued = await on_telegram("/taikhoan")

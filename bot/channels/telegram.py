@@ -444,7 +444,7 @@ def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 def _seconds(value: object) -> float:
-    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)  # type: ignore[arg-type]
+    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)
 
 
 def _menu_text(text: str) -> str:
