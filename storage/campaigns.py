@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
 from storage.models import CampaignDocument, utcnow
+from storage.rowcount import rowcount
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ async def save_document(
                 CampaignDocument.demo.is_(True), CampaignDocument.identity != record.identity
             )
         )
-        demo_removed = bool(removed.rowcount)
+        demo_removed = bool(rowcount(removed))
     row = await session.scalar(
         select(CampaignDocument).where(CampaignDocument.identity == record.identity)
     )

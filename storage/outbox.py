@@ -39,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from storage.models import Chat, Outbox
+from storage.rowcount import rowcount
 
 LEASE = timedelta(minutes=2)
 """A claim not renewed for this long belongs to a process that died: the row may be taken."""
@@ -65,7 +66,7 @@ async def enqueue(
     late: bool = False,
 ) -> bool:
     """Add a message unless one with this key exists; True when it was added."""
-    insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     result = await session.execute(
         insert(Outbox)
         .values(
@@ -83,7 +84,7 @@ async def enqueue(
         )
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
     )
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 async def claim(
@@ -150,7 +151,7 @@ async def _set(session: AsyncSession, conditions: tuple[Any, ...], **values: Any
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    return (result.rowcount or 0) == 1
+    return rowcount(result) == 1
 
 
 async def mark_sending(session: AsyncSession, row_id: int, *, owner: str, at: datetime) -> bool:
@@ -193,7 +194,7 @@ async def renew(session: AsyncSession, owner: str, at: datetime) -> int:
         .values(claimed_at=at)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 async def purge(session: AsyncSession, before: datetime) -> int:
@@ -207,7 +208,7 @@ async def purge(session: AsyncSession, before: datetime) -> int:
         )
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 async def rows(session: AsyncSession) -> list[Outbox]:

@@ -182,7 +182,7 @@ async def member_rows(
 
 
 async def units_by_ids(session: AsyncSession, unit_ids: Sequence[int] | None) -> list[Unit]:
-    query: Select[tuple[Unit]] = select(Unit).order_by(Unit.code)
+    query: Select[Unit] = select(Unit).order_by(Unit.code)
     if unit_ids is not None:
         query = query.where(Unit.id.in_(list(unit_ids)))
     return list(await session.scalars(query))
