@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from campaign import calendar
 from campaign.calendar import Observance, Occurrence
@@ -79,7 +80,9 @@ class Answer:
     found: bool
     kind: str
     quotes: list[Quote] = field(default_factory=list)
-    facts: dict[str, object] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
+    """What the answer found, by `kind` ("occurrence" for an event, "parts" for an overview …):
+    the view reads each kind's own keys."""
     entry: int | None = None
     """The document that answers, when one does."""
 

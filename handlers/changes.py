@@ -54,7 +54,7 @@ class Refused(Exception):
     """Bad input or a forbidden change, with the message that explains it."""
 
     key: str
-    values: dict[str, object] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)  # keyword values of Context.reply
 
     def __post_init__(self) -> None:
         super().__init__(self.key)

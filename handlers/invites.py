@@ -10,6 +10,7 @@ units they lead. The command line's `invite` makes codes through `new_invite` to
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,7 +38,7 @@ async def new_invite(
     days: int | None,
     now: datetime,
     created_by: int | None,
-) -> Invite | tuple[str, dict[str, object]]:
+) -> Invite | tuple[str, dict[str, Any]]:
     """A new code on the terms the rules allow, or the message key (and values) of why not."""
     terms = invite_terms(role, by_admin=by_admin, uses=uses, days=days)
     if not isinstance(terms, Terms):

@@ -110,7 +110,7 @@ async def _ask_replace(
     else:
         text = ctx.t("pledge.replace_for", name=person.display_name, title=title)
     if carried < 0:
-        options = (Option(ctx.t("pledge.replace_yes"), "pledge:replace"),)
+        options: tuple[Option, ...] = (Option(ctx.t("pledge.replace_yes"), "pledge:replace"),)
     else:
         text = join([text, ctx.t("pledge.carry", kept=carried)])
         options = (
@@ -152,9 +152,9 @@ async def _ask_confirm(ctx: Context, data: dict) -> Reply:
     data = {k: v for k, v in data.items() if k != "_options"}
     summary = _summary(ctx, data["title"], data["commitments"], data.get("rating"))
     text = ctx.t("pledge.confirm", summary=summary)
-    options = (Option(ctx.t("pledge.confirm_yes"), "pledge:confirm"),)
+    options: tuple[Option, ...] = (Option(ctx.t("pledge.confirm_yes"), "pledge:confirm"),)
     row = await current.active(ctx)
-    existing = row and await pledges.find_pledge(ctx.session, ctx.person.id, row.id)
+    existing = await pledges.find_pledge(ctx.session, ctx.person.id, row.id) if row else None
     carried = -1
     if existing is not None:
         carried = await pledges.carried_progress(ctx.session, existing, data["commitments"])

@@ -9,7 +9,7 @@ all, after a confirmation that says how many chats they will reach.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -17,7 +17,7 @@ from campaign.dates import format_datetime, weekday_key
 from campaign.inputs import MAX_ID, is_number, read_int
 from campaign.roles import Role
 from campaign.text import fold
-from campaign.timephrase import TimePhraseError, read
+from campaign.timephrase import Reading, TimePhraseError, read
 from handlers.context import Context
 from handlers.formatting import unit_label
 from handlers.messages import Option, Reply, Safe, join
@@ -33,7 +33,7 @@ _REPORTED = frozenset({"time.past", "time.bad_date", "time.bad_clock", "time.too
 """Time errors worth telling as they are: the user wrote a time, but not a usable one."""
 
 
-def split_when(words: list[str], now) -> tuple[object, str] | None:
+def split_when(words: list[str], now: datetime) -> tuple[Reading, str] | None:
     """The longest leading words that read as a time, and the rest as the reminder's text."""
     last_error: TimePhraseError | None = None
     for size in range(min(MAX_PHRASE_WORDS, len(words) - 1), 0, -1):
@@ -47,7 +47,7 @@ def split_when(words: list[str], now) -> tuple[object, str] | None:
     return None
 
 
-def when_label(ctx: Context, reading) -> Safe:
+def when_label(ctx: Context, reading: Reading) -> Safe:
     local = reading.at.astimezone(ctx.services.zone)
     repeat = ctx.t(f"time.repeat.{reading.repeat}") if reading.repeat else ""
     return ctx.t("remind.when", weekday=ctx.t(weekday_key(local)),
