@@ -296,9 +296,9 @@ async def _units_import(app: App, args: argparse.Namespace, t: Translate) -> int
     rows, errors = parse_units_csv(clean_text(text))
     errors += await unit_import.problems(app.db, rows)
     if errors:
-        for error in sorted(errors, key=lambda e: e.line):
-            problem = t(error.key, **error.values)
-            print(to_plain(t("cli.line_error", line=error.line, problem=problem)), file=sys.stderr)
+        for bad in sorted(errors, key=lambda e: e.line):
+            problem = t(bad.key, **bad.values)
+            print(to_plain(t("cli.line_error", line=bad.line, problem=problem)), file=sys.stderr)
         raise UserError(t("cli.nothing_imported"))
     await unit_import.import_units(app.db, rows)
     print(to_plain(t("cli.units_imported", count=len(rows))))
@@ -708,8 +708,8 @@ def document_facts(document: Document, facts: Facts, year: int) -> dict[str, obj
         ],
         "targets": [{"value": x.value, "text": x.text, "metric": x.metric} for x in facts.targets],
         "theme": facts.theme,
-        "slogan": (facts.motto("slogan").text if facts.motto("slogan") else None),
-        "motto": (facts.motto("motto").text if facts.motto("motto") else None),
+        "slogan": (slogan.text if (slogan := facts.motto("slogan")) else None),
+        "motto": (motto.text if (motto := facts.motto("motto")) else None),
         "awards": [a.name for a in facts.awards],
         "duties": [{"body": d.body, "text": d.text} for d in facts.duties],
         "commemorations": [

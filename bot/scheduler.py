@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -149,7 +150,7 @@ class Scheduler:
         """Run every producer; a failing one costs only its own rows."""
         made = 0
         for name, producer in self.producers.items():
-            made += await self.guarded(f"producer:{name}", lambda p=producer: p(now), now)
+            made += await self.guarded(f"producer:{name}", partial(producer, now), now)
         return made
 
     async def _reminders(self, now: datetime) -> int:
@@ -321,7 +322,7 @@ class Scheduler:
                 sent = 0
                 for row in rows:  # a row that fails unexpectedly waits; the others go on
                     sent += await self.guarded(
-                        f"outbox:{row.id}", lambda r=row: self._send(r, now), now
+                        f"outbox:{row.id}", partial(self._send, row, now), now
                     )
                 return sent
 
