@@ -202,12 +202,20 @@ def user_factory(app: App):
 INVITE_CODE = re.compile(r": ([A-Z0-9]{8})\n")
 
 
+def found(pattern: re.Pattern[str] | str, text: str) -> str:
+    """The first group of `pattern` in `text` (an invitation code in a reply); when it is not
+    there the test fails showing the text, not with an error on None."""
+    match = re.search(pattern, text)
+    assert match is not None, f"{pattern!r} not in {text!r}"
+    return match.group(1)
+
+
 async def members_of_kt(app: App, admin: User) -> tuple[User, User]:
     """Phòng Kế toán with its head Hùng and a member Lan, joined by invitation codes."""
     await admin.say("/donvi them KT Phòng Kế toán")
     head, lan = User(app, "head", name="Hùng"), User(app, "lan", name="Lan")
     for user, role in ((head, "lead"), (lan, "")):
-        code = INVITE_CODE.search(await admin.say(f"/moi KT {role}".strip())).group(1)
+        code = found(INVITE_CODE, await admin.say(f"/moi KT {role}".strip()))
         await user.say(f"/start {code}")
     return head, lan
 

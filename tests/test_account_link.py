@@ -26,7 +26,7 @@ from storage.models import (
     Reminder,
     Unit,
 )
-from tests.conftest import User, row_counts
+from tests.conftest import User, found, row_counts
 
 INVITE = re.compile(r": ([A-Z0-9]{8})\n")
 LINK = re.compile(r"Mã liên kết tài khoản của bạn: ([A-Z0-9]{8})")
@@ -39,7 +39,7 @@ async def setup(admin: User, clock) -> None:
 
 
 async def join(admin: User, user: User, invite: str = "KT") -> None:
-    code = INVITE.search(await admin.say(f"/moi {invite}")).group(1)
+    code = found(INVITE, await admin.say(f"/moi {invite}"))
     assert "Chào mừng" in await user.say(f"/start {code}")
 
 
@@ -94,7 +94,7 @@ async def test_code_on_telegram_sent_from_zalo_makes_one_person(app: App, admin,
     assert "Bạn không có quyền dùng /camket" in await lan_zalo.say("/camket")
 
     issued = await lan_tg.say("/taikhoan")
-    code = LINK.search(issued).group(1)
+    code = found(LINK, issued)
     assert issued == (
         f"Mã liên kết tài khoản của bạn: {code}\n"
         f"Mở Zalo và gửi cho mình: /taikhoan {code}\n"
@@ -320,7 +320,7 @@ async def test_phrases_and_english(app: App, admin, clock) -> None:
     lan_zalo = zalo(app)
     await lan_zalo.say("/ngonngu en")
     issued = await lan_zalo.say("/linkaccount")
-    code = re.search(r"Your account link code: ([A-Z0-9]{8})", issued).group(1)
+    code = found(r"Your account link code: ([A-Z0-9]{8})", issued)
     assert f"Open Telegram and send me: /linkaccount {code}\n" in issued
     assert "until 09:15 10/03/2026" in issued
     assert "Mình đã gửi yêu cầu tới tài khoản Zalo" in await lan_tg.say(f"/linkaccount {code}")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.scheduler import Scheduler
 from storage.models import Assessment, Person, Pledge, Reminder
-from tests.conftest import INVITE_CODE, User, members_of_kt, row_counts
+from tests.conftest import INVITE_CODE, User, found, members_of_kt, row_counts
 from tests.fakes.channel import FakeChannel
 
 MONDAY_9 = datetime(2026, 3, 9, 2, 0, tzinfo=UTC)
@@ -19,7 +19,7 @@ STALE = "Lựa chọn này không còn hiệu lực. Bạn gõ lại lệnh nhé
 
 
 async def join(app: App, admin: User, user_id: str, name: str, unit: str = "KT") -> User:
-    code = INVITE_CODE.search(await admin.say(f"/moi {unit}")).group(1)
+    code = found(INVITE_CODE, await admin.say(f"/moi {unit}"))
     user = User(app, user_id, name=name)
     await user.say(f"/start {code}")
     return user

@@ -11,11 +11,11 @@ from sqlalchemy.orm import selectinload
 
 from bot.app import App
 from storage.models import Assessment, Commitment, Outbox, Pledge, ProgressUpdate
-from tests.conftest import INVITE_CODE, User, members_of_kt, row_counts
+from tests.conftest import INVITE_CODE, User, found, members_of_kt, row_counts
 
 
 async def _in_kt(admin: User, user: User, role: str = "") -> None:
-    code = INVITE_CODE.search(await admin.say(f"/moi KT {role}".strip())).group(1)
+    code = found(INVITE_CODE, await admin.say(f"/moi KT {role}".strip()))
     await user.say(f"/start {code}")
 
 

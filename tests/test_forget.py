@@ -11,7 +11,7 @@ from bot.app import App
 from bot.scheduler import Scheduler
 from handlers.messages import Incoming
 from storage.models import AuditLog, Base
-from tests.conftest import INVITE_CODE, Clock, User, members_of_kt
+from tests.conftest import INVITE_CODE, Clock, User, found, members_of_kt
 from tests.fakes.channel import FakeChannel, Transient
 
 MONDAY_9 = datetime(2026, 3, 9, 2, 0, tzinfo=UTC)  # Monday 09/03/2026 09:00 in Hà Nội
@@ -47,7 +47,7 @@ def scheduler(app: App, channel: FakeChannel) -> Scheduler:
 async def _khang_joins(app: App, admin: User, clock: Clock) -> tuple[User, Khang, Khang]:
     clock.now = MONDAY_9
     head, _lan = await members_of_kt(app, admin)
-    code = INVITE_CODE.search(await admin.say("/moi KT lead")).group(1)
+    code = found(INVITE_CODE, await admin.say("/moi KT lead"))
     khang = Khang(app, USER_ID, name=NAME)
     assert "trưởng đơn vị" in await khang.say(f"/start {code}")
     in_group = Khang(app, USER_ID, name=NAME, chat_id="g-kt", group=True)

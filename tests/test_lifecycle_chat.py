@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from bot.app import App
 from storage import audit
 from storage.models import Account, Chat, Membership, Unit
-from tests.conftest import User, members_of_kt, row_counts
+from tests.conftest import User, found, members_of_kt, row_counts
 
 
 async def _actions(app: App) -> list[tuple[str, str, str | None, dict]]:
@@ -160,7 +160,7 @@ async def test_another_units_lead_is_refused(app: App, admin, user_factory) -> N
     other = user_factory("vp-head", name="Minh")
     from tests.conftest import INVITE_CODE
 
-    code = INVITE_CODE.search(await admin.say("/moi VP lead")).group(1)
+    code = found(INVITE_CODE, await admin.say("/moi VP lead"))
     await other.say(f"/start {code}")
     before = await row_counts(app)
     assert await other.say("/thanhvien KT") == (
@@ -179,7 +179,7 @@ async def test_members_are_named_exactly_never_by_a_part(app: App, admin, user_f
     thi_lan = user_factory("lan2", name="Nguyễn Thị Lan")
     from tests.conftest import INVITE_CODE
 
-    code = INVITE_CODE.search(await head.say("/moi KT")).group(1)
+    code = found(INVITE_CODE, await head.say("/moi KT"))
     await thi_lan.say(f"/start {code}")
     async with app.db.transaction() as session:
         await session.execute(
@@ -216,7 +216,7 @@ async def test_several_people_with_one_name_are_listed(app: App, admin, user_fac
     head, _ = await members_of_kt(app, admin)
     from tests.conftest import INVITE_CODE
 
-    code = INVITE_CODE.search(await head.say("/moi KT")).group(1)
+    code = found(INVITE_CODE, await head.say("/moi KT"))
     await user_factory("lan-b", name="Lan").say(f"/start {code}")
     before = await row_counts(app)
     assert await head.say("/thanhvien xoa Lan") == (
@@ -269,7 +269,7 @@ async def test_admin_moves_and_changes_roles(app: App, admin) -> None:
     await admin.say("/thanhvien vaitro head thanh vien")
     from tests.conftest import INVITE_CODE
 
-    code = INVITE_CODE.search(await admin.say("/moi VP")).group(1)
+    code = found(INVITE_CODE, await admin.say("/moi VP"))
     await head.say(f"/start {code}")
     assert await admin.say("/thanhvien xoa Hùng") == (
         '"Hùng" ở nhiều đơn vị (KT, VP). Thêm mã đơn vị vào cuối, ví dụ /thanhvien xoa Hùng MÃ.'

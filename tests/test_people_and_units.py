@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot.app import App
 from storage import audit
 from storage.models import Account, AuditLog, Chat, Membership, Person
-from tests.conftest import ADMIN, User, row_counts
+from tests.conftest import ADMIN, User, found, row_counts
 
 CODE = re.compile(r"Mã mời vào .*: ([A-Z0-9]{8})")
 
@@ -30,7 +30,7 @@ async def test_admin_adds_a_unit_and_a_member_joins_with_an_invite(
         "Đã thêm đơn vị Phòng Kế toán (KT) (phòng, ban)."
     )
     reply = await admin.say("/moi kt")
-    code = CODE.search(reply).group(1)
+    code = found(CODE, reply)
     assert "Vai trò: thành viên" in reply
     assert "Dùng được 30 lần, đến hết Thứ Hai, 09/03/2026." in reply
 

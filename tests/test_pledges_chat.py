@@ -9,13 +9,13 @@ from sqlalchemy import func, select
 
 from bot.app import App, open_app
 from storage.models import Assessment, Commitment, Pledge, ProgressUpdate
-from tests.conftest import User, row_counts
+from tests.conftest import User, found, row_counts
 
 CODE = re.compile(r": ([A-Z0-9]{8})\n")
 
 
 async def join(admin: User, user: User, unit: str = "KT", role: str = "") -> None:
-    code = CODE.search(await admin.say(f"/moi {unit} {role}".strip())).group(1)
+    code = found(CODE, await admin.say(f"/moi {unit} {role}".strip()))
     assert "Chào mừng" in await user.say(f"/start {code}")
 
 
@@ -293,7 +293,7 @@ async def test_a_lead_names_a_telegram_member_by_their_username(app: App, admin,
     await setup(app, admin, clock)
     head = User(app, "head", name="Hùng")
     await join(admin, head, role="lead")
-    code = CODE.search(await admin.say("/moi KT")).group(1)
+    code = found(CODE, await admin.say("/moi KT"))
     assert "Chào mừng" in await telegram("5551", f"/start {code}", "Lan_Nguyen", "Lan")
     await telegram("5552", "/start", "lan_khac", "Lan Khác")  # another Lan, in no unit
     clock.now = datetime(2026, 12, 5, 2, 0, tzinfo=UTC)

@@ -15,7 +15,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.text import split_text
 from bot.config import load_settings
 from storage.models import Chat, Pledge
-from tests.conftest import CAMPAIGN_2026, Clock, bot_environment, import_file, run_cli
+from tests.conftest import CAMPAIGN_2026, Clock, bot_environment, found, import_file, run_cli
 from tests.fakes.telegram_api import FakeTelegram
 
 ADMIN, LAN, HEAD = 1, 2, 3
@@ -62,7 +62,7 @@ async def join(fake: FakeTelegram, user: int, role: str = "") -> None:
     before = len(fake.sent(ADMIN))
     fake.message(ADMIN, f"/moi KT {role}".strip())
     texts = await fake.wait_sent(ADMIN, before + 2)  # the code, then the deep link
-    code = re.search(r"<code>([A-Z0-9]{8})</code>", texts[before]).group(1)
+    code = found(r"<code>([A-Z0-9]{8})</code>", texts[before])
     assert "Chào mừng" in await say(fake, user, f"/start {code}")
 
 

@@ -25,7 +25,7 @@ from bot.web import Hook, WebServer
 from handlers.messages import Attachment, Option, Reply, Safe
 from storage import outbox
 from storage.models import Chat, Outbox, Pledge
-from tests.conftest import CAMPAIGN_2026, Clock, bot_environment, import_file, run_cli
+from tests.conftest import CAMPAIGN_2026, Clock, bot_environment, found, import_file, run_cli
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import MAX_TEXT, FakeZalo
 
@@ -70,7 +70,7 @@ async def say(fake: FakeZalo, user: str, text: str, **kwargs) -> str:
 
 async def join(fake: FakeZalo, user: str, role: str = "", name: str = "") -> None:
     invite = await say(fake, ADMIN, f"/moi KT {role}".strip())
-    code = re.search(r": ([A-Z0-9]{8})\n", invite).group(1)
+    code = found(r": ([A-Z0-9]{8})\n", invite)
     assert "Chào mừng" in await say(fake, user, f"/start {code}", name=name)
 
 
@@ -484,7 +484,7 @@ async def test_one_person_on_telegram_and_zalo_has_one_pledge(
 
         await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
         invite = await say(fake, ADMIN, "/moi KT")
-        code = re.search(r": ([A-Z0-9]{8})\n", invite).group(1)
+        code = found(r": ([A-Z0-9]{8})\n", invite)
         assert "Chào mừng" in await on_telegram(f"/start {code}")
         assert "Đã lưu đăng ký" in await on_telegram("/dangky LĐTT; Hoàn thành 100% hồ sơ")
         issued = await on_telegram("/taikhoan")
