@@ -181,7 +181,8 @@ def main() -> int:
         run(ours, cases[:3])  # warm up
         compare(path.stem, [(case, ours, baseline) for case in cases])
 
-    dev, held_out = [], []
+    dev: list[tuple[dict, Callable, Callable]] = []
+    held_out: list[tuple[dict, Callable, Callable]] = []
     for path in sorted(DOCUMENTS.glob("*.jsonl")):
         text = document_text(path.with_suffix(".txt"))
         ours, baseline = bot(held(text)), Baseline(text)

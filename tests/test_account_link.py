@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.app import App
-from campaign.commands import match_phrase
+from campaign.commands import ParsedCommand, match_phrase
 from handlers.features import build_registry
 from storage import audit, merge, outbox
 from storage.models import (
@@ -310,9 +310,9 @@ async def test_both_accounts_assessed_themselves_the_newer_one_stays(
 
 async def test_phrases_and_english(app: App, admin, clock) -> None:
     phrases = build_registry().phrases
-    assert match_phrase("liên kết tài khoản", phrases).name == "taikhoan"
-    assert match_phrase("gop tai khoan ABCD2345", phrases).args == "ABCD2345"
-    assert match_phrase("liên kết KT", phrases).name == "lienket"
+    assert match_phrase("liên kết tài khoản", phrases) == ParsedCommand("taikhoan", "")
+    assert match_phrase("gop tai khoan ABCD2345", phrases) == ParsedCommand("taikhoan", "ABCD2345")
+    assert match_phrase("liên kết KT", phrases) == ParsedCommand("lienket", "KT")
 
     await setup(admin, clock)
     lan_tg = telegram(app)
@@ -431,7 +431,7 @@ async def test_a_person_on_two_apps_is_nudged_once(app: App, admin, clock) -> No
     await lan_zalo.say("/start")
     await linked(app, lan_tg, lan_zalo, await link_code(lan_tg))
     channels = {"telegram": FakeChannel(), "zalo": FakeChannel()}
-    scheduler = Scheduler(app, senders=channels)
+    scheduler = Scheduler(app, senders=dict(channels))
     week_before = datetime(2026, 3, 25, 3, 0, tzinfo=UTC)
     await scheduler.tick(week_before)
     await scheduler.tick(week_before + timedelta(days=1))
@@ -454,7 +454,7 @@ async def test_a_leaked_code_joins_nothing_until_its_owner_confirms(app: App, ad
     assert "Bạn chưa thuộc đơn vị nào" in await stranger.say("/donvi")
 
     channels = {"telegram": FakeChannel(), "zalo": FakeChannel()}
-    await Scheduler(app, senders=channels).tick(clock.now)
+    await Scheduler(app, senders=dict(channels)).tick(clock.now)
     [(chat, text, options)] = channels["telegram"].delivered
     assert chat == "111"
     assert text.startswith("Tài khoản Zalo “Người lạ” vừa gửi mã liên kết của bạn")
@@ -472,7 +472,7 @@ async def test_a_leaked_code_joins_nothing_until_its_owner_confirms(app: App, ad
         "Yêu cầu liên kết này không còn hiệu lực (đã hết hạn hoặc đã được xử lý). Muốn liên "
         "kết, bạn gõ /taikhoan để lấy mã mới."
     )
-    await Scheduler(app, senders=channels).tick(clock.now)
+    await Scheduler(app, senders=dict(channels)).tick(clock.now)
     assert channels["zalo"].to("z-evil") == [
         "Yêu cầu liên kết tài khoản đã bị từ chối trên Telegram. Hai tài khoản vẫn tách riêng."
     ]

@@ -71,8 +71,6 @@ async def test_bad_invite_codes_change_nothing(app: App, admin, user_factory, cl
 
 
 async def test_a_used_up_invite_is_refused(app: App, database_url, user_factory) -> None:
-    from tests.conftest import run_cli  # the CLI makes single-use codes
-
     admin = User(app, "admin")
     await make_unit(admin)
     async with app.db.transaction() as session:
@@ -91,7 +89,6 @@ async def test_a_used_up_invite_is_refused(app: App, database_url, user_factory)
     assert await user_factory("minh").say(f"/start {single.code}") == (
         f"Mã mời {single.code} đã hết lượt sử dụng. Bạn xin trưởng đơn vị một mã mới nhé."
     )
-    assert run_cli  # imported for readers: the CLI test covers --uses
 
 
 async def test_leads_invite_for_their_own_unit_only(app: App, admin, user_factory) -> None:

@@ -33,7 +33,7 @@ from storage.models import (
     Reminder,
     Unit,
 )
-from tests.conftest import User, bot_environment, members_of_kt, row_counts, run_cli
+from tests.conftest import User, members_of_kt, row_counts, run_cli
 
 POISON = "Họp\x00 ngày 05¹ tháng\x07"
 CLEAN = "Họp ngày 05¹ tháng"
@@ -255,4 +255,3 @@ def test_cli_arguments_that_are_stored_are_cleaned_and_bounded(
         0,
         "Đã cấp quyền quản trị viên cho tài khoản telegram:123.",
     )
-    assert bot_environment  # the same environment as every CLI test
