@@ -104,8 +104,14 @@ def trial(url: str, messages: int, scenario: str, folder: Path) -> dict[str, str
     first_command = ["dispatch"] if scenario == "dispatch + dispatch" else ["run"]
 
     def spawn(*command: str) -> subprocess.Popen[str]:
-        return subprocess.Popen([sys.executable, "-m", "bot", *command], cwd=folder, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot", *command],
+            cwd=folder,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     try:
         first = spawn(*first_command)
