@@ -14,6 +14,7 @@ import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, Protocol
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.app import App, open_app
 from bot.channels.console import render
 from bot.config import load_settings
-from handlers.documents import import_document
+from handlers.documents import Imported, import_document
 from handlers.messages import Incoming, Reply
 from handlers.router import Router
 from storage.models import Base
@@ -123,7 +124,7 @@ CAMPAIGN_2026 = DATA / "ke-hoach-thi-dua-2026.txt"
 """The campaign the tests run in: a department's 2026 launch plan (the test clock is in 2026)."""
 
 
-async def import_file(app: App, path: Path, **options: object):
+async def import_file(app: App, path: Path, **options: Any) -> Imported:
     """Import a document as `python -m bot campaign import` does."""
     return await import_document(app.db, path.read_text("utf-8"), path.name, **options)
 
@@ -181,9 +182,12 @@ class User:
         )
         return await self.router.handle(incoming)
 
-    async def say(self, text: str = "", **kwargs: object) -> str:
+    async def say(
+        self, text: str = "", *, payload: str | None = None, addressed: bool = True
+    ) -> str:
         """The plain text the user would read, replies separated by blank lines."""
-        return "\n\n".join(render(r) for r in await self.replies(text, **kwargs))
+        replies = await self.replies(text, payload=payload, addressed=addressed)
+        return "\n\n".join(render(r) for r in replies)
 
 
 @pytest.fixture
@@ -191,10 +195,18 @@ def admin(app: App) -> User:
     return User(app, ADMIN, name="Văn phòng")
 
 
+class UserFactory(Protocol):
+    def __call__(
+        self, user_id: str, *, name: str = "", chat_id: str | None = None, group: bool = False
+    ) -> User: ...
+
+
 @pytest.fixture
-def user_factory(app: App):
-    def make(user_id: str, **kwargs: object) -> User:
-        return User(app, user_id, **kwargs)
+def user_factory(app: App) -> UserFactory:
+    def make(
+        user_id: str, *, name: str = "", chat_id: str | None = None, group: bool = False
+    ) -> User:
+        return User(app, user_id, name=name, chat_id=chat_id, group=group)
 
     return make
 
@@ -239,7 +251,9 @@ def bot_environment(database_url: str, **settings: str) -> dict[str, str]:
     return {**environment, "BOT_DATABASE_URL": database_url, **settings}
 
 
-def run_cli(*args: str, database_url: str, cwd: Path, stdin: str = "", env: dict | None = None):
+def run_cli(
+    *args: str, database_url: str, cwd: Path, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m bot …` as a user would, in a folder of its own: the same `main`, its
     environment, working folder, stdout, stderr and warnings as the process would have. In
     this process (a new interpreter costs a second, and these tests make dozens), except the
@@ -258,7 +272,9 @@ def run_cli(*args: str, database_url: str, cwd: Path, stdin: str = "", env: dict
     return _run_main(list(args), environment, cwd)
 
 
-def _run_main(argv: list[str], environment: dict[str, str], cwd: Path):
+def _run_main(
+    argv: list[str], environment: dict[str, str], cwd: Path
+) -> subprocess.CompletedProcess[str]:
     from bot.cli import main
 
     out, err = io.StringIO(), io.StringIO()
