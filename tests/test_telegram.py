@@ -292,14 +292,12 @@ async def test_webhook_mode_checks_the_secret(database_url: str, fake: FakeTeleg
     try:
         hook = fake.sent(method="setWebhook")[-1].params
         assert (hook["url"], hook["secret_token"]) == ("https://bot.example.vn/telegram", "s3cret")
-        update = {
-            "update_id": 7,
-            "message": {
-                "message_id": 1, "date": 0, "text": "/start",
-                "chat": {"id": LAN, "type": "private", "first_name": "Lan"},
-                "from": {"id": LAN, "is_bot": False, "first_name": "Lan"},
-            },
+        message = {
+            "message_id": 1, "date": 0, "text": "/start",
+            "chat": {"id": LAN, "type": "private", "first_name": "Lan"},
+            "from": {"id": LAN, "is_bot": False, "first_name": "Lan"},
         }  # fmt: skip
+        update = {"update_id": 7, "message": message}
         async with httpx.AsyncClient() as client:
             url = f"http://127.0.0.1:{port}/telegram"
             body = json.dumps(update)
@@ -319,7 +317,7 @@ async def test_webhook_mode_checks_the_secret(database_url: str, fake: FakeTeleg
                 again.status_code == 200
             )  # Telegram retries: the replay is accepted, not answered
             sentinel = {**update, "update_id": 8,
-                        "message": {**update["message"], "message_id": 2, "text": "/trogiup"}}  # fmt: skip
+                        "message": {**message, "message_id": 2, "text": "/trogiup"}}  # fmt: skip
             after = await client.post(
                 url, content=json.dumps(sentinel),
                 headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "s3cret"},
