@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 import pytest
 from hypothesis import HealthCheck, settings
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -212,6 +213,12 @@ def user_factory(app: App) -> UserFactory:
 
 
 INVITE_CODE = re.compile(r": ([A-Z0-9]{8})\n")
+
+
+def workbook_of(reply: Reply) -> Workbook:
+    """The workbook a reply carries (the /baocao report); the test fails when it has none."""
+    assert reply.file is not None, reply.text
+    return load_workbook(io.BytesIO(reply.file.data))
 
 
 def found(pattern: re.Pattern[str] | str, text: str) -> str:

@@ -210,7 +210,7 @@ def test_points_lead_ins_and_bullets_hang_where_they_belong() -> None:
         ("point", "a"),
     )
     clause = _find(document, "Danh hiệu “Lao động tiên tiến”")
-    assert [p.marker.label for p in document.items(clause.index)] == ["a", "b"]
+    assert [p.marker and p.marker.label for p in document.items(clause.index)] == ["a", "b"]
     lead_in = _find(document, "Có một trong các tiêu chí sau đây")
     items = document.items(lead_in.index)
     assert [p.text for p in items] == ["- Bị kỷ luật từ khiển trách trở lên;"]

@@ -2,16 +2,14 @@
 tells its admins to import this year's document; several campaigns run at once; a library of
 regulations is searched with them; past years stay readable; windows come from the documents."""
 
-import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.app import App
 from bot.scheduler import Scheduler
 from storage.models import CampaignDocument, Pledge
-from tests.conftest import ADMIN, DATA, User, import_file, members_of_kt, row_counts
+from tests.conftest import ADMIN, DATA, User, import_file, members_of_kt, row_counts, workbook_of
 from tests.fakes.channel import FakeChannel
 
 NOVEMBER_30 = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # Thứ Hai 30/11/2026, 09:00 in Hà Nội
@@ -94,8 +92,8 @@ async def test_past_years_stay_readable(app: App, admin: User, clock) -> None:
     assert (await head.say("/thongke 2025 KT")).startswith("Thống kê phong trào thi đua năm 2025")
     report = await head.replies("/baocao 2025")
     assert report[0].file is not None and report[0].file.filename == "bao-cao-thi-dua-2025.xlsx"
-    book = load_workbook(io.BytesIO(report[0].file.data))
-    assert sorted(row[0].value for row in book["KT"].iter_rows(min_row=2)) == ["Hùng", "Lan"]
+    book = workbook_of(report[0])
+    assert sorted(str(row[0].value) for row in book["KT"].iter_rows(min_row=2)) == ["Hùng", "Lan"]
     before = await row_counts(app)
     assert (await head.say("/baocao 2019")) == (
         "Không có phong trào thi đua nào của năm 2019. Các năm có phong trào: 2025, 2026."
@@ -111,16 +109,15 @@ async def test_a_drive_runs_beside_the_yearly_campaign(app: App, admin: User, cl
         imported = await import_file(app, path)
     finally:
         path.unlink()
-    assert not imported.library and (imported.facts.period.end.isoformat(), imported.year) == (
-        "2026-03-31",
-        2026,
-    )
+    assert not imported.library
+    assert (imported.facts.period.end, imported.year) == (date(2026, 3, 31), 2026)
     clock.now = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
     _, lan = await members_of_kt(app, admin)
     saved = await lan.say("/dangky LĐTT; Hồ sơ")  # pledges go to the yearly campaign
     assert saved.startswith("Đã lưu đăng ký thi đua năm 2026")
     async with app.db.transaction() as session:
         pledge = await session.scalar(select(Pledge))
+        assert pledge is not None
         campaign = await session.get(CampaignDocument, pledge.campaign_id)
         assert campaign is not None and campaign.number == "15/KH-SXD"
     answer = await lan.say("hồ sơ đề nghị khen thưởng nộp qua phần mềm nào?")

@@ -141,7 +141,8 @@ def test_import_this_years_plan_from_docx_and_pdf(database_url: str, tmp_path: P
     result = run_cli("campaign", "import", path.name, database_url=database_url, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     line = result.stdout.strip()
-    assert IMPORTED.match(line) and IMPORTED.match(line).group(1) == str(YEAR), line
+    imported = IMPORTED.match(line)
+    assert imported and imported.group(1) == str(YEAR), line
     assert line.endswith(" Văn bản mẫu của bot đã được gỡ.")
     listed = run_cli("campaign", "list", database_url=database_url, cwd=tmp_path)
     assert [row.split("\t")[-1] for row in listed.stdout.splitlines()] == ["đang diễn ra"]
@@ -219,7 +220,9 @@ def test_two_imports_at_once_store_both_whole(database_url: str, tmp_path: Path)
         )  # fmt: skip
 
     running = [start(names[0]), start(names[1]), start(names[1])]
-    outcomes = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in running]
+    outcomes = [
+        (p.returncode, out, err) for p in running for out, err in [p.communicate(timeout=120)]
+    ]
     assert [code for code, _, _ in outcomes] == [0, 0, 0], outcomes
     listed = run_cli("campaign", "list", database_url=database_url, cwd=tmp_path).stdout
     assert sorted(row.split("\t")[2] for row in listed.splitlines()) == [

@@ -83,7 +83,7 @@ def test_pledges_both_ways_then_stats_and_export(database_url: str, tmp_path: Pa
     written = run_cli("export", "report.xlsx", database_url=database_url, cwd=tmp_path)
     assert written.stdout.strip() == "Đã ghi báo cáo vào report.xlsx."
     book = load_workbook(tmp_path / "report.xlsx")
-    names = sorted(row[0].value for row in book["KT"].iter_rows(min_row=2))
+    names = sorted(str(row[0].value) for row in book["KT"].iter_rows(min_row=2))
     assert names == ["Lan", "Minh"]
 
 

@@ -56,9 +56,8 @@ async def test_bad_unit_edits_get_a_polite_reply_and_change_nothing(app: App, ad
     assert (await admin.say("/donvi sua KT")).startswith("Sửa đơn vị: /donvi sua MÃ Tên mới")
     assert await row_counts(app) == before
     async with app.db.transaction() as session:
-        assert (await session.scalar(select(Unit).where(Unit.code == "KT"))).name == (
-            "Phòng Kế toán"
-        )
+        unit = await session.scalar(select(Unit).where(Unit.code == "KT"))
+        assert unit is not None and unit.name == "Phòng Kế toán"
 
 
 async def test_only_admins_edit_or_delete_units(app: App, admin) -> None:

@@ -77,6 +77,7 @@ async def test_a_used_up_invite_is_refused(app: App, database_url, user_factory)
         from storage import invites, units
 
         unit = await units.find_unit(session, "KT")
+        assert unit is not None
         single = await invites.create_invite(
             session,
             unit_id=unit.id,
