@@ -26,13 +26,13 @@ from storage.models import (
     Reminder,
     Unit,
 )
-from tests.conftest import User, found, row_counts
+from tests.conftest import Clock, User, found, row_counts
 
 INVITE = re.compile(r": ([A-Z0-9]{8})\n")
 LINK = re.compile(r"Mã liên kết tài khoản của bạn: ([A-Z0-9]{8})")
 
 
-async def setup(admin: User, clock) -> None:
+async def setup(admin: User, clock: Clock) -> None:
     clock.now = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội, pledges open
     await admin.say("/donvi them KT Phòng Kế toán")
     await admin.say("/donvi them VP Văn phòng")
@@ -78,12 +78,14 @@ async def counts(app: App) -> dict[str, int]:
     return rows
 
 
-async def count(app: App, model) -> int:
+async def count(app: App, model: type[Base]) -> int:
     async with app.db.transaction() as session:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-async def test_code_on_telegram_sent_from_zalo_makes_one_person(app: App, admin, clock) -> None:
+async def test_code_on_telegram_sent_from_zalo_makes_one_person(
+    app: App, admin: User, clock: Clock
+) -> None:
     await setup(admin, clock)
     lan_tg = telegram(app)
     await join(admin, lan_tg)
@@ -132,7 +134,9 @@ async def test_code_on_telegram_sent_from_zalo_makes_one_person(app: App, admin,
     assert await count(app, Pledge) == 1
 
 
-async def test_a_used_code_is_refused_and_changes_nothing(app: App, admin, clock) -> None:
+async def test_a_used_code_is_refused_and_changes_nothing(
+    app: App, admin: User, clock: Clock
+) -> None:
     await setup(admin, clock)
     lan_tg, lan_zalo = telegram(app), zalo(app)
     code = await link_code(lan_tg)
@@ -148,7 +152,9 @@ async def test_a_used_code_is_refused_and_changes_nothing(app: App, admin, clock
     assert await counts(app) == before
 
 
-async def test_an_expired_code_is_refused_and_changes_nothing(app: App, admin, clock) -> None:
+async def test_an_expired_code_is_refused_and_changes_nothing(
+    app: App, admin: User, clock: Clock
+) -> None:
     await setup(admin, clock)
     lan_tg, lan_zalo = telegram(app), zalo(app)
     code = await link_code(lan_tg)
@@ -163,7 +169,9 @@ async def test_an_expired_code_is_refused_and_changes_nothing(app: App, admin, c
     assert before["account"] == 3 and before["person"] == 3  # still two people for Lan
 
 
-async def test_a_code_must_come_back_from_another_platform(app: App, admin, clock) -> None:
+async def test_a_code_must_come_back_from_another_platform(
+    app: App, admin: User, clock: Clock
+) -> None:
     await setup(admin, clock)
     lan_tg = telegram(app)
     code = await link_code(lan_tg)
@@ -179,7 +187,7 @@ async def test_a_code_must_come_back_from_another_platform(app: App, admin, cloc
     assert await counts(app) == before
 
 
-async def test_accounts_already_linked_are_told_so(app: App, admin, clock) -> None:
+async def test_accounts_already_linked_are_told_so(app: App, admin: User, clock: Clock) -> None:
     await setup(admin, clock)
     lan_tg, lan_zalo = telegram(app), zalo(app)
     await linked(app, lan_tg, lan_zalo, await link_code(lan_tg))
@@ -192,7 +200,7 @@ async def test_accounts_already_linked_are_told_so(app: App, admin, clock) -> No
     assert await counts(app) == before  # the code is not used up either
 
 
-async def test_in_a_group_it_answers_private_chat_only(app: App, admin, clock) -> None:
+async def test_in_a_group_it_answers_private_chat_only(app: App, admin: User, clock: Clock) -> None:
     await setup(admin, clock)
     lan_tg = telegram(app)
     code = await link_code(lan_tg)
@@ -214,7 +222,7 @@ async def test_in_a_group_it_answers_private_chat_only(app: App, admin, clock) -
     assert "/taikhoan" in await lan_tg.say("/trogiup")
 
 
-async def test_garbage_is_not_taken_for_a_code(app: App, admin, clock) -> None:
+async def test_garbage_is_not_taken_for_a_code(app: App, admin: User, clock: Clock) -> None:
     await setup(admin, clock)
     await link_code(telegram(app))
     lan_zalo = zalo(app)
@@ -230,7 +238,7 @@ async def test_garbage_is_not_taken_for_a_code(app: App, admin, clock) -> None:
     assert await counts(app) == before
 
 
-async def test_a_new_code_replaces_the_earlier_one(app: App, admin, clock) -> None:
+async def test_a_new_code_replaces_the_earlier_one(app: App, admin: User, clock: Clock) -> None:
     await setup(admin, clock)
     lan_tg, lan_zalo = telegram(app), zalo(app)
     first = await link_code(lan_tg)
@@ -241,7 +249,9 @@ async def test_a_new_code_replaces_the_earlier_one(app: App, admin, clock) -> No
     assert "Đã liên kết" in await linked(app, lan_tg, lan_zalo, second)
 
 
-async def test_both_accounts_pledged_the_most_recent_pledge_stays(app: App, admin, clock) -> None:
+async def test_both_accounts_pledged_the_most_recent_pledge_stays(
+    app: App, admin: User, clock: Clock
+) -> None:
     await setup(admin, clock)
     lan_tg, lan_zalo = telegram(app), zalo(app)
     await join(admin, lan_tg, "KT")
@@ -270,7 +280,9 @@ async def test_both_accounts_pledged_the_most_recent_pledge_stays(app: App, admi
     assert await count(app, Membership) == 2
 
 
-async def test_the_issuer_pledge_stays_when_it_is_the_newer_one(app: App, admin, clock) -> None:
+async def test_the_issuer_pledge_stays_when_it_is_the_newer_one(
+    app: App, admin: User, clock: Clock
+) -> None:
     await setup(admin, clock)
     lan_tg, lan_zalo = telegram(app), zalo(app)
     await join(admin, lan_zalo)
@@ -287,7 +299,7 @@ async def test_the_issuer_pledge_stays_when_it_is_the_newer_one(app: App, admin,
 
 
 async def test_both_accounts_assessed_themselves_the_newer_one_stays(
-    app: App, admin, clock
+    app: App, admin: User, clock: Clock
 ) -> None:
     await setup(admin, clock)
     assert "mở" in await admin.say("/tudanhgia mo")
@@ -308,7 +320,7 @@ async def test_both_accounts_assessed_themselves_the_newer_one_stays(
     assert ratings == ["excellent"]
 
 
-async def test_phrases_and_english(app: App, admin, clock) -> None:
+async def test_phrases_and_english(app: App, admin: User, clock: Clock) -> None:
     phrases = build_registry().phrases
     assert match_phrase("liên kết tài khoản", phrases) == ParsedCommand("taikhoan", "")
     assert match_phrase("gop tai khoan ABCD2345", phrases) == ParsedCommand("taikhoan", "ABCD2345")
@@ -419,7 +431,7 @@ async def test_merge_people_repoints_every_row(app: App) -> None:
         assert pledge is not None and (pledge.person_id, pledge.updated_at) == (keep_id, at)
 
 
-async def test_a_person_on_two_apps_is_nudged_once(app: App, admin, clock) -> None:
+async def test_a_person_on_two_apps_is_nudged_once(app: App, admin: User, clock: Clock) -> None:
     from datetime import timedelta
 
     from bot.scheduler import Scheduler
@@ -441,7 +453,9 @@ async def test_a_person_on_two_apps_is_nudged_once(app: App, admin, clock) -> No
     ]
 
 
-async def test_a_leaked_code_joins_nothing_until_its_owner_confirms(app: App, admin, clock) -> None:
+async def test_a_leaked_code_joins_nothing_until_its_owner_confirms(
+    app: App, admin: User, clock: Clock
+) -> None:
     from bot.scheduler import Scheduler
     from tests.fakes.channel import FakeChannel
 
@@ -481,7 +495,7 @@ async def test_a_leaked_code_joins_nothing_until_its_owner_confirms(app: App, ad
     assert "Bạn chưa thuộc đơn vị nào" in await stranger.say("/donvi")
 
 
-async def test_a_confirmation_too_late_joins_nothing(app: App, admin, clock) -> None:
+async def test_a_confirmation_too_late_joins_nothing(app: App, admin: User, clock: Clock) -> None:
     await setup(admin, clock)
     lan_tg, lan_zalo = telegram(app), zalo(app)
     code = await link_code(lan_tg)
@@ -494,7 +508,7 @@ async def test_a_confirmation_too_late_joins_nothing(app: App, admin, clock) -> 
     assert await count(app, Person) == 3
 
 
-async def test_five_wrong_codes_an_hour_then_try_later(app: App, admin, clock) -> None:
+async def test_five_wrong_codes_an_hour_then_try_later(app: App, admin: User, clock: Clock) -> None:
     await setup(admin, clock)
     lan_tg, guesser = telegram(app), zalo(app, "z-guess", name="Đoán mò")
     for guess in ("ABCD2345", "ABCD2346", "xin chào", "ABCD2347"):

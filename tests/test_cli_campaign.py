@@ -4,6 +4,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -136,7 +137,9 @@ IMPORTED = re.compile(
 
 
 @pytest.mark.parametrize("maker", [make_docx, make_pdf], ids=["docx", "pdf"])
-def test_import_this_years_plan_from_docx_and_pdf(database_url: str, tmp_path: Path, maker) -> None:
+def test_import_this_years_plan_from_docx_and_pdf(
+    database_url: str, tmp_path: Path, maker: Callable[[Path, str], Path]
+) -> None:
     path = maker(tmp_path / f"ke-hoach.{maker.__name__[5:]}", campaign_text(YEAR))
     result = run_cli("campaign", "import", path.name, database_url=database_url, cwd=tmp_path)
     assert result.returncode == 0, result.stderr

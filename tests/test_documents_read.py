@@ -10,6 +10,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -347,7 +348,9 @@ PLAN_LIST = abstract_num(
 )
 
 
-def numbered_paragraphs(document, items: list[tuple[int | None, str]], num_id: int = 1) -> None:
+def numbered_paragraphs(
+    document: DocxDocument, items: list[tuple[int | None, str]], num_id: int = 1
+) -> None:
     """One paragraph per (level, text); a level of None is a paragraph outside the list."""
     for level, text in items:
         paragraph = document.add_paragraph(text)

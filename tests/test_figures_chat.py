@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.app import App
 from storage.models import Assessment, Commitment, Outbox, Pledge, ProgressUpdate
-from tests.conftest import INVITE_CODE, User, found, members_of_kt, row_counts, workbook_of
+from tests.conftest import INVITE_CODE, Clock, User, found, members_of_kt, row_counts, workbook_of
 
 
 async def _in_kt(admin: User, user: User, role: str = "") -> None:
@@ -17,7 +17,7 @@ async def _in_kt(admin: User, user: User, role: str = "") -> None:
     await user.say(f"/start {code}")
 
 
-async def test_nobody_gives_himself_the_final_rating(app: App, admin: User, clock) -> None:
+async def test_nobody_gives_himself_the_final_rating(app: App, admin: User, clock: Clock) -> None:
     head, _lan = await members_of_kt(app, admin)
     await _in_kt(admin, admin)  # the office's admin is also a member of a unit
     clock.now = datetime(2026, 12, 5, 2, 0, tzinfo=UTC)
@@ -38,7 +38,7 @@ async def test_nobody_gives_himself_the_final_rating(app: App, admin: User, cloc
     assert len(rows) == 2 and all(person != by for person, _, by in rows)
 
 
-async def test_self_assessed_and_final_ratings_apart(app: App, admin: User, clock) -> None:
+async def test_self_assessed_and_final_ratings_apart(app: App, admin: User, clock: Clock) -> None:
     head, lan = await members_of_kt(app, admin)
     clock.now = datetime(2026, 12, 5, 2, 0, tzinfo=UTC)  # the documents' assessment window
     await lan.say("/tudanhgia tốt")

@@ -9,8 +9,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import func, select
 
 from bot.app import App, open_app
-from storage.models import Assessment, Commitment, Pledge, ProgressUpdate
-from tests.conftest import User, found, row_counts, workbook_of
+from storage.models import Assessment, Base, Commitment, Pledge, ProgressUpdate
+from tests.conftest import Clock, User, found, row_counts, workbook_of
 
 CODE = re.compile(r": ([A-Z0-9]{8})\n")
 
@@ -20,19 +20,19 @@ async def join(admin: User, user: User, unit: str = "KT", role: str = "") -> Non
     assert "Chào mừng" in await user.say(f"/start {code}")
 
 
-async def setup(app: App, admin: User, clock) -> None:
+async def setup(app: App, admin: User, clock: Clock) -> None:
     clock.now = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # within the 2026 registration period
     await admin.say("/donvi them KT Phòng Kế toán")
     await admin.say("/donvi them VP Văn phòng")
 
 
-async def count(app: App, model) -> int:
+async def count(app: App, model: type[Base]) -> int:
     async with app.db.transaction() as session:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 async def test_guided_pledge_with_numbers_and_a_restart_in_the_middle(
-    app: App, admin, clock
+    app: App, admin: User, clock: Clock
 ) -> None:
     await setup(app, admin, clock)
     lan = User(app, "lan", name="Lan")
@@ -63,7 +63,9 @@ async def test_guided_pledge_with_numbers_and_a_restart_in_the_middle(
     assert await count(app, Commitment) == 2
 
 
-async def test_one_line_pledge_and_the_second_one_offers_to_replace(app: App, admin, clock) -> None:
+async def test_one_line_pledge_and_the_second_one_offers_to_replace(
+    app: App, admin: User, clock: Clock
+) -> None:
     await setup(app, admin, clock)
     lan = User(app, "lan", name="Lan")
     await join(admin, lan)
@@ -81,7 +83,7 @@ async def test_one_line_pledge_and_the_second_one_offers_to_replace(app: App, ad
     assert await count(app, Commitment) == 1
 
 
-async def test_bad_pledges_store_nothing(app: App, admin, clock) -> None:
+async def test_bad_pledges_store_nothing(app: App, admin: User, clock: Clock) -> None:
     await setup(app, admin, clock)
     lan = User(app, "lan")
     await join(admin, lan)
@@ -100,7 +102,9 @@ async def test_bad_pledges_store_nothing(app: App, admin, clock) -> None:
     assert "Bạn không có quyền dùng /dangky" in await guest.say("/dangky LĐTT; a")
 
 
-async def test_after_the_deadline_only_a_lead_changes_a_pledge(app: App, admin, clock) -> None:
+async def test_after_the_deadline_only_a_lead_changes_a_pledge(
+    app: App, admin: User, clock: Clock
+) -> None:
     await setup(app, admin, clock)
     lan, head = User(app, "lan", name="Nguyễn Thị Lan"), User(app, "head", name="Trưởng phòng")
     await join(admin, lan)
@@ -125,7 +129,7 @@ async def test_after_the_deadline_only_a_lead_changes_a_pledge(app: App, admin, 
 
 
 async def test_a_late_replacement_keeps_the_rating_and_names_no_past_date(
-    app: App, admin, clock
+    app: App, admin: User, clock: Clock
 ) -> None:
     await setup(app, admin, clock)
     lan, head = User(app, "lan", name="Nguyễn Thị Lan"), User(app, "head", name="Trưởng phòng")
@@ -152,7 +156,7 @@ async def test_a_late_replacement_keeps_the_rating_and_names_no_past_date(
         )
 
 
-async def test_progress_updates_and_their_bad_input(app: App, admin, clock) -> None:
+async def test_progress_updates_and_their_bad_input(app: App, admin: User, clock: Clock) -> None:
     await setup(app, admin, clock)
     lan = User(app, "lan")
     await join(admin, lan)
@@ -182,7 +186,9 @@ async def test_progress_updates_and_their_bad_input(app: App, admin, clock) -> N
     assert await count(app, ProgressUpdate) == 3  # history kept: 40% for each, then 100%
 
 
-async def test_self_assessment_window_and_the_final_rating_wins(app: App, admin, clock) -> None:
+async def test_self_assessment_window_and_the_final_rating_wins(
+    app: App, admin: User, clock: Clock
+) -> None:
     await setup(app, admin, clock)
     lan, head = User(app, "lan", name="Lan"), User(app, "head", name="Hùng")
     await join(admin, lan)
@@ -220,7 +226,7 @@ async def test_self_assessment_window_and_the_final_rating_wins(app: App, admin,
         assert row is not None and (row.self_rating, row.final_rating) == ("excellent", "done")
 
 
-async def test_who_sees_what_in_the_standing(app: App, admin, clock) -> None:
+async def test_who_sees_what_in_the_standing(app: App, admin: User, clock: Clock) -> None:
     await setup(app, admin, clock)
     lan, minh, head = (
         User(app, "lan", name="Lan"),
@@ -248,7 +254,7 @@ async def test_who_sees_what_in_the_standing(app: App, admin, clock) -> None:
     assert "Toàn cơ quan — 3 người" in admin_view
 
 
-async def test_the_report_workbook(app: App, admin, clock) -> None:
+async def test_the_report_workbook(app: App, admin: User, clock: Clock) -> None:
     await setup(app, admin, clock)
     lan, head = User(app, "lan", name="Lan <b>&"), User(app, "head", name="Hùng")
     await join(admin, lan)
@@ -285,7 +291,9 @@ async def test_the_report_workbook(app: App, admin, clock) -> None:
     assert workbook_of(lead_report[0]).sheetnames == ["Tổng hợp", "KT"]
 
 
-async def test_a_lead_names_a_telegram_member_by_their_username(app: App, admin, clock) -> None:
+async def test_a_lead_names_a_telegram_member_by_their_username(
+    app: App, admin: User, clock: Clock
+) -> None:
     from handlers.messages import Incoming
     from tests.conftest import render
 

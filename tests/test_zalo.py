@@ -11,6 +11,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -61,7 +62,7 @@ async def bot(zapp: App, fake: FakeZalo) -> AsyncIterator[ZaloChannel]:
     await channel.stop()
 
 
-async def say(fake: FakeZalo, user: str, text: str, **kwargs) -> str:
+async def say(fake: FakeZalo, user: str, text: str, **kwargs: Any) -> str:
     """Send a private message and wait for the bot's next answer to it."""
     before = len(fake.texts(user))
     fake.message(user, text, **kwargs)
