@@ -93,7 +93,7 @@ class Baseline:
         return (True, row[0]) if row else (False, "")
 
 
-def held(text: str, packs: tuple = calendar.NATIONAL) -> Knowledge:  # type: ignore[type-arg]
+def held(text: str, packs: tuple = calendar.NATIONAL) -> Knowledge:
     """A document as the bot holds it after import: model, facts, index, calendar, owners."""
     knowledge = knowledge_of(text, packs=packs)
     knowledge.owners()
@@ -131,7 +131,7 @@ def read_cases(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
-def compare(label: str, pairs: list[tuple[dict, Callable, Callable]]) -> None:  # type: ignore[type-arg]
+def compare(label: str, pairs: list[tuple[dict, Callable, Callable]]) -> None:
     """Score and time the bot and the baseline on (case, bot, baseline) triples."""
     scores = {"bot": 0, "fts5 baseline": 0}
     times: dict[str, list[float]] = {"bot": [], "fts5 baseline": []}
@@ -181,7 +181,8 @@ def main() -> int:
         run(ours, cases[:3])  # warm up
         compare(path.stem, [(case, ours, baseline) for case in cases])
 
-    dev, held_out = [], []
+    dev: list[tuple[dict, Callable, Callable]] = []
+    held_out: list[tuple[dict, Callable, Callable]] = []
     for path in sorted(DOCUMENTS.glob("*.jsonl")):
         text = document_text(path.with_suffix(".txt"))
         ours, baseline = bot(held(text)), Baseline(text)

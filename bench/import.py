@@ -50,7 +50,7 @@ def document(chars: int) -> str:
     parts, number = [head], 0
     while sum(map(len, parts)) < chars:
         number += 1
-        parts.append(_SECTION.sub(lambda m, n=number: f"{m.group(1)}.{n}. ", body) + "\n\n")
+        parts.append(_SECTION.sub(rf"\g<1>.{number}. ", body) + "\n\n")
     return "".join(parts)
 
 

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def environment(url: str, fake: FakeTelegram) -> dict[str, str]:
             "TELEGRAM_API_BASE_URL": fake.base_url}  # fmt: skip
 
 
-def wait_until(check, timeout: float = 300) -> None:  # type: ignore[no-untyped-def]
+def wait_until(check: Callable[[], bool], timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:
@@ -87,7 +88,7 @@ def wait_until(check, timeout: float = 300) -> None:  # type: ignore[no-untyped-
         time.sleep(0.02)
 
 
-def delivered_by(process: subprocess.Popen) -> str:  # type: ignore[type-arg]
+def delivered_by(process: subprocess.Popen[str]) -> str:
     out, err = process.communicate(timeout=300)
     if process.returncode != 0:
         raise SystemExit(f"a dispatcher failed: {err.strip()[-500:]}")
@@ -95,18 +96,27 @@ def delivered_by(process: subprocess.Popen) -> str:  # type: ignore[type-arg]
     return digits or "?"
 
 
-def trial(url: str, messages: int, scenario: str, folder: Path) -> dict[str, object]:
+def trial(url: str, messages: int, scenario: str, folder: Path) -> dict[str, str | int]:
     asyncio.run(fresh(url, messages))
     fake = FakeTelegram().start()
     fake.send_delay = SEND_DELAY
     env = environment(url, fake)
     first_command = ["dispatch"] if scenario == "dispatch + dispatch" else ["run"]
-    spawn = {"cwd": folder, "env": env, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE,
-             "text": True}  # fmt: skip
+
+    def spawn(*command: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot", *command],
+            cwd=folder,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
     try:
-        first = subprocess.Popen([sys.executable, "-m", "bot", *first_command], **spawn)  # type: ignore[call-overload]
+        first = spawn(*first_command)
         wait_until(lambda: len(fake.sent()) >= HEAD_START)
-        second = subprocess.Popen([sys.executable, "-m", "bot", "dispatch"], **spawn)  # type: ignore[call-overload]
+        second = spawn("dispatch")
         by_second = delivered_by(second)
         if first_command == ["run"]:
             wait_until(lambda: len(set(c.params["chat_id"] for c in fake.sent())) >= messages)
@@ -144,7 +154,7 @@ def main() -> int:
                 result = trial(url, args.messages, scenario, folder)
                 totals.update(
                     {"lost": int(result["lost"]), "duplicated": int(result["duplicated"])}
-                )  # type: ignore[call-overload]
+                )
                 print(f"{scenario} ({url.split(':')[0]}), trial {number}: first delivered "
                       f"{result['first']}, second {result['second']}; lost {result['lost']}, "
                       f"duplicated {result['duplicated']} of {args.messages}")  # fmt: skip

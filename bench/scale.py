@@ -232,8 +232,8 @@ def main() -> int:
     print(f"{args.chats} chats × {args.per_chat} updates, {args.connections} requests in flight; "
           + (f"pacing {args.max_per_second:g}/s per process" if paced
              else "pacing: this build's default (29 sends/s per process, no setting)"))  # fmt: skip
-    print("load average before: {:.1f} {:.1f} {:.1f} on {} cores".format(*os.getloadavg(),
-          os.cpu_count()))  # fmt: skip
+    one, five, fifteen = os.getloadavg()
+    print(f"load average before: {one:.1f} {five:.1f} {fifteen:.1f} on {os.cpu_count()} cores")
     runs = {}
     bad = 0
     for processes in (1, 2, 4):

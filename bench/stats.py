@@ -18,8 +18,10 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import event, insert, select, text
 
@@ -189,8 +191,14 @@ class QueryCounter:
         self.count += 1
 
 
-async def timed(coroutine_factory, counter: QueryCounter, repeat: int = 1):  # type: ignore[no-untyped-def]
-    best, result, queries = float("inf"), None, 0
+T = TypeVar("T")
+
+
+async def timed(
+    coroutine_factory: Callable[[], Awaitable[T]], counter: QueryCounter, repeat: int = 1
+) -> tuple[float, T, int]:
+    assert repeat >= 1
+    best, queries = float("inf"), 0
     for _ in range(repeat):
         before = counter.count
         started = time.perf_counter()

@@ -184,9 +184,10 @@ async def _units_import(app: App, args: argparse.Namespace, t: Translate) -> int
     try:
         count = await usecases.units.import_csv(app.db, clean_text(text))
     except usecases.units.RowsRefused as refused:
-        for error in refused.errors:
-            problem = t(error.key, **error.values)
-            print(to_plain(t("cli.line_error", line=error.line, problem=problem)), file=sys.stderr)
+        for row_error in refused.errors:
+            problem = t(row_error.key, **row_error.values)
+            line = t("cli.line_error", line=row_error.line, problem=problem)
+            print(to_plain(line), file=sys.stderr)
         raise UserError(t("cli.nothing_imported")) from None
     _say(t, "cli.units_imported", count=count)
     return 0

@@ -7,7 +7,7 @@ inside a channel an hour later.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
@@ -84,12 +84,14 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown language {value!r}; use vi or en")
         return value
 
+    # The "before" validators get the raw value (a string from the environment, a list or a
+    # tuple from load_settings' overrides), hence `Any`; pydantic checks what they return.
     @field_validator("admins", mode="before")
     @classmethod
-    def _admin_accounts(cls, value: object) -> tuple[str, ...]:
+    def _admin_accounts(cls, value: Any) -> tuple[str, ...]:
         if value is None or value == "":
             return ()
-        items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+        items = value.split(",") if isinstance(value, str) else list(value)
         accounts = []
         for item in (str(i).strip() for i in items):
             if not item:
@@ -118,21 +120,21 @@ class Settings(BaseSettings):
 
     @field_validator("event_notice_days", mode="before")
     @classmethod
-    def _notice_days(cls, value: object) -> tuple[int, ...]:
+    def _notice_days(cls, value: Any) -> tuple[int, ...]:
         if isinstance(value, str):
             items = [v.strip() for v in value.split(",") if v.strip()]
             if not items or not all(read_int(v, 1, 60) is not None for v in items):
                 raise ValueError(f"expected days like 7,1 (1 to 60), got {value!r}")
             return tuple(sorted({int(v) for v in items}, reverse=True))
-        return tuple(value)  # type: ignore[arg-type]
+        return tuple(value)
 
     @field_validator("province", "sector", mode="before")
     @classmethod
-    def _calendar_packs(cls, value: object, info: ValidationInfo) -> tuple[str, ...]:
+    def _calendar_packs(cls, value: Any, info: ValidationInfo) -> tuple[str, ...]:
         """Known pack names only: a typo would silently show no local days at all."""
         if value is None:
             return ()
-        items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+        items = value.split(",") if isinstance(value, str) else list(value)
         table = PROVINCE_PACKS if info.field_name == "province" else SECTOR_PACKS
         names: list[str] = []
         for item in (str(i) for i in items):
@@ -177,10 +179,10 @@ class SettingsError(Exception):
     """Settings could not be read; the message is one line naming the variable."""
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Read the settings, turning pydantic's report into one line per wrong variable."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)
     except ValidationError as error:
         fields = {name: f.alias for name, f in Settings.model_fields.items()}
         lines = []

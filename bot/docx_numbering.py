@@ -209,9 +209,9 @@ class ListNumbering:
             for level in numbered.restarted:
                 counters[level] = None
         current = counters[index]
-        level = numbered.levels[index]
-        assert level is not None
-        counters[index] = level.start if current is None else current + 1
+        counted = numbered.levels[index]
+        assert counted is not None
+        counters[index] = counted.start if current is None else current + 1
         for deeper in range(index + 1, _LEVELS):
             if _starts_over(numbered.levels[deeper], deeper, index):
                 counters[deeper] = None

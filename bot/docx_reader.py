@@ -225,7 +225,7 @@ class _DocxWalker:
         return " / ".join(parts)
 
     def _mark(self, note_id: str | None) -> str:
-        if note_id not in self.notes:
+        if note_id is None or note_id not in self.notes:
             return ""
         number = self.numbers.setdefault(note_id, len(self.numbers) + 1)
         return f"[{number}]"

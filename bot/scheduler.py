@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import secrets
@@ -43,6 +44,7 @@ from bot.app import App
 from bot.delivery import ChatGone, ChatMoved, Permanent, RetryLater, Sender, Transient
 from campaign import calendar
 from campaign.dates import format_date, weekday_key
+from handlers.context import Translate
 from storage import (
     chats,
     dialogs,
@@ -143,7 +145,7 @@ class Scheduler:
     owner: str = field(default_factory=lambda: f"{os.getpid()}-{secrets.token_hex(6)}")
     """This dispatcher's name on the rows it claims (storage/outbox.py)."""
 
-    def _t(self, language: str | None = None):  # type: ignore[no-untyped-def]
+    def _t(self, language: str | None = None) -> Translate:
         services = self.app.services
         return services.catalog.translator(language or services.default_language)
 
@@ -249,7 +251,7 @@ class Scheduler:
         await self.record_successes(worked)
         return made
 
-    async def _advance(self, session, reminder: Reminder, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    async def _advance(self, session: AsyncSession, reminder: Reminder, now: datetime) -> int:
         """Enqueue one due reminder (unless too late) and move it to its next run."""
         made = 0
         lateness = now - reminder.next_at
@@ -265,7 +267,9 @@ class Scheduler:
         await session.flush()
         return made
 
-    async def _enqueue_reminder(self, session, reminder: Reminder, *, late: bool) -> int:  # type: ignore[no-untyped-def]
+    async def _enqueue_reminder(
+        self, session: AsyncSession, reminder: Reminder, *, late: bool
+    ) -> int:
         made = 0
         targets = await reminders.target_chats(session, reminder)
         languages = await chats.reader_languages(session, [chat.id for chat in targets])
@@ -392,8 +396,8 @@ class Scheduler:
                 sent = 0
                 for row in rows:  # a row that fails unexpectedly waits; the others go on
                     sent += await self.guarded(
-                        f"outbox:{row.id}", lambda r=row: self._send(r, now), now
-                    )  # type: ignore[misc]
+                        f"outbox:{row.id}", functools.partial(self._send, row, now), now
+                    )
                 return sent
 
         done = asyncio.Event()

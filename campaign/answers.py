@@ -11,9 +11,10 @@ threshold the answer is an honest "the documents do not say", with the reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from campaign import calendar
 from campaign.calendar import Observance, Occurrence
@@ -79,7 +80,9 @@ class Answer:
     found: bool
     kind: str
     quotes: list[Quote] = field(default_factory=list)
-    facts: dict[str, object] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
+    """What the answer found, by `kind` ("occurrence" for an event, "parts" for an overview …):
+    the view reads each kind's own keys."""
     entry: int | None = None
     """The document that answers, when one does."""
 
@@ -781,7 +784,9 @@ _KIND_ALTERNATIVES = "|".join(words for words, kind in KIND_WORDS if kind != Kin
 """Who signed "the plan", "the decision" …: not "Luật", which would read "kỷ luật"."""
 
 
-def _signer(knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]):  # type: ignore[no-untyped-def]
+def _signer(
+    knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]
+) -> Answer | None:
     asks = re.search(
         r"\b(ai|nguoi)\b.*\bky(?:$| (?:van ban|ten|boi|nay|vay|a|vb|" + _KIND_ALTERNATIVES + r"))",
         folded,
@@ -803,7 +808,9 @@ def _signer(knowledge: Knowledge, named: list[int] | None, folded: str, content:
     )
 
 
-def _number(knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]):  # type: ignore[no-untyped-def]
+def _number(
+    knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]
+) -> Answer | None:
     asks_number = _has(folded, "so may", "so hieu", "so bao nhieu", "ky hieu", "van ban so")
     asks_date = _has(
         folded, "ban hanh ngay nao", "ban hanh khi nao", "ngay ban hanh", "ky ngay nao",
@@ -831,7 +838,9 @@ def _number(knowledge: Knowledge, named: list[int] | None, folded: str, content:
     return Answer(True, "number", quotes=quotes, entry=quotes[0].entry)
 
 
-def _issuer(knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]):  # type: ignore[no-untyped-def]
+def _issuer(
+    knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]
+) -> Answer | None:
     if not _has(
         folded, "co quan nao ban hanh", "ai ban hanh", "don vi nao ban hanh", "issued by",
         "cua co quan nao", "noi ban hanh", "ban hanh boi",
@@ -865,7 +874,9 @@ def _generic(content: list[str], allowed: set[str]) -> bool:
     return all(w in _GENERIC or w in allowed or mentioned_years(w) for w in content)
 
 
-def _recipients(knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]):  # type: ignore[no-untyped-def]
+def _recipients(
+    knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]
+) -> Answer | None:
     if not _has(folded, "noi nhan", "gui cho", "gui den", "gui toi", "gui nhung", "dien cho"):
         return None
     if not _generic(content, {"noi", "nhan", "gui", "dien", "den", "toi", "cho"}):
@@ -897,7 +908,9 @@ _PERIOD_WORDS = {
 }  # fmt: skip
 
 
-def _period(knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]):  # type: ignore[no-untyped-def]
+def _period(
+    knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]
+) -> Answer | None:
     if not _has(folded, *_PERIOD_ASKS) or not _generic(content, _PERIOD_WORDS):
         return None
     targets = named or [i for i, e in enumerate(knowledge.entries) if e.campaign]
@@ -937,7 +950,9 @@ _MOTTO_ASKS = {
 }
 
 
-def _motto(knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]):  # type: ignore[no-untyped-def]
+def _motto(
+    knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]
+) -> Answer | None:
     asked = [kind for kind, words in _MOTTO_ASKS.items() if _has(folded, *words)]
     if not asked:
         return None
@@ -973,7 +988,9 @@ _TARGET_WORDS = {
 }  # fmt: skip
 
 
-def _targets(knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]):  # type: ignore[no-untyped-def]
+def _targets(
+    knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]
+) -> Answer | None:
     if not _has(folded, "chi tieu", "muc tieu", "target", "targets"):
         return None
     if not _generic(content, _TARGET_WORDS):
@@ -1006,7 +1023,9 @@ def _targets(knowledge: Knowledge, named: list[int] | None, folded: str, content
     return None
 
 
-def _duties(knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]):  # type: ignore[no-untyped-def]
+def _duties(
+    knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]
+) -> Answer | None:
     match = re.match(
         r"^(?:(?:trach nhiem|nhiem vu) cua )?(.+?) (?:co trach nhiem gi|co nhiem vu gi|lam gi"
         r"|can lam gi|phai lam gi|phu trach gi|co vai tro gi|chiu trach nhiem gi)\b",
@@ -1040,7 +1059,9 @@ def _duties(knowledge: Knowledge, named: list[int] | None, folded: str, content:
     return Answer(True, "duty", quotes=[quote], entry=position)
 
 
-def _basis(knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]):  # type: ignore[no-untyped-def]
+def _basis(
+    knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]
+) -> Answer | None:
     asks = _has(folded, "can cu", "co so phap ly", "theo chi thi", "chi thi nao", "basis") or (
         re.search(r"(?<!thi )\bdua (?:tren|vao)\b", folded) is not None  # not "thi đua trên"
     )
@@ -1069,7 +1090,9 @@ _OVERVIEW_WORDS = {
 }  # fmt: skip
 
 
-def _overview(knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]):  # type: ignore[no-untyped-def]
+def _overview(
+    knowledge: Knowledge, named: list[int] | None, folded: str, content: list[str]
+) -> Answer | None:
     if not content or not all(w in _OVERVIEW_WORDS or mentioned_years(w) for w in content):
         return None
     targets = _targets_of(knowledge, named)
@@ -1092,7 +1115,8 @@ def _overview(knowledge: Knowledge, named: list[int] | None, folded: str, conten
     )
 
 
-_INTENTS = (
+_Intent = Callable[[Knowledge, list[int] | None, str, list[str]], Answer | None]
+_INTENTS: tuple[tuple[_Intent, frozenset[str]], ...] = (
     (_signer, frozenset({"ky", "ten", "boi", "nguoi", "van ban"})),
     (_number, frozenset({"so", "hieu", "ban", "hanh", "ngay", "ky", "ra"})),
     (_issuer, frozenset({"co", "quan", "ban", "hanh", "don", "vi", "boi"})),

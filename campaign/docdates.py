@@ -105,7 +105,7 @@ def _safe(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _point(kind: str, groups: tuple[str, ...]) -> Point:
+def _point(kind: str, groups: tuple[str | None, ...]) -> Point:
     values = [int(g) for g in groups if g is not None]
     if kind == "dmy":
         return Point(values[2], values[1], values[0])

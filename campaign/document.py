@@ -801,7 +801,9 @@ def _kind_and_title(paras: list[str], index: int) -> tuple[Kind | None, list[str
     return kind, title, index
 
 
-def _read_letterhead(lines: list[str], corpus: str, signature: Signature | None) -> Letterhead:
+def _read_letterhead(
+    lines: list[str], habits: dict[str, str], signature: Signature | None
+) -> Letterhead:
     bodies: list[list[str]] = []
     number = place = None
     issued_on = None
@@ -833,7 +835,7 @@ def _read_letterhead(lines: list[str], corpus: str, signature: Signature | None)
             bodies[-1].append(line)
         else:
             bodies.append([line])
-    names = tuple(recase(" ".join(body), corpus) for body in bodies)
+    names = tuple(recase(" ".join(body), habits) for body in bodies)
     return Letterhead(names, number, place, issued_on, issued_month)
 
 

@@ -10,6 +10,7 @@ None, and a period without an end has no end.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -39,10 +40,10 @@ class Period:
 
 @dataclass(frozen=True)
 class Deadline:
-    date: date | None
+    date: datetime.date | None
     """The last day (the end of "từ ngày 10 đến ngày 15 tháng 12"); for a yearly deadline,
     the one in the document's year."""
-    start: date | None
+    start: datetime.date | None  # `date` in this class is the field above
     when: str
     """The date words as written ("trước ngày 10/12 hằng năm")."""
     text: str
@@ -207,7 +208,12 @@ def _listed(document: Document, passage: Passage) -> str:
 
 def _read_period(
     document: Document, words: str
-) -> tuple[date | None, date | None, str | None, tuple, bool] | None:  # type: ignore[type-arg]
+) -> (
+    tuple[
+        date | None, date | None, str | None, tuple[tuple[date | None, date | None, str], ...], bool
+    ]
+    | None
+):
     folded_words = fold_aligned(words)
     dates = [w for w in find_dates(words) if not _is_citation(folded_words, w)]
     from_issue = bool(_FROM_LAUNCH.search(folded_words))
@@ -718,13 +724,12 @@ def _commemorations(document: Document) -> list[Commemoration]:
             dates = [w for w in find_dates(window) if w.begin.year or w.finish.year]
             day = month = None
             year = None
-            if dates and dates[0].is_range and dates[0].begin.year and dates[0].finish.year:
-                span = dates[0]
-                if span.finish.year - span.begin.year != number:  # type: ignore[operator]
+            when = dates[0] if dates else None
+            if when and when.is_range and when.begin.year and when.finish.year:
+                if when.finish.year - when.begin.year != number:
                     continue
-                day, month, year = span.begin.day, span.begin.month, span.finish.year
-            elif dates and dates[0].finish.year and dates[0].finish.month:
-                when = dates[0]
+                day, month, year = when.begin.day, when.begin.month, when.finish.year
+            elif when and when.finish.year and when.finish.month:
                 written = when.finish.year
                 reference = document.year or written
                 if abs(written - reference) <= 1:

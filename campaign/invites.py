@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from campaign.inputs import MAX_ID, is_number, read_int
 from campaign.roles import Role
@@ -100,7 +101,7 @@ def _plain_number(word: str) -> int | None:
 
 def invite_terms(
     role: Role, *, by_admin: bool, uses: int | None, days: int | None
-) -> Terms | tuple[str, dict[str, object]]:
+) -> Terms | tuple[str, dict[str, Any]]:
     """The uses and days of a new code, or the message key (and its values) saying why not.
 
     A code above member (outreach, lead) hands power to whoever types it first: only admins

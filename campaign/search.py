@@ -326,10 +326,10 @@ class Index:
         expanded: set[str] = set()
         spelled: list[str] = []
         for token in sequence:
-            phrase = self.acronyms.get(token) if token and len(token) >= 3 else None
-            if phrase:
+            spelling = self.acronyms.get(token) if token and len(token) >= 3 else None
+            if spelling:
                 expanded.add(token)
-                spelled.extend(phrase.split())
+                spelled.extend(spelling.split())
             else:
                 spelled.append(token)
         if expanded:  # "hội đồng tdkt tỉnh" also reads "hội đồng thi đua khen thưởng tỉnh"

@@ -12,6 +12,7 @@ with nothing recognisable, is refused with the reason.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -233,14 +234,14 @@ def _near(moment: datetime, now: datetime) -> datetime:
     return moment
 
 
-def _on(year: int, month: int, day: int, at) -> datetime:  # type: ignore[no-untyped-def]
+def _on(year: int, month: int, day: int, at: Callable[[date], datetime]) -> datetime:
     try:
         return at(date(year, month, day))
     except ValueError:
         raise TimePhraseError("time.bad_date") from None
 
 
-def _next_month_day(day: int, now: datetime, at) -> datetime:  # type: ignore[no-untyped-def]
+def _next_month_day(day: int, now: datetime, at: Callable[[date], datetime]) -> datetime:
     if not 1 <= day <= 31:
         raise TimePhraseError("time.bad_date")
     year, month = now.year, now.month

@@ -113,21 +113,21 @@ def render(t: Translate, answer: Answer, knowledge: Knowledge | None) -> Rendere
     elif kind == "targets":
         lines.append(t("answer.targets", year=facts["year"] or ""))
     elif kind == "overview":
-        parts = join([f"• {p}" for p in facts["parts"]])  # type: ignore[attr-defined]
+        parts = join([f"• {p}" for p in facts["parts"]])
         lines.append(
             t("answer.overview", title=facts["title"], issuer=facts["issuer"], parts=parts)
         )
     elif kind == "event":
-        occurrence: Occurrence = facts["occurrence"]  # type: ignore[assignment]
+        occurrence: Occurrence = facts["occurrence"]
         lines.append(occurrence_line(t, occurrence))
         if occurrence.observance.dated_by == "table":
             lines.append(t("answer.date_from_table"))
     elif kind == "events":
         lines.append(t("answer.upcoming"))
-        lines.extend(occurrence_line(t, o) for o in facts["occurrences"])  # type: ignore[attr-defined]
+        lines.extend(occurrence_line(t, o) for o in facts["occurrences"])
     elif kind == "campaign_days":
         lines.append(t("answer.campaign_days", document=name))
-        lines.extend(occurrence_line(t, o) for o in facts["occurrences"])  # type: ignore[attr-defined]
+        lines.extend(occurrence_line(t, o) for o in facts["occurrences"])
     elif kind in ("passages", "duty"):
         lines.append(t("answer.from_document", document=name))
     elif kind == "other_year":

@@ -78,8 +78,8 @@ def _handle(person: Person) -> str:
     for account in person.accounts:
         if account.username:
             return f"@{account.username}"
-    account = person.accounts[0] if person.accounts else None
-    return f"{account.platform}:{account.platform_user_id}" if account else f"#{person.id}"
+    first = person.accounts[0] if person.accounts else None
+    return f"{first.platform}:{first.platform_user_id}" if first else f"#{person.id}"
 
 
 def _line(ctx: Context, person: Person, role: str) -> Safe:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from campaign.dates import format_datetime, weekday_key
 from campaign.inputs import MAX_ID, is_number, read_int
 from campaign.roles import Role
 from campaign.text import fold
-from campaign.timephrase import TimePhraseError, read
+from campaign.timephrase import Reading, TimePhraseError, read
 from handlers.context import Context
 from handlers.dialog import DialogTable, End, Outcome, State
 from handlers.formatting import unit_label
@@ -33,7 +33,7 @@ _REPORTED = frozenset({"time.past", "time.bad_date", "time.bad_clock", "time.too
 """Time errors worth telling as they are: the user wrote a time, but not a usable one."""
 
 
-def split_when(words: list[str], now) -> tuple[object, str] | None:  # type: ignore[no-untyped-def]
+def split_when(words: list[str], now: datetime) -> tuple[Reading, str] | None:
     """The longest leading words that read as a time, and the rest as the reminder's text."""
     last_error: TimePhraseError | None = None
     for size in range(min(MAX_PHRASE_WORDS, len(words) - 1), 0, -1):
@@ -47,7 +47,7 @@ def split_when(words: list[str], now) -> tuple[object, str] | None:  # type: ign
     return None
 
 
-def when_label(ctx: Context, reading) -> Safe:  # type: ignore[no-untyped-def]
+def when_label(ctx: Context, reading: Reading) -> Safe:
     local = reading.at.astimezone(ctx.services.zone)
     repeat = ctx.t(f"time.repeat.{reading.repeat}") if reading.repeat else ""
     return ctx.t("remind.when", weekday=ctx.t(weekday_key(local)),
@@ -90,8 +90,8 @@ async def remind_command(ctx: Context, args: str) -> list[Reply]:
         chat_id=ctx.chat.id if target == "chat" else None,
         unit_id=unit.id if unit else None,
         text=text,
-        next_at=reading.at,  # type: ignore[attr-defined]
-        rrule=reading.rrule,  # type: ignore[attr-defined]
+        next_at=reading.at,
+        rrule=reading.rrule,
         timezone=str(ctx.services.zone),
         active=True,
     )

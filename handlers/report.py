@@ -38,8 +38,9 @@ def build_workbook(
     t: Translate, year: int, results: list[UnitStanding], people: dict[int, list[MemberRow]]
 ) -> bytes:
     workbook = Workbook()
-    summary = workbook.active
-    assert summary is not None
+    first = workbook.active
+    assert isinstance(first, Worksheet)
+    summary: Worksheet = first  # openpyxl's stubs type `active` as a chart sheet too
     summary.title = _plain(t, "report.summary_sheet")
     rules = results[0].targets if results else []
     headers = [

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
 from storage.models import CampaignDocument, utcnow
+from storage.rowcount import rowcount
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ async def save_document(
                 CampaignDocument.demo.is_(True), CampaignDocument.identity != record.identity
             )
         )
-        demo_removed = bool(removed.rowcount)  # type: ignore[attr-defined]
+        demo_removed = bool(rowcount(removed))
     row = await session.scalar(
         select(CampaignDocument).where(CampaignDocument.identity == record.identity)
     )
@@ -78,7 +79,7 @@ async def save_document(
     return Saved(row, replaced, demo_removed)
 
 
-def _without_text() -> tuple:  # type: ignore[type-arg]
+def _without_text() -> tuple:
     return (defer(CampaignDocument.document, raiseload=False),)
 
 

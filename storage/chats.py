@@ -12,7 +12,7 @@ from storage.limits import clip
 from storage.models import Account, Chat, DialogState, Person
 
 
-def _chat_with_unit(platform: str, chat_id: str) -> Select[tuple[Chat]]:
+def _chat_with_unit(platform: str, chat_id: str) -> Select[Chat]:
     """The chat of this platform id with its unit joined in: handlers read `chat.unit`, and a
     lazy load is not possible in async code."""
     return (

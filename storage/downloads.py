@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Download
+from storage.rowcount import rowcount
 
 
 async def keep(
@@ -32,4 +33,4 @@ async def find(session: AsyncSession, token: str, now: datetime) -> Download | N
 
 async def forget_expired(session: AsyncSession, now: datetime) -> int:
     result = await session.execute(delete(Download).where(Download.expires_at <= now))
-    return result.rowcount or 0
+    return rowcount(result)

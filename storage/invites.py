@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from campaign.invites import new_code
 from storage.models import Invite
+from storage.rowcount import rowcount
 
 
 async def create_invite(
@@ -53,7 +54,7 @@ async def use_invite(session: AsyncSession, invite_id: int) -> bool:
         .where(Invite.id == invite_id, Invite.uses_left > 0)
         .values(uses_left=Invite.uses_left - 1)
     )
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 async def active_invites(

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaign.invites import new_code
 from storage.models import AccountLinkAttempt, AccountLinkCode
+from storage.rowcount import rowcount
 
 GUESS_MEMORY = timedelta(days=1)
 
@@ -51,13 +52,13 @@ async def consume_code(session: AsyncSession, code_id: int, now: datetime) -> bo
             AccountLinkCode.id == code_id, AccountLinkCode.expires_at > now
         )
     )
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 async def cancel_code(session: AsyncSession, code: str) -> bool:
     """Withdraw a code that was shown where others could read it."""
     result = await session.execute(delete(AccountLinkCode).where(AccountLinkCode.code == code))
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 async def find_by_id(session: AsyncSession, code_id: int) -> AccountLinkCode | None:
@@ -78,7 +79,7 @@ async def claim(
         )
         .values(claimed_by=account_id, claimed_at=now, expires_at=until)
     )
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 async def wrong_guesses(session: AsyncSession, person_id: int, since: datetime) -> list[datetime]:

@@ -42,7 +42,7 @@ async def hold_chat(session: AsyncSession, platform: str, chat_id: str) -> None:
     whose keys collide (a 32-bit hash) merely wait for each other. SQLite: nothing to do, its
     transactions already run one at a time.
     """
-    if session.bind.dialect.name != "postgresql":
+    if session.get_bind().dialect.name != "postgresql":
         return
     await session.execute(
         text("SELECT pg_advisory_xact_lock(:space, hashtext(:chat))"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -12,7 +12,7 @@ from campaign.naming import same_name
 from storage.models import Account, Membership, Person, Unit
 
 
-def _members(unit_ids: Sequence[int] | None):  # type: ignore[no-untyped-def]
+def _members(unit_ids: Sequence[int] | None) -> Select[int]:
     members = select(Membership.person_id)
     if unit_ids is not None:
         members = members.where(Membership.unit_id.in_(list(unit_ids)))

@@ -30,15 +30,16 @@ names and personal reminders.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Table, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from storage.models import Chat, Outbox
+from storage.rowcount import rowcount
 
 LEASE = timedelta(minutes=2)
 """A claim not renewed for this long belongs to a process that died: the row may be taken."""
@@ -65,7 +66,7 @@ async def enqueue(
     late: bool = False,
 ) -> bool:
     """Add a message unless one with this key exists; True when it was added."""
-    insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     result = await session.execute(
         insert(Outbox)
         .values(
@@ -83,7 +84,7 @@ async def enqueue(
         )
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
     )
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 async def enqueue_many(session: AsyncSession, messages: list[dict[str, Any]]) -> None:
@@ -91,7 +92,7 @@ async def enqueue_many(session: AsyncSession, messages: list[dict[str, Any]]) ->
     dict of enqueue's keyword arguments; those whose key exists are left out."""
     if not messages:
         return
-    insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     rows = [
         {
             "chat_id": m["chat_id"],
@@ -109,7 +110,8 @@ async def enqueue_many(session: AsyncSession, messages: list[dict[str, Any]]) ->
         for m in messages
     ]
     await session.execute(
-        insert(Outbox.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"]), rows
+        insert(cast(Table, Outbox.__table__)).on_conflict_do_nothing(index_elements=["dedupe_key"]),
+        rows,
     )
 
 
@@ -165,7 +167,7 @@ async def claim(
     return list(rows)
 
 
-def _held(row_id: int, owner: str, *states: str):  # type: ignore[no-untyped-def]
+def _held(row_id: int, owner: str, *states: str):
     """The row, while this dispatcher still holds it in one of `states`."""
     return (Outbox.id == row_id, Outbox.claimed_by == owner, Outbox.status.in_(states or IN_HAND))
 
@@ -177,7 +179,7 @@ async def _set(session: AsyncSession, conditions: tuple[Any, ...], **values: Any
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    return (result.rowcount or 0) == 1
+    return rowcount(result) == 1
 
 
 async def mark_sending(session: AsyncSession, row_id: int, *, owner: str, at: datetime) -> bool:
@@ -220,7 +222,7 @@ async def renew(session: AsyncSession, owner: str, at: datetime) -> int:
         .values(claimed_at=at)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 async def purge(session: AsyncSession, before: datetime) -> int:
@@ -234,7 +236,7 @@ async def purge(session: AsyncSession, before: datetime) -> int:
         )
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 async def rows(session: AsyncSession) -> list[Outbox]:

@@ -35,9 +35,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, event, func, inspect, select, true, update
+from sqlalchemy import Table, Update, bindparam, delete, event, func, inspect, select, true, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,6 +55,7 @@ from storage.models import (
 )
 from storage.notices import nudge_key
 from storage.outbox import IN_HAND
+from storage.rowcount import rowcount
 
 ASAP = datetime(2000, 1, 1, tzinfo=UTC)
 """`due_at` of a producer woken: before any tick."""
@@ -114,7 +115,7 @@ def _utc(value: Any) -> datetime | None:
 
 async def ensure(session: AsyncSession, names: Iterable[str]) -> None:
     """A mark for each producer, due at once when new (a fresh database, a new producer)."""
-    insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     for name in names:
         await session.execute(
             insert(ProducerMark)
@@ -139,15 +140,14 @@ async def advance(
         .values(due_at=due_at, ran_at=ran_at)
         .execution_options(synchronize_session=False)
     )
-    return (result.rowcount or 0) == 1
+    return rowcount(result) == 1
 
 
-def _wake_statement(names: Sequence[str] | None = None):  # type: ignore[no-untyped-def]
-    statement = update(ProducerMark.__table__).values(
-        due_at=ASAP, generation=ProducerMark.__table__.c.generation + 1
-    )
+def _wake_statement(names: Sequence[str] | None = None) -> Update:
+    marks = cast(Table, ProducerMark.__table__)
+    statement = update(marks).values(due_at=ASAP, generation=marks.c.generation + 1)
     if names is not None:
-        statement = statement.where(ProducerMark.__table__.c.name.in_(list(names)))
+        statement = statement.where(marks.c.name.in_(list(names)))
     return statement
 
 
@@ -184,10 +184,11 @@ def makes_work(session: Session) -> bool:
 def _on_flush(session: Session, _context: UOWTransaction, _instances: Any) -> None:
     for row in session.new:
         if isinstance(row, Pledge) and row.person_id is not None and row.campaign_id is not None:
+            outbox = cast(Table, Outbox.__table__)
             session.execute(
-                delete(Outbox.__table__).where(
-                    Outbox.__table__.c.dedupe_key == nudge_key(row.campaign_id, row.person_id),
-                    Outbox.__table__.c.status == "pending",
+                delete(outbox).where(
+                    outbox.c.dedupe_key == nudge_key(row.campaign_id, row.person_id),
+                    outbox.c.status == "pending",
                 )
             )
     transaction = session.get_transaction()

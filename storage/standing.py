@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, case, distinct, func, select
+from sqlalchemy import Select, Subquery, and_, case, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaign.ratings import Rating
@@ -28,7 +28,7 @@ DEPARTMENT = 0
 """Key of the whole department (every person in any unit) in the tallies."""
 
 
-def _people(unit_ids: Sequence[int] | None, by_unit: bool):  # type: ignore[no-untyped-def]
+def _people(unit_ids: Sequence[int] | None, by_unit: bool) -> Subquery:
     """(key, person_id) rows: per unit, or once per person for the department."""
     if by_unit:
         query = select(Membership.unit_id.label("key"), Membership.person_id.label("person_id"))
@@ -54,7 +54,9 @@ async def tallies(
     return result
 
 
-async def _fill(session: AsyncSession, result: dict[int, Tally], people, campaign_id: int) -> None:  # type: ignore[no-untyped-def]
+async def _fill(
+    session: AsyncSession, result: dict[int, Tally], people: Subquery, campaign_id: int
+) -> None:
     members = await session.execute(
         select(people.c.key, func.count(distinct(people.c.person_id))).group_by(people.c.key)
     )
@@ -182,7 +184,7 @@ async def member_rows(
 
 
 async def units_by_ids(session: AsyncSession, unit_ids: Sequence[int] | None) -> list[Unit]:
-    query: Select[tuple[Unit]] = select(Unit).order_by(Unit.code)
+    query: Select[Unit] = select(Unit).order_by(Unit.code)
     if unit_ids is not None:
         query = query.where(Unit.id.in_(list(unit_ids)))
     return list(await session.scalars(query))

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage.models import Chat, Invite, Membership, Person, Reminder, Unit
+from storage.rowcount import rowcount
 
 
 async def find_unit(session: AsyncSession, code: str) -> Unit | None:
@@ -87,7 +88,7 @@ async def remove_membership(session: AsyncSession, person_id: int, unit_id: int)
     result = await session.execute(
         delete(Membership).where(Membership.person_id == person_id, Membership.unit_id == unit_id)
     )
-    return bool(result.rowcount)
+    return bool(rowcount(result))
 
 
 @dataclass(frozen=True)

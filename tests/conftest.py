@@ -14,9 +14,11 @@ import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, Protocol
 
 import pytest
 from hypothesis import HealthCheck, settings
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -24,7 +26,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.app import App, open_app
 from bot.channels.console import render
 from bot.config import load_settings
-from handlers.documents import import_document
+from handlers.documents import Imported, import_document
 from handlers.messages import Incoming, Reply
 from handlers.router import Router
 from storage.models import Base
@@ -123,9 +125,9 @@ CAMPAIGN_2026 = DATA / "ke-hoach-thi-dua-2026.txt"
 """The campaign the tests run in: a department's 2026 launch plan (the test clock is in 2026)."""
 
 
-async def import_file(app: App, path: Path, **options: object):  # type: ignore[no-untyped-def]
+async def import_file(app: App, path: Path, **options: Any) -> Imported:
     """Import a document as `python -m bot campaign import` does."""
-    return await import_document(app.db, path.read_text("utf-8"), path.name, **options)  # type: ignore[arg-type]
+    return await import_document(app.db, path.read_text("utf-8"), path.name, **options)
 
 
 @pytest.fixture
@@ -181,9 +183,12 @@ class User:
         )
         return await self.router.handle(incoming)
 
-    async def say(self, text: str = "", **kwargs: object) -> str:
+    async def say(
+        self, text: str = "", *, payload: str | None = None, addressed: bool = True
+    ) -> str:
         """The plain text the user would read, replies separated by blank lines."""
-        return "\n\n".join(render(r) for r in await self.replies(text, **kwargs))  # type: ignore[arg-type]
+        replies = await self.replies(text, payload=payload, addressed=addressed)
+        return "\n\n".join(render(r) for r in replies)
 
 
 @pytest.fixture
@@ -191,10 +196,18 @@ def admin(app: App) -> User:
     return User(app, ADMIN, name="Văn phòng")
 
 
+class UserFactory(Protocol):
+    def __call__(
+        self, user_id: str, *, name: str = "", chat_id: str | None = None, group: bool = False
+    ) -> User: ...
+
+
 @pytest.fixture
-def user_factory(app: App):  # type: ignore[no-untyped-def]
-    def make(user_id: str, **kwargs: object) -> User:
-        return User(app, user_id, **kwargs)  # type: ignore[arg-type]
+def user_factory(app: App) -> UserFactory:
+    def make(
+        user_id: str, *, name: str = "", chat_id: str | None = None, group: bool = False
+    ) -> User:
+        return User(app, user_id, name=name, chat_id=chat_id, group=group)
 
     return make
 
@@ -202,12 +215,26 @@ def user_factory(app: App):  # type: ignore[no-untyped-def]
 INVITE_CODE = re.compile(r": ([A-Z0-9]{8})\n")
 
 
+def workbook_of(reply: Reply) -> Workbook:
+    """The workbook a reply carries (the /baocao report); the test fails when it has none."""
+    assert reply.file is not None, reply.text
+    return load_workbook(io.BytesIO(reply.file.data))
+
+
+def found(pattern: re.Pattern[str] | str, text: str) -> str:
+    """The first group of `pattern` in `text` (an invitation code in a reply); when it is not
+    there the test fails showing the text, not with an error on None."""
+    match = re.search(pattern, text)
+    assert match is not None, f"{pattern!r} not in {text!r}"
+    return match.group(1)
+
+
 async def members_of_kt(app: App, admin: User) -> tuple[User, User]:
     """Phòng Kế toán with its head Hùng and a member Lan, joined by invitation codes."""
     await admin.say("/donvi them KT Phòng Kế toán")
     head, lan = User(app, "head", name="Hùng"), User(app, "lan", name="Lan")
     for user, role in ((head, "lead"), (lan, "")):
-        code = INVITE_CODE.search(await admin.say(f"/moi KT {role}".strip())).group(1)  # type: ignore[union-attr]
+        code = found(INVITE_CODE, await admin.say(f"/moi KT {role}".strip()))
         await user.say(f"/start {code}")
     return head, lan
 
@@ -231,7 +258,9 @@ def bot_environment(database_url: str, **settings: str) -> dict[str, str]:
     return {**environment, "BOT_DATABASE_URL": database_url, **settings}
 
 
-def run_cli(*args: str, database_url: str, cwd: Path, stdin: str = "", env: dict | None = None):  # type: ignore[no-untyped-def]
+def run_cli(
+    *args: str, database_url: str, cwd: Path, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m bot …` as a user would, in a folder of its own: the same `main`, its
     environment, working folder, stdout, stderr and warnings as the process would have. In
     this process (a new interpreter costs a second, and these tests make dozens), except the
@@ -250,7 +279,9 @@ def run_cli(*args: str, database_url: str, cwd: Path, stdin: str = "", env: dict
     return _run_main(list(args), environment, cwd)
 
 
-def _run_main(argv: list[str], environment: dict[str, str], cwd: Path):  # type: ignore[no-untyped-def]
+def _run_main(
+    argv: list[str], environment: dict[str, str], cwd: Path
+) -> subprocess.CompletedProcess[str]:
     from bot.cli import main
 
     out, err = io.StringIO(), io.StringIO()

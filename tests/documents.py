@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from campaign.document import paragraphs
+from campaign.layout import paragraphs
+
+if TYPE_CHECKING:  # python-docx is imported where a test makes a document
+    from docx.document import Document as DocxDocument
+    from docx.oxml.xmlchemy import BaseOxmlElement
+    from docx.styles.style import ParagraphStyle
+    from docx.table import Table, _Cell
+    from docx.text.paragraph import Paragraph
 
 FONT_PLACES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -57,7 +66,7 @@ Cell = str | list[str]
 """A cell's text: a string is one paragraph ("\\n" in it a line break), a list several."""
 
 
-def fill_cell(cell, text: Cell) -> None:  # type: ignore[no-untyped-def]
+def fill_cell(cell: _Cell, text: Cell) -> None:
     paragraphs = [text] if isinstance(text, str) else text
     for position, paragraph_text in enumerate(paragraphs):
         paragraph = cell.paragraphs[0] if position == 0 else cell.add_paragraph()
@@ -65,7 +74,7 @@ def fill_cell(cell, text: Cell) -> None:  # type: ignore[no-untyped-def]
             paragraph.add_run(paragraph_text)
 
 
-def add_table(document, rows: list[list[Cell]]):  # type: ignore[no-untyped-def]
+def add_table(document: DocxDocument, rows: Sequence[Sequence[Cell]]) -> Table:
     """A table of len(rows) rows; a row shorter than the first leaves its last cells empty."""
     table = document.add_table(rows=len(rows), cols=max(len(row) for row in rows))
     for row, texts in zip(table.rows, rows, strict=True):
@@ -74,11 +83,12 @@ def add_table(document, rows: list[list[Cell]]):  # type: ignore[no-untyped-def]
     return table
 
 
-def footnote_reference(paragraph, note_id: int) -> None:  # type: ignore[no-untyped-def]
+def footnote_reference(paragraph: Paragraph, note_id: int) -> None:
     """A superscript footnote mark, the run Word writes for Insert › Footnote."""
     from docx.oxml import parse_xml
 
-    paragraph._p.append(
+    element: BaseOxmlElement = paragraph._p  # lxml types append() as same-class only
+    element.append(
         parse_xml(
             f'<w:r xmlns:w="{W_NS}"><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
             f'<w:footnoteReference w:id="{note_id}"/></w:r>'
@@ -215,7 +225,7 @@ def num(num_id: int, abstract_id: int, starts: dict[int, int] | None = None) -> 
     return f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>{overrides}</w:num>'
 
 
-def set_numbering(document, abstracts: list[str], nums: list[str]) -> None:  # type: ignore[no-untyped-def]
+def set_numbering(document: DocxDocument, abstracts: list[str], nums: list[str]) -> None:
     """Give the document a word/numbering.xml holding these definitions and lists.
 
     python-docx reads numbering but cannot write it, so the part is made from the XML and
@@ -240,11 +250,14 @@ def set_numbering(document, abstracts: list[str], nums: list[str]) -> None:  # t
     part.relate_to(numbering, RELATIONSHIP_TYPE.NUMBERING)
 
 
-def number(owner, num_id: int | None, level: int | None = 0) -> None:  # type: ignore[no-untyped-def]
+def number(owner: Paragraph | ParagraphStyle, num_id: int | None, level: int | None = 0) -> None:
     """Put a w:numPr on a paragraph, or on a style (its paragraphs inherit it); num_id 0 turns
     the numbering off, None leaves the w:numId out (the style's applies)."""
-    element = owner._p if hasattr(owner, "_p") else owner.element
-    numbering = element.get_or_add_pPr().get_or_add_numPr()
+    from docx.text.paragraph import Paragraph
+
+    element = owner._p if isinstance(owner, Paragraph) else owner.element
+    properties: Any = element.get_or_add_pPr()  # python-docx makes numPr's methods at run time
+    numbering = properties.get_or_add_numPr()
     if level is not None:
         numbering.get_or_add_ilvl().val = level
     if num_id is not None:

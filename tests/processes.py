@@ -32,7 +32,7 @@ def free_port() -> int:
 class Bot:
     """One `run` process: its webhook address and its log."""
 
-    process: subprocess.Popen  # type: ignore[type-arg]
+    process: subprocess.Popen[bytes]
     url: str
     log_path: Path
     log: IO[bytes]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.app import App
-from campaign.commands import match_phrase
+from campaign.commands import ParsedCommand, match_phrase
 from handlers.features import build_registry
 from storage import audit, merge, outbox
 from storage.models import (
@@ -26,20 +26,20 @@ from storage.models import (
     Reminder,
     Unit,
 )
-from tests.conftest import User, row_counts
+from tests.conftest import Clock, User, found, row_counts
 
 INVITE = re.compile(r": ([A-Z0-9]{8})\n")
 LINK = re.compile(r"Mã liên kết tài khoản của bạn: ([A-Z0-9]{8})")
 
 
-async def setup(admin: User, clock) -> None:  # type: ignore[no-untyped-def]
+async def setup(admin: User, clock: Clock) -> None:
     clock.now = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội, pledges open
     await admin.say("/donvi them KT Phòng Kế toán")
     await admin.say("/donvi them VP Văn phòng")
 
 
 async def join(admin: User, user: User, invite: str = "KT") -> None:
-    code = INVITE.search(await admin.say(f"/moi {invite}")).group(1)  # type: ignore[union-attr]
+    code = found(INVITE, await admin.say(f"/moi {invite}"))
     assert "Chào mừng" in await user.say(f"/start {code}")
 
 
@@ -78,12 +78,14 @@ async def counts(app: App) -> dict[str, int]:
     return rows
 
 
-async def count(app: App, model) -> int:  # type: ignore[no-untyped-def]
+async def count(app: App, model: type[Base]) -> int:
     async with app.db.transaction() as session:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-async def test_code_on_telegram_sent_from_zalo_makes_one_person(app: App, admin, clock) -> None:
+async def test_code_on_telegram_sent_from_zalo_makes_one_person(
+    app: App, admin: User, clock: Clock
+) -> None:
     await setup(admin, clock)
     lan_tg = telegram(app)
     await join(admin, lan_tg)
@@ -94,7 +96,7 @@ async def test_code_on_telegram_sent_from_zalo_makes_one_person(app: App, admin,
     assert "Bạn không có quyền dùng /camket" in await lan_zalo.say("/camket")
 
     issued = await lan_tg.say("/taikhoan")
-    code = LINK.search(issued).group(1)  # type: ignore[union-attr]
+    code = found(LINK, issued)
     assert issued == (
         f"Mã liên kết tài khoản của bạn: {code}\n"
         f"Mở Zalo và gửi cho mình: /taikhoan {code}\n"
@@ -132,7 +134,9 @@ async def test_code_on_telegram_sent_from_zalo_makes_one_person(app: App, admin,
     assert await count(app, Pledge) == 1
 
 
-async def test_a_used_code_is_refused_and_changes_nothing(app: App, admin, clock) -> None:
+async def test_a_used_code_is_refused_and_changes_nothing(
+    app: App, admin: User, clock: Clock
+) -> None:
     await setup(admin, clock)
     lan_tg, lan_zalo = telegram(app), zalo(app)
     code = await link_code(lan_tg)
@@ -148,7 +152,9 @@ async def test_a_used_code_is_refused_and_changes_nothing(app: App, admin, clock
     assert await counts(app) == before
 
 
-async def test_an_expired_code_is_refused_and_changes_nothing(app: App, admin, clock) -> None:
+async def test_an_expired_code_is_refused_and_changes_nothing(
+    app: App, admin: User, clock: Clock
+) -> None:
     await setup(admin, clock)
     lan_tg, lan_zalo = telegram(app), zalo(app)
     code = await link_code(lan_tg)
@@ -163,7 +169,9 @@ async def test_an_expired_code_is_refused_and_changes_nothing(app: App, admin, c
     assert before["account"] == 3 and before["person"] == 3  # still two people for Lan
 
 
-async def test_a_code_must_come_back_from_another_platform(app: App, admin, clock) -> None:
+async def test_a_code_must_come_back_from_another_platform(
+    app: App, admin: User, clock: Clock
+) -> None:
     await setup(admin, clock)
     lan_tg = telegram(app)
     code = await link_code(lan_tg)
@@ -179,7 +187,7 @@ async def test_a_code_must_come_back_from_another_platform(app: App, admin, cloc
     assert await counts(app) == before
 
 
-async def test_accounts_already_linked_are_told_so(app: App, admin, clock) -> None:
+async def test_accounts_already_linked_are_told_so(app: App, admin: User, clock: Clock) -> None:
     await setup(admin, clock)
     lan_tg, lan_zalo = telegram(app), zalo(app)
     await linked(app, lan_tg, lan_zalo, await link_code(lan_tg))
@@ -192,7 +200,7 @@ async def test_accounts_already_linked_are_told_so(app: App, admin, clock) -> No
     assert await counts(app) == before  # the code is not used up either
 
 
-async def test_in_a_group_it_answers_private_chat_only(app: App, admin, clock) -> None:
+async def test_in_a_group_it_answers_private_chat_only(app: App, admin: User, clock: Clock) -> None:
     await setup(admin, clock)
     lan_tg = telegram(app)
     code = await link_code(lan_tg)
@@ -214,7 +222,7 @@ async def test_in_a_group_it_answers_private_chat_only(app: App, admin, clock) -
     assert "/taikhoan" in await lan_tg.say("/trogiup")
 
 
-async def test_garbage_is_not_taken_for_a_code(app: App, admin, clock) -> None:
+async def test_garbage_is_not_taken_for_a_code(app: App, admin: User, clock: Clock) -> None:
     await setup(admin, clock)
     await link_code(telegram(app))
     lan_zalo = zalo(app)
@@ -230,7 +238,7 @@ async def test_garbage_is_not_taken_for_a_code(app: App, admin, clock) -> None:
     assert await counts(app) == before
 
 
-async def test_a_new_code_replaces_the_earlier_one(app: App, admin, clock) -> None:
+async def test_a_new_code_replaces_the_earlier_one(app: App, admin: User, clock: Clock) -> None:
     await setup(admin, clock)
     lan_tg, lan_zalo = telegram(app), zalo(app)
     first = await link_code(lan_tg)
@@ -241,7 +249,9 @@ async def test_a_new_code_replaces_the_earlier_one(app: App, admin, clock) -> No
     assert "Đã liên kết" in await linked(app, lan_tg, lan_zalo, second)
 
 
-async def test_both_accounts_pledged_the_most_recent_pledge_stays(app: App, admin, clock) -> None:
+async def test_both_accounts_pledged_the_most_recent_pledge_stays(
+    app: App, admin: User, clock: Clock
+) -> None:
     await setup(admin, clock)
     lan_tg, lan_zalo = telegram(app), zalo(app)
     await join(admin, lan_tg, "KT")
@@ -270,7 +280,9 @@ async def test_both_accounts_pledged_the_most_recent_pledge_stays(app: App, admi
     assert await count(app, Membership) == 2
 
 
-async def test_the_issuer_pledge_stays_when_it_is_the_newer_one(app: App, admin, clock) -> None:
+async def test_the_issuer_pledge_stays_when_it_is_the_newer_one(
+    app: App, admin: User, clock: Clock
+) -> None:
     await setup(admin, clock)
     lan_tg, lan_zalo = telegram(app), zalo(app)
     await join(admin, lan_zalo)
@@ -287,7 +299,7 @@ async def test_the_issuer_pledge_stays_when_it_is_the_newer_one(app: App, admin,
 
 
 async def test_both_accounts_assessed_themselves_the_newer_one_stays(
-    app: App, admin, clock
+    app: App, admin: User, clock: Clock
 ) -> None:
     await setup(admin, clock)
     assert "mở" in await admin.say("/tudanhgia mo")
@@ -308,11 +320,11 @@ async def test_both_accounts_assessed_themselves_the_newer_one_stays(
     assert ratings == ["excellent"]
 
 
-async def test_phrases_and_english(app: App, admin, clock) -> None:
+async def test_phrases_and_english(app: App, admin: User, clock: Clock) -> None:
     phrases = build_registry().phrases
-    assert match_phrase("liên kết tài khoản", phrases).name == "taikhoan"  # type: ignore[union-attr]
-    assert match_phrase("gop tai khoan ABCD2345", phrases).args == "ABCD2345"  # type: ignore[union-attr]
-    assert match_phrase("liên kết KT", phrases).name == "lienket"  # type: ignore[union-attr]
+    assert match_phrase("liên kết tài khoản", phrases) == ParsedCommand("taikhoan", "")
+    assert match_phrase("gop tai khoan ABCD2345", phrases) == ParsedCommand("taikhoan", "ABCD2345")
+    assert match_phrase("liên kết KT", phrases) == ParsedCommand("lienket", "KT")
 
     await setup(admin, clock)
     lan_tg = telegram(app)
@@ -320,7 +332,7 @@ async def test_phrases_and_english(app: App, admin, clock) -> None:
     lan_zalo = zalo(app)
     await lan_zalo.say("/ngonngu en")
     issued = await lan_zalo.say("/linkaccount")
-    code = re.search(r"Your account link code: ([A-Z0-9]{8})", issued).group(1)  # type: ignore[union-attr]
+    code = found(r"Your account link code: ([A-Z0-9]{8})", issued)
     assert f"Open Telegram and send me: /linkaccount {code}\n" in issued
     assert "until 09:15 10/03/2026" in issued
     assert "Mình đã gửi yêu cầu tới tài khoản Zalo" in await lan_tg.say(f"/linkaccount {code}")
@@ -419,7 +431,7 @@ async def test_merge_people_repoints_every_row(app: App) -> None:
         assert pledge is not None and (pledge.person_id, pledge.updated_at) == (keep_id, at)
 
 
-async def test_a_person_on_two_apps_is_nudged_once(app: App, admin, clock) -> None:
+async def test_a_person_on_two_apps_is_nudged_once(app: App, admin: User, clock: Clock) -> None:
     from datetime import timedelta
 
     from bot.scheduler import Scheduler
@@ -431,7 +443,7 @@ async def test_a_person_on_two_apps_is_nudged_once(app: App, admin, clock) -> No
     await lan_zalo.say("/start")
     await linked(app, lan_tg, lan_zalo, await link_code(lan_tg))
     channels = {"telegram": FakeChannel(), "zalo": FakeChannel()}
-    scheduler = Scheduler(app, senders=channels)  # type: ignore[arg-type]
+    scheduler = Scheduler(app, senders=dict(channels))
     week_before = datetime(2026, 3, 25, 3, 0, tzinfo=UTC)
     await scheduler.tick(week_before)
     await scheduler.tick(week_before + timedelta(days=1))
@@ -441,7 +453,9 @@ async def test_a_person_on_two_apps_is_nudged_once(app: App, admin, clock) -> No
     ]
 
 
-async def test_a_leaked_code_joins_nothing_until_its_owner_confirms(app: App, admin, clock) -> None:
+async def test_a_leaked_code_joins_nothing_until_its_owner_confirms(
+    app: App, admin: User, clock: Clock
+) -> None:
     from bot.scheduler import Scheduler
     from tests.fakes.channel import FakeChannel
 
@@ -454,7 +468,7 @@ async def test_a_leaked_code_joins_nothing_until_its_owner_confirms(app: App, ad
     assert "Bạn chưa thuộc đơn vị nào" in await stranger.say("/donvi")
 
     channels = {"telegram": FakeChannel(), "zalo": FakeChannel()}
-    await Scheduler(app, senders=channels).tick(clock.now)  # type: ignore[arg-type]
+    await Scheduler(app, senders=dict(channels)).tick(clock.now)
     [(chat, text, options)] = channels["telegram"].delivered
     assert chat == "111"
     assert text.startswith("Tài khoản Zalo “Người lạ” vừa gửi mã liên kết của bạn")
@@ -472,7 +486,7 @@ async def test_a_leaked_code_joins_nothing_until_its_owner_confirms(app: App, ad
         "Yêu cầu liên kết này không còn hiệu lực (đã hết hạn hoặc đã được xử lý). Muốn liên "
         "kết, bạn gõ /taikhoan để lấy mã mới."
     )
-    await Scheduler(app, senders=channels).tick(clock.now)  # type: ignore[arg-type]
+    await Scheduler(app, senders=dict(channels)).tick(clock.now)
     assert channels["zalo"].to("z-evil") == [
         "Yêu cầu liên kết tài khoản đã bị từ chối trên Telegram. Hai tài khoản vẫn tách riêng."
     ]
@@ -481,7 +495,7 @@ async def test_a_leaked_code_joins_nothing_until_its_owner_confirms(app: App, ad
     assert "Bạn chưa thuộc đơn vị nào" in await stranger.say("/donvi")
 
 
-async def test_a_confirmation_too_late_joins_nothing(app: App, admin, clock) -> None:
+async def test_a_confirmation_too_late_joins_nothing(app: App, admin: User, clock: Clock) -> None:
     await setup(admin, clock)
     lan_tg, lan_zalo = telegram(app), zalo(app)
     code = await link_code(lan_tg)
@@ -494,7 +508,7 @@ async def test_a_confirmation_too_late_joins_nothing(app: App, admin, clock) -> 
     assert await count(app, Person) == 3
 
 
-async def test_five_wrong_codes_an_hour_then_try_later(app: App, admin, clock) -> None:
+async def test_five_wrong_codes_an_hour_then_try_later(app: App, admin: User, clock: Clock) -> None:
     await setup(admin, clock)
     lan_tg, guesser = telegram(app), zalo(app, "z-guess", name="Đoán mò")
     for guess in ("ABCD2345", "ABCD2346", "xin chào", "ABCD2347"):

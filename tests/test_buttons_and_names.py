@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.scheduler import Scheduler
 from storage.models import Assessment, Person, Pledge, Reminder
-from tests.conftest import INVITE_CODE, User, members_of_kt, row_counts
+from tests.conftest import INVITE_CODE, Clock, User, found, members_of_kt, row_counts
 from tests.fakes.channel import FakeChannel
 
 MONDAY_9 = datetime(2026, 3, 9, 2, 0, tzinfo=UTC)
@@ -19,14 +19,14 @@ STALE = "Lựa chọn này không còn hiệu lực. Bạn gõ lại lệnh nhé
 
 
 async def join(app: App, admin: User, user_id: str, name: str, unit: str = "KT") -> User:
-    code = INVITE_CODE.search(await admin.say(f"/moi {unit}")).group(1)  # type: ignore[union-attr]
+    code = found(INVITE_CODE, await admin.say(f"/moi {unit}"))
     user = User(app, user_id, name=name)
     await user.say(f"/start {code}")
     return user
 
 
 async def test_a_snooze_button_of_someone_elses_reminder_copies_nothing(
-    app: App, admin, clock
+    app: App, admin: User, clock: Clock
 ) -> None:
     clock.now = MONDAY_9
     head, lan = await members_of_kt(app, admin)
@@ -46,7 +46,7 @@ async def test_a_snooze_button_of_someone_elses_reminder_copies_nothing(
         assert len((await session.scalars(select(Reminder))).all()) == 2
 
 
-async def test_a_dialog_takes_only_the_buttons_it_showed(app: App, admin) -> None:
+async def test_a_dialog_takes_only_the_buttons_it_showed(app: App, admin: User) -> None:
     _head, lan = await members_of_kt(app, admin)
     await lan.say("/dangky")
     await lan.say(payload="pledge:title:ldtt")
@@ -57,7 +57,7 @@ async def test_a_dialog_takes_only_the_buttons_it_showed(app: App, admin) -> Non
     assert "Hoàn thành tốt" in await lan.say(payload="pledge:rating:good")
 
 
-async def test_reports_ratings_and_laggards_stay_out_of_groups(app: App, admin) -> None:
+async def test_reports_ratings_and_laggards_stay_out_of_groups(app: App, admin: User) -> None:
     head, _lan = await members_of_kt(app, admin)
     group = User(app, "head", name="Hùng", chat_id="g-kt", group=True)
     await group.say("/lienket KT")
@@ -77,7 +77,7 @@ async def test_reports_ratings_and_laggards_stay_out_of_groups(app: App, admin) 
     assert (await head.replies("/baocao"))[-1].file is not None
 
 
-async def test_a_member_is_named_exactly_never_by_a_part_of_a_name(app: App, admin) -> None:
+async def test_a_member_is_named_exactly_never_by_a_part_of_a_name(app: App, admin: User) -> None:
     head, _lan = await members_of_kt(app, admin)
     await join(app, admin, "lanh", "Nguyễn Văn Lanh")
 
@@ -96,7 +96,7 @@ async def test_a_member_is_named_exactly_never_by_a_part_of_a_name(app: App, adm
         assert len((await session.scalars(select(Pledge))).all()) == 1
 
 
-async def test_two_people_of_one_name_are_told_apart_by_their_units(app: App, admin) -> None:
+async def test_two_people_of_one_name_are_told_apart_by_their_units(app: App, admin: User) -> None:
     await members_of_kt(app, admin)
     await admin.say("/donvi them VP Văn phòng")
     await join(app, admin, "minh1", "Trần Minh")

@@ -117,8 +117,10 @@ def test_held_out_documents_are_answered_as_well() -> None:
 def test_quotes_are_the_documents_own_words() -> None:
     document = SEED.entries[0].document
     texts = [p.text for p in document.passages]
-    for case in SEED_CASES:
-        for quote in answer(SEED, case.values[0]["q"], TODAY).quotes:
+    for param in SEED_CASES:
+        (case,) = param.values
+        assert isinstance(case, dict)
+        for quote in answer(SEED, case["q"], TODAY).quotes:
             words = quote.text.strip("…")
             assert any(words in text for text in texts), quote
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.documents import read_text
-from campaign.document import DocumentError, Kind, Zone, locator, parse
+from campaign.document import Document, DocumentError, Kind, Passage, Zone, locator, parse
 from campaign.layout import paragraphs
 from tests.conftest import CAMPAIGN_2026
 from tests.documents import make_docx, make_numbered_docx, make_pdf, seed_text
@@ -40,7 +40,7 @@ def test_the_2026_plan_has_a_two_level_letterhead() -> None:
     assert PLAN_2026.title.startswith("Phát động phong trào thi đua")
 
 
-def _tree(document):  # type: ignore[no-untyped-def]
+def _tree(document: Document) -> list[tuple[str, str]]:
     return [
         (".".join(a.marker.label for a in document.ancestors(p.index) if a.marker), p.marker.label)
         for p in document.headings()
@@ -195,7 +195,7 @@ def test_a_decision_with_the_rules_it_issues() -> None:
     ]
 
 
-def _find(document, words):  # type: ignore[no-untyped-def]
+def _find(document: Document, words: str) -> Passage:
     return next(p for p in document.passages if words in p.text)
 
 
@@ -210,7 +210,7 @@ def test_points_lead_ins_and_bullets_hang_where_they_belong() -> None:
         ("point", "a"),
     )
     clause = _find(document, "Danh hiệu “Lao động tiên tiến”")
-    assert [p.marker.label for p in document.items(clause.index)] == ["a", "b"]  # type: ignore[union-attr]
+    assert [p.marker and p.marker.label for p in document.items(clause.index)] == ["a", "b"]
     lead_in = _find(document, "Có một trong các tiêu chí sau đây")
     items = document.items(lead_in.index)
     assert [p.text for p in items] == ["- Bị kỷ luật từ khiển trách trở lên;"]
@@ -291,7 +291,7 @@ def test_what_cannot_be_read(text: str, key: str) -> None:
     assert raised.value.key == key
 
 
-def _shape(document):  # type: ignore[no-untyped-def]
+def _shape(document: Document) -> list[tuple[Zone, str, bool]]:
     return [(p.zone, p.marker.label if p.marker else "", p.heading) for p in document.headings()]
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from campaign.docdates import find_dates
-from campaign.document import Kind, parse
-from campaign.facts import rating_targets, read_facts
+from campaign.document import Document, Kind, parse
+from campaign.facts import Facts, rating_targets, read_facts
 from campaign.intake import identity, is_campaign
 from campaign.periods import (
     CampaignDates,
@@ -26,7 +26,7 @@ from tests.documents import seed_text
 DOCUMENTS = Path(__file__).resolve().parent / "data" / "documents"
 
 
-def read(name: str):  # type: ignore[no-untyped-def]
+def read(name: str) -> tuple[Document, Facts]:
     lines = (DOCUMENTS / f"{name}.txt").read_text("utf-8").split("\n")
     document = parse("\n".join(lines[1:] if lines[0].startswith("# source") else lines))
     return document, read_facts(document)

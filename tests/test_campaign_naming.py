@@ -32,5 +32,5 @@ def test_invite_requests_and_terms() -> None:
     assert parse_request(["5"]) is None
     assert invite_terms(Role.MEMBER, by_admin=False, uses=None, days=None) == Terms(30, 7)
     assert invite_terms(Role.LEAD, by_admin=True, uses=None, days=None) == Terms(1, 7)
-    assert invite_terms(Role.LEAD, by_admin=False, uses=1, days=1)[0] == "invite.admin_only_role"  # type: ignore[index]
-    assert invite_terms(Role.OUTREACH, by_admin=True, uses=2, days=1)[0] == "invite.one_use"  # type: ignore[index]
+    assert invite_terms(Role.LEAD, by_admin=False, uses=1, days=1) == ("invite.admin_only_role", {})
+    assert invite_terms(Role.OUTREACH, by_admin=True, uses=2, days=1) == ("invite.one_use", {})

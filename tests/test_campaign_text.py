@@ -1,6 +1,6 @@
 import pytest
 
-from campaign.commands import closest, match_phrase, parse_slash
+from campaign.commands import ParsedCommand, closest, match_phrase, parse_slash
 from campaign.text import fold, recase, squeeze
 
 
@@ -34,9 +34,9 @@ def test_parse_slash_strips_bot_name_and_keeps_arguments() -> None:
 
 def test_phrase_matches_whole_words_and_prefers_the_longest() -> None:
     phrases = {"danh gia": "danhgia", "tu danh gia": "tudanhgia", "tro giup": "trogiup"}
-    assert match_phrase("Tự đánh giá", phrases).name == "tudanhgia"  # type: ignore[union-attr]
-    assert match_phrase("đánh giá Lan tốt", phrases).args == "Lan tốt"  # type: ignore[union-attr]
-    assert match_phrase("tro giup", phrases).name == "trogiup"  # type: ignore[union-attr]
+    assert match_phrase("Tự đánh giá", phrases) == ParsedCommand("tudanhgia", "")
+    assert match_phrase("đánh giá Lan tốt", phrases) == ParsedCommand("danhgia", "Lan tốt")
+    assert match_phrase("tro giup", phrases) == ParsedCommand("trogiup", "")
     assert match_phrase("trogiupx", phrases) is None
     assert match_phrase("mọi người trợ giúp", phrases) is None
 

@@ -2,16 +2,25 @@
 tells its admins to import this year's document; several campaigns run at once; a library of
 regulations is searched with them; past years stay readable; windows come from the documents."""
 
-import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
-from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.app import App
 from bot.scheduler import Scheduler
 from storage.models import CampaignDocument, Pledge
-from tests.conftest import ADMIN, DATA, User, import_file, members_of_kt, row_counts
+from tests.conftest import (
+    ADMIN,
+    DATA,
+    Clock,
+    User,
+    UserFactory,
+    import_file,
+    members_of_kt,
+    row_counts,
+    workbook_of,
+)
 from tests.fakes.channel import FakeChannel
 
 NOVEMBER_30 = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # Thứ Hai 30/11/2026, 09:00 in Hà Nội
@@ -24,8 +33,8 @@ DOCUMENTS = DATA / "documents"
 
 
 async def test_a_fresh_install_today_asks_its_admins_to_import_this_years_document(
-    fresh_app: App, clock
-) -> None:  # type: ignore[no-untyped-def]
+    fresh_app: App, clock: Clock
+) -> None:
     clock.now = NOVEMBER_30
     admin = User(fresh_app, ADMIN, name="Văn phòng")
     first = await admin.say("/trogiup")
@@ -49,7 +58,7 @@ async def test_a_fresh_install_today_asks_its_admins_to_import_this_years_docume
     assert "Lưu ý" not in await group.say("/trogiup")  # not into a group
 
 
-async def test_no_nudges_and_nobody_late_without_a_campaign(fresh_app: App, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_no_nudges_and_nobody_late_without_a_campaign(fresh_app: App, clock: Clock) -> None:
     clock.now = datetime(2026, 3, 25, 2, 0, tzinfo=UTC)  # the week before "31 March"
     admin = User(fresh_app, ADMIN, name="Văn phòng")
     await members_of_kt(fresh_app, admin)
@@ -61,7 +70,7 @@ async def test_no_nudges_and_nobody_late_without_a_campaign(fresh_app: App, cloc
         assert list(await session.scalars(select(Pledge))) == []
 
 
-async def test_the_first_real_import_replaces_the_demo(fresh_app: App, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_the_first_real_import_replaces_the_demo(fresh_app: App, clock: Clock) -> None:
     async with fresh_app.db.transaction() as session:
         (demo,) = await session.scalars(select(CampaignDocument))
         assert demo.demo and demo.year == 2025
@@ -74,7 +83,7 @@ async def test_the_first_real_import_replaces_the_demo(fresh_app: App, clock) ->
     ]
 
 
-async def test_past_years_stay_readable(app: App, admin: User, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_past_years_stay_readable(app: App, admin: User, clock: Clock) -> None:
     seed = DATA.parent.parent / "campaign" / "data" / "phat-dong-thi-dua-2025.txt"
     await import_file(app, seed)  # last year's campaign, kept beside this year's
     clock.now = datetime(2025, 3, 10, 2, 0, tzinfo=UTC)
@@ -94,8 +103,8 @@ async def test_past_years_stay_readable(app: App, admin: User, clock) -> None:  
     assert (await head.say("/thongke 2025 KT")).startswith("Thống kê phong trào thi đua năm 2025")
     report = await head.replies("/baocao 2025")
     assert report[0].file is not None and report[0].file.filename == "bao-cao-thi-dua-2025.xlsx"
-    book = load_workbook(io.BytesIO(report[0].file.data))
-    assert sorted(row[0].value for row in book["KT"].iter_rows(min_row=2)) == ["Hùng", "Lan"]
+    book = workbook_of(report[0])
+    assert sorted(str(row[0].value) for row in book["KT"].iter_rows(min_row=2)) == ["Hùng", "Lan"]
     before = await row_counts(app)
     assert (await head.say("/baocao 2019")) == (
         "Không có phong trào thi đua nào của năm 2019. Các năm có phong trào: 2025, 2026."
@@ -103,7 +112,7 @@ async def test_past_years_stay_readable(app: App, admin: User, clock) -> None:  
     assert await row_counts(app) == before
 
 
-async def test_a_drive_runs_beside_the_yearly_campaign(app: App, admin: User, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_drive_runs_beside_the_yearly_campaign(app: App, admin: User, clock: Clock) -> None:
     drive = (DOCUMENTS / "ubnd-daklak-bau-cu-2026.txt").read_text("utf-8").split("\n", 2)[2]
     path = DATA.parent / "drive.txt"
     try:
@@ -111,17 +120,16 @@ async def test_a_drive_runs_beside_the_yearly_campaign(app: App, admin: User, cl
         imported = await import_file(app, path)
     finally:
         path.unlink()
-    assert not imported.library and (imported.facts.period.end.isoformat(), imported.year) == (
-        "2026-03-31",
-        2026,
-    )
+    assert not imported.library
+    assert (imported.facts.period.end, imported.year) == (date(2026, 3, 31), 2026)
     clock.now = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
     _, lan = await members_of_kt(app, admin)
     saved = await lan.say("/dangky LĐTT; Hồ sơ")  # pledges go to the yearly campaign
     assert saved.startswith("Đã lưu đăng ký thi đua năm 2026")
     async with app.db.transaction() as session:
         pledge = await session.scalar(select(Pledge))
-        campaign = await session.get(CampaignDocument, pledge.campaign_id)  # type: ignore[union-attr]
+        assert pledge is not None
+        campaign = await session.get(CampaignDocument, pledge.campaign_id)
         assert campaign is not None and campaign.number == "15/KH-SXD"
     answer = await lan.say("hồ sơ đề nghị khen thưởng nộp qua phần mềm nào?")
     assert answer.startswith("Theo Kế hoạch số 0125/KH-UBND của Ủy ban nhân dân tỉnh Đắk Lắk:")
@@ -132,8 +140,8 @@ async def test_a_drive_runs_beside_the_yearly_campaign(app: App, admin: User, cl
 
 
 async def test_regulations_of_the_library_are_searched_with_the_campaign(
-    app: App, user_factory, clock
-) -> None:  # type: ignore[no-untyped-def]
+    app: App, user_factory: UserFactory, clock: Clock
+) -> None:
     text = (DOCUMENTS / "ubnd-bacninh-quy-dinh-tdkt-2025.txt").read_text("utf-8").split("\n", 2)[2]
     path = DATA.parent / "quy-dinh.txt"
     try:
@@ -151,7 +159,9 @@ async def test_regulations_of_the_library_are_searched_with_the_campaign(
     assert "đến hết ngày 31/12/2026" in await lan.say("hạn chót của phong trào là khi nào")
 
 
-async def test_self_assessment_opens_when_the_documents_say(app: App, admin: User, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_self_assessment_opens_when_the_documents_say(
+    app: App, admin: User, clock: Clock
+) -> None:
     clock.now = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
     _, lan = await members_of_kt(app, admin)
     assert await lan.say("/tudanhgia tot") == "Tự đánh giá chỉ mở từ 01/12/2026 đến 15/12/2026."
@@ -164,8 +174,8 @@ async def test_self_assessment_opens_when_the_documents_say(app: App, admin: Use
 
 
 async def test_self_assessment_follows_the_documents_window_else_an_admin_opens_it(
-    fresh_app: App, clock, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    fresh_app: App, clock: Clock, tmp_path: Path
+) -> None:
     text = (DATA / "ke-hoach-thi-dua-2026.txt").read_text("utf-8")
     said = "tự đánh giá, xếp loại chất lượng từ ngày 01 đến ngày 15 tháng 12 năm 2026"
     assert said in text

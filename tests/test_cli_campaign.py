@@ -4,6 +4,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -136,12 +137,15 @@ IMPORTED = re.compile(
 
 
 @pytest.mark.parametrize("maker", [make_docx, make_pdf], ids=["docx", "pdf"])
-def test_import_this_years_plan_from_docx_and_pdf(database_url: str, tmp_path: Path, maker) -> None:  # type: ignore[no-untyped-def]
+def test_import_this_years_plan_from_docx_and_pdf(
+    database_url: str, tmp_path: Path, maker: Callable[[Path, str], Path]
+) -> None:
     path = maker(tmp_path / f"ke-hoach.{maker.__name__[5:]}", campaign_text(YEAR))
     result = run_cli("campaign", "import", path.name, database_url=database_url, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     line = result.stdout.strip()
-    assert IMPORTED.match(line) and IMPORTED.match(line).group(1) == str(YEAR), line  # type: ignore[union-attr]
+    imported = IMPORTED.match(line)
+    assert imported and imported.group(1) == str(YEAR), line
     assert line.endswith(" Văn bản mẫu của bot đã được gỡ.")
     listed = run_cli("campaign", "list", database_url=database_url, cwd=tmp_path)
     assert [row.split("\t")[-1] for row in listed.stdout.splitlines()] == ["đang diễn ra"]
@@ -219,7 +223,9 @@ def test_two_imports_at_once_store_both_whole(database_url: str, tmp_path: Path)
         )  # fmt: skip
 
     running = [start(names[0]), start(names[1]), start(names[1])]
-    outcomes = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in running]  # type: ignore[union-attr]
+    outcomes = [
+        (p.returncode, out, err) for p in running for out, err in [p.communicate(timeout=120)]
+    ]
     assert [code for code, _, _ in outcomes] == [0, 0, 0], outcomes
     listed = run_cli("campaign", "list", database_url=database_url, cwd=tmp_path).stdout
     assert sorted(row.split("\t")[2] for row in listed.splitlines()) == [

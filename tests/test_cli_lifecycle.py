@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
 from pathlib import Path
 
 from bot.app import App
@@ -12,7 +13,9 @@ from storage import audit
 from tests.conftest import User, members_of_kt, row_counts, run_cli
 
 
-async def _cli(*args: str, database_url: str, cwd: Path, **env: str):  # type: ignore[no-untyped-def]
+async def _cli(
+    *args: str, database_url: str, cwd: Path, **env: str
+) -> subprocess.CompletedProcess[str]:
     """`python -m bot …` beside the running bot: in a thread, as main runs its own loop."""
     return await asyncio.to_thread(run_cli, *args, database_url=database_url, cwd=cwd, env=env)
 
@@ -61,7 +64,9 @@ async def test_admin_list_and_revoke(database_url: str, tmp_path: Path) -> None:
     assert set(lines[0]) == {"at", "actor", "action", "target", "detail"}
 
 
-async def test_a_revoked_admin_loses_the_admin_commands(app: App, database_url, tmp_path) -> None:
+async def test_a_revoked_admin_loses_the_admin_commands(
+    app: App, database_url: str, tmp_path: Path
+) -> None:
     await _cli("admin", "grant", "console:boss", database_url=database_url, cwd=tmp_path)
     boss = User(app, "boss")
     assert "Nhật ký thay đổi" in await boss.say("/nhatky")
@@ -71,7 +76,9 @@ async def test_a_revoked_admin_loses_the_admin_commands(app: App, database_url, 
     )
 
 
-async def test_units_edit_and_delete(app: App, admin, database_url, tmp_path) -> None:
+async def test_units_edit_and_delete(
+    app: App, admin: User, database_url: str, tmp_path: Path
+) -> None:
     _, lan = await members_of_kt(app, admin)
     await admin.say("/donvi them VP Văn phòng")
     edit = await _cli(
@@ -119,7 +126,9 @@ async def test_units_edit_and_delete(app: App, admin, database_url, tmp_path) ->
     assert entries[-2:] == [("cli", "unit.edit", "KT"), ("cli", "unit.delete", "KHTC")]
 
 
-async def test_audit_lines_and_json(app: App, admin, database_url, tmp_path) -> None:
+async def test_audit_lines_and_json(
+    app: App, admin: User, database_url: str, tmp_path: Path
+) -> None:
     await admin.say("/donvi them KT Phòng Kế toán")
     plain = await _cli("audit", "--limit", "1", database_url=database_url, cwd=tmp_path)
     assert (plain.returncode, plain.stdout) == (

@@ -1,12 +1,11 @@
 """Pledges through `python -m bot console`, then `stats --json` and `export`, as processes."""
 
 import json
-import re
 from pathlib import Path
 
 from openpyxl import load_workbook
 
-from tests.conftest import run_cli
+from tests.conftest import found, run_cli
 from tests.documents import campaign_text, this_year
 
 ADMIN = {"BOT_ADMINS": "console:boss"}
@@ -29,7 +28,7 @@ def _invite(database_url: str, tmp_path: Path) -> str:
         env=ADMIN,
         stdin="/donvi them KT Phòng Kế toán\n/moi KT\n/tudanhgia mo\n",
     )
-    return re.search(r": ([A-Z0-9]{8})\n", made.stdout).group(1)  # type: ignore[union-attr]
+    return found(r": ([A-Z0-9]{8})\n", made.stdout)
 
 
 def test_pledges_both_ways_then_stats_and_export(database_url: str, tmp_path: Path) -> None:
@@ -84,7 +83,7 @@ def test_pledges_both_ways_then_stats_and_export(database_url: str, tmp_path: Pa
     written = run_cli("export", "report.xlsx", database_url=database_url, cwd=tmp_path)
     assert written.stdout.strip() == "Đã ghi báo cáo vào report.xlsx."
     book = load_workbook(tmp_path / "report.xlsx")
-    names = sorted(row[0].value for row in book["KT"].iter_rows(min_row=2))
+    names = sorted(str(row[0].value) for row in book["KT"].iter_rows(min_row=2))
     assert names == ["Lan", "Minh"]
 
 

@@ -9,7 +9,8 @@ import threading
 from pathlib import Path
 
 from bot.app import App
-from campaign.document import MAX_TEXT_CHARS
+from campaign.document import MAX_TEXT_CHARS, Document
+from campaign.facts import Facts
 from handlers.documents import import_document, read_document
 from storage import campaigns
 from tests.conftest import CAMPAIGN_2026, User, row_counts, run_cli
@@ -21,7 +22,7 @@ HANG_GUARD = 120
 async def test_other_users_are_answered_while_a_document_is_parsed(app: App) -> None:
     parsing, release = threading.Event(), threading.Event()
 
-    def slow_reader(text: str, year: int | None):  # type: ignore[no-untyped-def]
+    def slow_reader(text: str, year: int | None) -> tuple[Document, Facts, int]:
         parsing.set()  # the parse has begun (in its worker thread) …
         release.wait(HANG_GUARD)  # … and lasts until the other user has been answered
         return read_document(text, year)

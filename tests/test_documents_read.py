@@ -10,8 +10,10 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
+from docx.oxml.xmlchemy import BaseOxmlElement
 
 from bot.documents import (
     MAX_FILE_BYTES,
@@ -26,6 +28,7 @@ from campaign.document import DocumentError
 from tests.documents import (
     SYMBOL_BULLET,
     W_NS,
+    Cell,
     Level,
     abstract_num,
     add_footnotes,
@@ -39,12 +42,12 @@ from tests.documents import (
     set_numbering,
 )
 
-LETTERHEAD = [
+LETTERHEAD: list[list[Cell]] = [
     [["ỦY BAN NHÂN DÂN", "TỈNH ĐẮK LẮK", "_______"],
      ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "———————"]],
     ["Số: 0125/KH-UBND", "Đắk Lắk, ngày 18 tháng 11 năm 2025"],
 ]  # fmt: skip
-SIGNATURE = [
+SIGNATURE: list[list[Cell]] = [
     [["Nơi nhận:", "- Bộ Nội vụ;", "- Lưu: VT, NV."], ["KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "", "Đào Mỹ"]],
 ]  # fmt: skip
 
@@ -274,7 +277,7 @@ V_NS = "urn:schemas-microsoft-com:vml"
 M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 
 
-def _xml(body: str) -> object:
+def _xml(body: str) -> BaseOxmlElement:
     return parse_xml(
         f'<w:r xmlns:w="{W_NS}" xmlns:mc="{MC_NS}" xmlns:wps="{WPS_NS}" xmlns:v="{V_NS}">'
         f"{body}</w:r>"
@@ -284,10 +287,9 @@ def _xml(body: str) -> object:
 def test_revisions_fields_and_text_boxes_read_as_the_page_shows_them(tmp_path: Path) -> None:
     document = docx.Document()
     paragraph = document.add_paragraph("Hồ sơ gửi ")
-    paragraph._p.append(
-        parse_xml(f'<w:ins xmlns:w="{W_NS}"><w:r><w:t>trước ngày</w:t></w:r></w:ins>')
-    )
-    paragraph._p.append(
+    element: BaseOxmlElement = paragraph._p  # lxml types append() as same-class only
+    element.append(parse_xml(f'<w:ins xmlns:w="{W_NS}"><w:r><w:t>trước ngày</w:t></w:r></w:ins>'))
+    element.append(
         parse_xml(f'<w:del xmlns:w="{W_NS}"><w:r><w:delText>sau ngày</w:delText></w:r></w:del>')
     )
     for run in (
@@ -298,9 +300,9 @@ def test_revisions_fields_and_text_boxes_read_as_the_page_shows_them(tmp_path: P
         '<w:fldChar w:fldCharType="end"/>',
         "<w:t>.</w:t>",
     ):
-        paragraph._p.append(_xml(run))
+        element.append(_xml(run))
     box = "<w:txbxContent><w:p><w:r><w:t>DỰ THẢO</w:t></w:r></w:p></w:txbxContent>"
-    paragraph._p.append(
+    element.append(
         _xml(
             "<mc:AlternateContent>"
             f'<mc:Choice Requires="wps"><w:drawing><wps:txbx>{box}</wps:txbx></w:drawing></mc:Choice>'
@@ -318,7 +320,8 @@ def test_revisions_fields_and_text_boxes_read_as_the_page_shows_them(tmp_path: P
 def test_an_equation_fraction_is_written_on_one_line(tmp_path: Path) -> None:
     document = docx.Document()
     paragraph = document.add_paragraph("Tỷ lệ = ")
-    paragraph._p.append(
+    element: BaseOxmlElement = paragraph._p  # lxml types append() as same-class only
+    element.append(
         parse_xml(
             f'<m:oMath xmlns:m="{M_NS}"><m:f>'
             "<m:num><m:r><m:t>Số nhiệm vụ hoàn thành</m:t></m:r></m:num>"
@@ -345,7 +348,9 @@ PLAN_LIST = abstract_num(
 )
 
 
-def numbered_paragraphs(document, items: list[tuple[int | None, str]], num_id: int = 1) -> None:  # type: ignore[no-untyped-def]
+def numbered_paragraphs(
+    document: DocxDocument, items: list[tuple[int | None, str]], num_id: int = 1
+) -> None:
     """One paragraph per (level, text); a level of None is a paragraph outside the list."""
     for level, text in items:
         paragraph = document.add_paragraph(text)

@@ -15,7 +15,7 @@ from bot.config import load_settings
 from bot.scheduler import Scheduler
 from storage import audit
 from storage.models import CustomEvent
-from tests.conftest import ADMIN, Clock, User, row_counts
+from tests.conftest import ADMIN, Clock, User, UserFactory, row_counts
 from tests.fakes.channel import FakeChannel
 
 NOVEMBER_1 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)  # Chủ Nhật 01/11/2026, 09:00 in Hà Nội
@@ -40,7 +40,9 @@ async def custom_rows(app: App) -> list[tuple[str, int, int, bool]]:
         return [(r.name, r.day, r.month, r.hidden) for r in rows]
 
 
-async def test_events_are_numbered_and_the_count_is_of_events(user_factory, admin) -> None:
+async def test_events_are_numbered_and_the_count_is_of_events(
+    user_factory: UserFactory, admin: User
+) -> None:
     # The fixture clock is Monday 02/03/2026 09:00 in Hà Nội.
     lan = user_factory("lan")
     assert await lan.say("/sukien") == (
@@ -68,7 +70,7 @@ async def test_events_are_numbered_and_the_count_is_of_events(user_factory, admi
     )
 
 
-async def test_an_admin_deletes_a_day_added_by_hand(app: App, admin) -> None:
+async def test_an_admin_deletes_a_day_added_by_hand(app: App, admin: User) -> None:
     await admin.say("/sukien them 05/03/2026 Hội nghị phát động")
     assert (await admin.say("/sukien 1")).splitlines()[1] == (
         "1. Thứ Năm, 05/03/2026: Hội nghị phát động — còn 3 ngày"
@@ -86,7 +88,7 @@ async def test_an_admin_deletes_a_day_added_by_hand(app: App, admin) -> None:
 
 
 async def test_an_admin_hides_a_national_day_and_brings_it_back(
-    app: App, admin, user_factory
+    app: App, admin: User, user_factory: UserFactory
 ) -> None:
     lan = user_factory("lan")
     assert await admin.say("/sukien xoa 1") == (
@@ -122,7 +124,9 @@ async def test_an_admin_hides_a_national_day_and_brings_it_back(
     assert await admin.say("/sukien hien") == "Chưa có ngày nào bị ẩn khỏi lịch."
 
 
-async def test_a_hidden_day_added_again_by_hand_shows_and_is_then_deleted(app: App, admin) -> None:
+async def test_a_hidden_day_added_again_by_hand_shows_and_is_then_deleted(
+    app: App, admin: User
+) -> None:
     await admin.say("/sukien xoa 1")
     assert await admin.say("/sukien them 08/03/1910 Ngày Quốc tế Phụ nữ") == (
         "Đã thêm “Ngày Quốc tế Phụ nữ” vào lịch: hằng năm ngày 08/03/1910, "
@@ -133,7 +137,7 @@ async def test_a_hidden_day_added_again_by_hand_shows_and_is_then_deleted(app: A
     assert await custom_rows(app) == [("Ngày Quốc tế Phụ nữ", 8, 3, True)]
 
 
-async def test_a_document_day_is_hidden_not_deleted(app: App, admin) -> None:
+async def test_a_document_day_is_hidden_not_deleted(app: App, admin: User) -> None:
     # 30/04 is named by the bundled document (and by the national table): one day, hidden once.
     assert (await admin.say("/sukien xoa 3")).startswith(
         "Đã ẩn “Ngày giải phóng hoàn toàn miền Nam, thống nhất đất nước” (30/04/2026)"
@@ -144,7 +148,9 @@ async def test_a_document_day_is_hidden_not_deleted(app: App, admin) -> None:
         assert entry.detail["scope"] == "document"
 
 
-async def test_removal_refused_changes_nothing(app: App, admin, user_factory) -> None:
+async def test_removal_refused_changes_nothing(
+    app: App, admin: User, user_factory: UserFactory
+) -> None:
     lan = user_factory("lan")
     await lan.say("/start")
     await admin.say("/start")
@@ -170,7 +176,7 @@ async def test_removal_refused_changes_nothing(app: App, admin, user_factory) ->
     assert await row_counts(app) == before
 
 
-async def test_english_and_unaccented_words_remove_too(app: App, admin) -> None:
+async def test_english_and_unaccented_words_remove_too(app: App, admin: User) -> None:
     assert (await admin.say("/sukien xóa 1")).startswith("Đã ẩn “Ngày Quốc tế Phụ nữ”")
     await admin.say("/language en")
     assert (await admin.say("/events delete 1")).startswith(

@@ -2,24 +2,22 @@
 progress by identity, the overall never drifts, self-assessed and final ratings apart, and
 nobody rates himself."""
 
-import io
 from datetime import UTC, datetime
 
-from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from bot.app import App
 from storage.models import Assessment, Commitment, Outbox, Pledge, ProgressUpdate
-from tests.conftest import INVITE_CODE, User, members_of_kt, row_counts
+from tests.conftest import INVITE_CODE, Clock, User, found, members_of_kt, row_counts, workbook_of
 
 
 async def _in_kt(admin: User, user: User, role: str = "") -> None:
-    code = INVITE_CODE.search(await admin.say(f"/moi KT {role}".strip())).group(1)  # type: ignore[union-attr]
+    code = found(INVITE_CODE, await admin.say(f"/moi KT {role}".strip()))
     await user.say(f"/start {code}")
 
 
-async def test_nobody_gives_himself_the_final_rating(app: App, admin: User, clock) -> None:
+async def test_nobody_gives_himself_the_final_rating(app: App, admin: User, clock: Clock) -> None:
     head, _lan = await members_of_kt(app, admin)
     await _in_kt(admin, admin)  # the office's admin is also a member of a unit
     clock.now = datetime(2026, 12, 5, 2, 0, tzinfo=UTC)
@@ -40,7 +38,7 @@ async def test_nobody_gives_himself_the_final_rating(app: App, admin: User, cloc
     assert len(rows) == 2 and all(person != by for person, _, by in rows)
 
 
-async def test_self_assessed_and_final_ratings_apart(app: App, admin: User, clock) -> None:
+async def test_self_assessed_and_final_ratings_apart(app: App, admin: User, clock: Clock) -> None:
     head, lan = await members_of_kt(app, admin)
     clock.now = datetime(2026, 12, 5, 2, 0, tzinfo=UTC)  # the documents' assessment window
     await lan.say("/tudanhgia tốt")
@@ -55,7 +53,7 @@ async def test_self_assessed_and_final_ratings_apart(app: App, admin: User, cloc
     assert "đạt" not in stats  # no target is met on self-assessments alone
     assert stats.count("chưa có xếp loại chính thức (tự đánh giá không được tính)") == 3
 
-    book = load_workbook(io.BytesIO((await admin.replies("/baocao"))[0].file.data))  # type: ignore[union-attr]
+    book = workbook_of((await admin.replies("/baocao"))[0])
     summary = book["Tổng hợp"]
     header = [c.value for c in summary[1]]
     kt = dict(zip(header, [c.value for c in summary[2]], strict=True))
@@ -63,7 +61,7 @@ async def test_self_assessed_and_final_ratings_apart(app: App, admin: User, cloc
     assert kt["Tự đánh giá: Hoàn thành xuất sắc nhiệm vụ"] == 1
     assert kt["Tự đánh giá: Hoàn thành tốt nhiệm vụ"] == 1
     assert kt["Chưa tự đánh giá"] == 0
-    results = [v for k, v in kt.items() if k.startswith("Kết quả:")]
+    results = [v for k, v in kt.items() if str(k).startswith("Kết quả:")]
     assert results and set(results) == {"chưa có xếp loại chính thức"}
 
     await head.say("/danhgia @lan tốt")

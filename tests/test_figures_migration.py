@@ -18,7 +18,7 @@ async def test_positional_progress_becomes_progress_of_the_commitment(database_u
         await db.upgrade("0009")
         async with db.engine.begin() as connection:
             people = [
-                (await connection.execute(insert(Person).values(display_name=name))).inserted_primary_key[0]
+                (await connection.execute(insert(Person).values(display_name=name).returning(Person.id))).scalar_one()
                 for name in ("Lan", "Minh")
             ]  # fmt: skip
             campaign = (
@@ -26,9 +26,9 @@ async def test_positional_progress_becomes_progress_of_the_commitment(database_u
                     insert(CampaignDocument).values(
                         identity="kh-2026", year=2026, title="Kế hoạch", issuer="Sở",
                         signer="", source_name="kh.txt", document="",
-                    )
+                    ).returning(CampaignDocument.id)
                 )
-            ).inserted_primary_key[0]  # fmt: skip
+            ).scalar_one()  # fmt: skip
             for pledge_id, commitments in ((1, ["a", "b", "c"]), (2, [])):
                 await connection.execute(
                     insert(Pledge).values(
@@ -57,7 +57,9 @@ async def test_positional_progress_becomes_progress_of_the_commitment(database_u
         async with db.transaction() as session:
             progress = dict((await session.execute(select(Pledge.id, Pledge.progress))).all())
             assert progress == {1: 73, 2: 45}
-            texts = dict((await session.execute(select(Commitment.id, Commitment.text))).all())
+            texts: dict[int | None, str] = dict(
+                (await session.execute(select(Commitment.id, Commitment.text))).all()
+            )
             updates = await session.scalars(
                 select(ProgressUpdate)
                 .where(ProgressUpdate.pledge_id == 1)

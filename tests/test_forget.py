@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.scheduler import Scheduler
-from handlers.messages import Incoming
+from handlers.messages import Incoming, Reply
 from storage.models import AuditLog, Base
-from tests.conftest import INVITE_CODE, Clock, User, members_of_kt
+from tests.conftest import INVITE_CODE, Clock, User, found, members_of_kt
 from tests.fakes.channel import FakeChannel, Transient
 
 MONDAY_9 = datetime(2026, 3, 9, 2, 0, tzinfo=UTC)  # Monday 09/03/2026 09:00 in Hà Nội
@@ -25,7 +25,9 @@ SECRETS = ("huyết áp", "sổ tay điện tử", "ghi chú riêng tư", "họp
 class Khang(User):
     """A Telegram-like user with an @handle (the fixture's User has none)."""
 
-    async def replies(self, text: str = "", *, payload: str | None = None, addressed: bool = True):  # type: ignore[no-untyped-def]
+    async def replies(
+        self, text: str = "", *, payload: str | None = None, addressed: bool = True
+    ) -> list[Reply]:
         incoming = Incoming(
             platform=self.platform, user_id=self.user_id, chat_id=self.chat_id,
             chat_kind="group" if self.group else "private", text=text, payload=payload,
@@ -47,7 +49,7 @@ def scheduler(app: App, channel: FakeChannel) -> Scheduler:
 async def _khang_joins(app: App, admin: User, clock: Clock) -> tuple[User, Khang, Khang]:
     clock.now = MONDAY_9
     head, _lan = await members_of_kt(app, admin)
-    code = INVITE_CODE.search(await admin.say("/moi KT lead")).group(1)  # type: ignore[union-attr]
+    code = found(INVITE_CODE, await admin.say("/moi KT lead"))
     khang = Khang(app, USER_ID, name=NAME)
     assert "trưởng đơn vị" in await khang.say(f"/start {code}")
     in_group = Khang(app, USER_ID, name=NAME, chat_id="g-kt", group=True)
@@ -55,7 +57,7 @@ async def _khang_joins(app: App, admin: User, clock: Clock) -> tuple[User, Khang
 
 
 async def test_nothing_of_a_deleted_person_remains_in_any_table(
-    app: App, admin, clock, scheduler, channel
+    app: App, admin: User, clock: Clock, scheduler: Scheduler, channel: FakeChannel
 ) -> None:
     head, khang, in_group = await _khang_joins(app, admin, clock)
     await in_group.say("/lienket KT")
@@ -120,7 +122,7 @@ async def _traces(app: App, person_id: int) -> list[str]:
 
 
 async def test_a_repeating_private_reminder_stops_when_its_person_is_deleted(
-    app: App, admin, clock, scheduler, channel
+    app: App, admin: User, clock: Clock, scheduler: Scheduler, channel: FakeChannel
 ) -> None:
     _head, khang, _ = await _khang_joins(app, admin, clock)
     await khang.say("/nhacnho 8h hằng ngày uống thuốc huyết áp")

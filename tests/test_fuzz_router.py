@@ -70,7 +70,7 @@ def test_no_message_gets_the_apology(database_url: str, caplog: pytest.LogCaptur
     apology = plain(app.services.catalog.translator("vi")("error.unexpected"))
     seen = 0
 
-    async def send(message: dict, update: int | None = None) -> list[str]:  # type: ignore[type-arg]
+    async def send(message: dict, update: int | None = None) -> list[str]:
         user_id = PEOPLE[message["who"]]
         incoming = Incoming(
             platform="console",
@@ -156,7 +156,7 @@ def test_no_message_gets_the_apology(database_url: str, caplog: pytest.LogCaptur
             }
         ]
     )
-    def run(messages: list[dict]) -> None:  # type: ignore[type-arg]
+    def run(messages: list[dict]) -> None:
         nonlocal seen
         for message in messages:
             seen += 1

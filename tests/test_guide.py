@@ -6,11 +6,12 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _transcripts():  # type: ignore[no-untyped-def]
+def _transcripts() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
         "guide_transcripts", ROOT / "docs" / "transcripts.py"
     )

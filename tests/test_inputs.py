@@ -10,7 +10,7 @@ from bot.app import App
 from campaign.inputs import MAX_ID, clean_text, is_number, read_int
 from campaign.timephrase import TimePhraseError, read
 from handlers.messages import Incoming
-from tests.conftest import User, members_of_kt, run_cli
+from tests.conftest import Clock, User, members_of_kt, run_cli
 
 
 def test_clean_text_keeps_words_drops_controls() -> None:
@@ -42,7 +42,7 @@ def test_time_phrases_beyond_ten_years_are_refused() -> None:
     assert read("sau 3650 ngày", now).at.year == 2036
 
 
-async def test_bad_numbers_in_chat_get_a_polite_reply(app: App, admin: User, clock) -> None:
+async def test_bad_numbers_in_chat_get_a_polite_reply(app: App, admin: User, clock: Clock) -> None:
     clock.now = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
     _head, lan = await members_of_kt(app, admin)
     assert await lan.say("/huynhac 2147483648") == "Không có nhắc việc #2147483648 đang chạy."

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from storage.models import AuditLog, Invite
-from tests.conftest import INVITE_CODE, User, members_of_kt, row_counts
+from tests.conftest import INVITE_CODE, User, UserFactory, members_of_kt, row_counts
 
 CODE = re.compile(r": ([A-Z0-9]{8})\n")
 
@@ -20,7 +20,9 @@ def code_of(text: str) -> str:
     return match.group(1)
 
 
-async def test_leads_make_member_codes_only_with_bounded_uses_and_days(app: App, admin) -> None:
+async def test_leads_make_member_codes_only_with_bounded_uses_and_days(
+    app: App, admin: User
+) -> None:
     head, _lan = await members_of_kt(app, admin)
     before = await row_counts(app)
     assert await head.say("/moi KT truong") == (
@@ -39,7 +41,9 @@ async def test_leads_make_member_codes_only_with_bounded_uses_and_days(app: App,
     )
 
 
-async def test_a_lead_code_from_an_admin_works_once(app: App, admin, user_factory) -> None:
+async def test_a_lead_code_from_an_admin_works_once(
+    app: App, admin: User, user_factory: UserFactory
+) -> None:
     await members_of_kt(app, admin)
     assert await admin.say("/moi KT truong 3 lượt") == (
         "Mã mời vai trò trưởng đơn vị chỉ dùng được một lần, cho đúng một người."
@@ -51,7 +55,7 @@ async def test_a_lead_code_from_an_admin_works_once(app: App, admin, user_factor
     assert "hết lượt" in await user_factory("tuan").say(f"/start {code}")
 
 
-async def test_in_a_group_no_code_is_made_or_shown(app: App, admin) -> None:
+async def test_in_a_group_no_code_is_made_or_shown(app: App, admin: User) -> None:
     head, _lan = await members_of_kt(app, admin)
     admin_in_group = User(app, "admin", name="Văn phòng", chat_id="g-kt", group=True)
     head_in_group = User(app, "head", name="Hùng", chat_id="g-kt", group=True)
@@ -67,7 +71,9 @@ async def test_in_a_group_no_code_is_made_or_shown(app: App, admin) -> None:
     assert await row_counts(app) == before
 
 
-async def test_list_and_revoke_the_codes_one_may_see(app: App, admin, user_factory) -> None:
+async def test_list_and_revoke_the_codes_one_may_see(
+    app: App, admin: User, user_factory: UserFactory
+) -> None:
     head, _lan = await members_of_kt(app, admin)
     await admin.say("/donvi them VP Văn phòng")
     member_code = code_of(await head.say("/moi KT"))

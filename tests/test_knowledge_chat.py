@@ -2,10 +2,10 @@
 
 from bot.app import App
 from storage import audit
-from tests.conftest import User, row_counts
+from tests.conftest import Clock, User, UserFactory, row_counts
 
 
-async def test_hoi_and_free_text_answer_from_the_document(user_factory) -> None:
+async def test_hoi_and_free_text_answer_from_the_document(user_factory: UserFactory) -> None:
     lan = user_factory("lan")
     by_command = await lan.say("/hoi hạn chót là khi nào")
     assert by_command.startswith("Thời gian thực hiện: từ ngày 12/01/2026 đến hết ngày 31/12/2026.")
@@ -22,7 +22,7 @@ async def test_a_group_answers_questions_only_when_addressed(app: App) -> None:
     )
 
 
-async def test_bad_questions_get_a_polite_answer(app: App, user_factory) -> None:
+async def test_bad_questions_get_a_polite_answer(app: App, user_factory: UserFactory) -> None:
     lan = user_factory("lan")
     await lan.say("/start")
     before = await row_counts(app)
@@ -43,7 +43,7 @@ async def test_bad_questions_get_a_polite_answer(app: App, user_factory) -> None
     assert await row_counts(app) == before
 
 
-async def test_answers_follow_the_users_language(user_factory) -> None:
+async def test_answers_follow_the_users_language(user_factory: UserFactory) -> None:
     lan = user_factory("lan")
     await lan.say("/language en")
     reply = await lan.say("/ask ai ký văn bản")
@@ -51,7 +51,7 @@ async def test_answers_follow_the_users_language(user_factory) -> None:
     assert "Signature: “GIÁM ĐỐC / Dương Công Vĩ”" in reply
 
 
-async def test_events_list_the_next_days(user_factory, clock) -> None:
+async def test_events_list_the_next_days(user_factory: UserFactory, clock: Clock) -> None:
     # The fixture clock is Monday 02/03/2026 09:00 in Hà Nội.
     lan = user_factory("lan")
     assert await lan.say("/sukien 3") == (
@@ -66,7 +66,9 @@ async def test_events_list_the_next_days(user_factory, clock) -> None:
         assert await lan.say(bad) == ("Số sự kiện muốn xem phải từ 1 đến 30, ví dụ /sukien 10.")
 
 
-async def test_admins_add_days_to_the_calendar(app: App, admin, user_factory) -> None:
+async def test_admins_add_days_to_the_calendar(
+    app: App, admin: User, user_factory: UserFactory
+) -> None:
     lan = user_factory("lan")
     await lan.say("/start")
     await admin.say("/start")

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from bot.app import App
 from storage import audit
 from storage.models import Account, Chat, Membership, Unit
-from tests.conftest import User, members_of_kt, row_counts
+from tests.conftest import User, UserFactory, found, members_of_kt, row_counts
 
 
 async def _actions(app: App) -> list[tuple[str, str, str | None, dict]]:
@@ -19,7 +19,7 @@ async def _actions(app: App) -> list[tuple[str, str, str | None, dict]]:
 # /donvi sua
 
 
-async def test_admin_renames_recodes_and_rekinds_a_unit(app: App, admin) -> None:
+async def test_admin_renames_recodes_and_rekinds_a_unit(app: App, admin: User) -> None:
     await admin.say("/donvi them KT Phòng Kế toán")
     assert await admin.say("/donvi sua kt Phòng Kế hoạch - Tài chính") == (
         "Đã cập nhật đơn vị: Phòng Kế hoạch - Tài chính (KT) (phòng, ban)."
@@ -38,7 +38,7 @@ async def test_admin_renames_recodes_and_rekinds_a_unit(app: App, admin) -> None
     ]
 
 
-async def test_bad_unit_edits_get_a_polite_reply_and_change_nothing(app: App, admin) -> None:
+async def test_bad_unit_edits_get_a_polite_reply_and_change_nothing(app: App, admin: User) -> None:
     await admin.say("/donvi them KT Phòng Kế toán")
     await admin.say("/donvi them VP Văn phòng")
     before = await row_counts(app)
@@ -56,12 +56,11 @@ async def test_bad_unit_edits_get_a_polite_reply_and_change_nothing(app: App, ad
     assert (await admin.say("/donvi sua KT")).startswith("Sửa đơn vị: /donvi sua MÃ Tên mới")
     assert await row_counts(app) == before
     async with app.db.transaction() as session:
-        assert (await session.scalar(select(Unit).where(Unit.code == "KT"))).name == (  # type: ignore[union-attr]
-            "Phòng Kế toán"
-        )
+        unit = await session.scalar(select(Unit).where(Unit.code == "KT"))
+        assert unit is not None and unit.name == "Phòng Kế toán"
 
 
-async def test_only_admins_edit_or_delete_units(app: App, admin) -> None:
+async def test_only_admins_edit_or_delete_units(app: App, admin: User) -> None:
     head, lan = await members_of_kt(app, admin)
     before = await row_counts(app)
     for user in (head, lan):
@@ -77,7 +76,7 @@ async def test_only_admins_edit_or_delete_units(app: App, admin) -> None:
 # /donvi xoa
 
 
-async def test_deleting_a_unit_asks_then_unlinks_everything(app: App, admin) -> None:
+async def test_deleting_a_unit_asks_then_unlinks_everything(app: App, admin: User) -> None:
     head, lan = await members_of_kt(app, admin)
     group = User(app, "head", chat_id="kt-group", group=True)
     await group.say("/lienket KT")
@@ -119,7 +118,7 @@ async def test_deleting_a_unit_asks_then_unlinks_everything(app: App, admin) -> 
     ]
 
 
-async def test_the_delete_button_is_checked_against_who_presses_it(app: App, admin) -> None:
+async def test_the_delete_button_is_checked_against_who_presses_it(app: App, admin: User) -> None:
     head, _ = await members_of_kt(app, admin)
     await admin.say("/donvi xoa KT")
     # Someone else pressing "yes" in their own chat has no such dialog: nothing happens.
@@ -133,7 +132,7 @@ async def test_the_delete_button_is_checked_against_who_presses_it(app: App, adm
 # /thanhvien
 
 
-async def test_a_lead_lists_their_unit_in_private_only(app: App, admin) -> None:
+async def test_a_lead_lists_their_unit_in_private_only(app: App, admin: User) -> None:
     head, lan = await members_of_kt(app, admin)
     assert await head.say("/thanhvien") == (
         "Phòng Kế toán (KT): 2 người\n"
@@ -154,13 +153,15 @@ async def test_a_lead_lists_their_unit_in_private_only(app: App, admin) -> None:
     assert "/thanhvien" not in await lan.say("/trogiup")
 
 
-async def test_another_units_lead_is_refused(app: App, admin, user_factory) -> None:
+async def test_another_units_lead_is_refused(
+    app: App, admin: User, user_factory: UserFactory
+) -> None:
     await members_of_kt(app, admin)
     await admin.say("/donvi them VP Văn phòng")
     other = user_factory("vp-head", name="Minh")
     from tests.conftest import INVITE_CODE
 
-    code = INVITE_CODE.search(await admin.say("/moi VP lead")).group(1)  # type: ignore[union-attr]
+    code = found(INVITE_CODE, await admin.say("/moi VP lead"))
     await other.say(f"/start {code}")
     before = await row_counts(app)
     assert await other.say("/thanhvien KT") == (
@@ -174,12 +175,14 @@ async def test_another_units_lead_is_refused(app: App, admin, user_factory) -> N
     assert await row_counts(app) == before
 
 
-async def test_members_are_named_exactly_never_by_a_part(app: App, admin, user_factory) -> None:
+async def test_members_are_named_exactly_never_by_a_part(
+    app: App, admin: User, user_factory: UserFactory
+) -> None:
     head, _ = await members_of_kt(app, admin)
     thi_lan = user_factory("lan2", name="Nguyễn Thị Lan")
     from tests.conftest import INVITE_CODE
 
-    code = INVITE_CODE.search(await head.say("/moi KT")).group(1)  # type: ignore[union-attr]
+    code = found(INVITE_CODE, await head.say("/moi KT"))
     await thi_lan.say(f"/start {code}")
     async with app.db.transaction() as session:
         await session.execute(
@@ -212,11 +215,13 @@ async def test_members_are_named_exactly_never_by_a_part(app: App, admin, user_f
     assert left is not None
 
 
-async def test_several_people_with_one_name_are_listed(app: App, admin, user_factory) -> None:
+async def test_several_people_with_one_name_are_listed(
+    app: App, admin: User, user_factory: UserFactory
+) -> None:
     head, _ = await members_of_kt(app, admin)
     from tests.conftest import INVITE_CODE
 
-    code = INVITE_CODE.search(await head.say("/moi KT")).group(1)  # type: ignore[union-attr]
+    code = found(INVITE_CODE, await head.say("/moi KT"))
     await user_factory("lan-b", name="Lan").say(f"/start {code}")
     before = await row_counts(app)
     assert await head.say("/thanhvien xoa Lan") == (
@@ -227,7 +232,7 @@ async def test_several_people_with_one_name_are_listed(app: App, admin, user_fac
     assert await head.say("/thanhvien xoa console:lan-b") == "Lan đã rời Phòng Kế toán (KT)."
 
 
-async def test_a_lead_cannot_promote_move_or_remove_a_lead(app: App, admin) -> None:
+async def test_a_lead_cannot_promote_move_or_remove_a_lead(app: App, admin: User) -> None:
     head, _ = await members_of_kt(app, admin)
     before = await row_counts(app)
     assert await head.say("/thanhvien vaitro lan truong") == (
@@ -242,7 +247,7 @@ async def test_a_lead_cannot_promote_move_or_remove_a_lead(app: App, admin) -> N
     assert await row_counts(app) == before
 
 
-async def test_admin_moves_and_changes_roles(app: App, admin) -> None:
+async def test_admin_moves_and_changes_roles(app: App, admin: User) -> None:
     head, lan = await members_of_kt(app, admin)
     await admin.say("/donvi them VP Văn phòng")
     assert await admin.say("/thanhvien vaitro Lan truong") == (
@@ -269,7 +274,7 @@ async def test_admin_moves_and_changes_roles(app: App, admin) -> None:
     await admin.say("/thanhvien vaitro head thanh vien")
     from tests.conftest import INVITE_CODE
 
-    code = INVITE_CODE.search(await admin.say("/moi VP")).group(1)  # type: ignore[union-attr]
+    code = found(INVITE_CODE, await admin.say("/moi VP"))
     await head.say(f"/start {code}")
     assert await admin.say("/thanhvien xoa Hùng") == (
         '"Hùng" ở nhiều đơn vị (KT, VP). Thêm mã đơn vị vào cuối, ví dụ /thanhvien xoa Hùng MÃ.'
@@ -291,7 +296,9 @@ async def test_admin_moves_and_changes_roles(app: App, admin) -> None:
 # /nhatky
 
 
-async def test_admins_read_the_audit_log_in_pages(app: App, admin, user_factory) -> None:
+async def test_admins_read_the_audit_log_in_pages(
+    app: App, admin: User, user_factory: UserFactory
+) -> None:
     for n in range(1, 5):
         await admin.say(f"/donvi them U{n} Đơn vị {n}")
     page = await admin.replies("/nhatky 2")
@@ -322,7 +329,7 @@ async def test_admins_read_the_audit_log_in_pages(app: App, admin, user_factory)
     )
 
 
-async def test_english_aliases_and_messages(app: App, admin) -> None:
+async def test_english_aliases_and_messages(app: App, admin: User) -> None:
     head, _ = await members_of_kt(app, admin)
     await admin.say("/language en")
     await head.say("/language en")

@@ -36,7 +36,7 @@ class _TagChecker(HTMLParser):
         super().__init__()
         self.open: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:  # type: ignore[type-arg]
+    def handle_starttag(self, tag: str, attrs: list) -> None:
         assert tag in ALLOWED_TAGS, f"<{tag}> is not Telegram HTML"
         self.open.append(tag)
 

@@ -121,7 +121,7 @@ def fake() -> Iterator[FakeTelegram]:
 
 
 async def test_a_cron_dispatch_leaves_the_rows_of_a_busy_dispatcher_alone(
-    fresh_app: App, second, clock: Clock, fake: FakeTelegram
+    fresh_app: App, second: Callable[..., Awaitable[App]], clock: Clock, fake: FakeTelegram
 ) -> None:
     await seed(fresh_app, clock())
     sends: list[tuple[str, str]] = []
@@ -140,7 +140,7 @@ async def test_a_cron_dispatch_leaves_the_rows_of_a_busy_dispatcher_alone(
 
 
 async def test_run_and_a_cron_dispatch_send_each_message_once(
-    fresh_app: App, second, clock: Clock, fake: FakeTelegram
+    fresh_app: App, second: Callable[..., Awaitable[App]], clock: Clock, fake: FakeTelegram
 ) -> None:
     await seed(fresh_app, clock())
     sends: list[tuple[str, str]] = []
@@ -166,7 +166,9 @@ async def test_run_and_a_cron_dispatch_send_each_message_once(
     assert len(counts) == ROWS and set(counts.values()) == {1}
 
 
-async def test_two_dispatchers_at_once_share_the_rows(fresh_app: App, second, clock: Clock) -> None:
+async def test_two_dispatchers_at_once_share_the_rows(
+    fresh_app: App, second: Callable[..., Awaitable[App]], clock: Clock
+) -> None:
     """Both claim in small batches and send at the same time; three rounds of rows."""
     other = await second()
     for trial in range(3):
@@ -190,7 +192,7 @@ async def test_two_dispatchers_at_once_share_the_rows(fresh_app: App, second, cl
 
 
 async def test_a_stalled_dispatcher_sends_nothing_that_was_taken_over(
-    fresh_app: App, second, clock: Clock
+    fresh_app: App, second: Callable[..., Awaitable[App]], clock: Clock
 ) -> None:
     """Its lease ran out (the process seemed dead): another dispatcher took its rows. When it
     wakes, only the sends it had already started go out twice (the documented in-flight
@@ -221,7 +223,9 @@ async def test_a_stalled_dispatcher_sends_nothing_that_was_taken_over(
     assert {r.claimed_by for r in rows} == {taker.owner}  # the late one wrote nothing
 
 
-async def test_a_busy_dispatcher_renews_its_claims(fresh_app: App, second, clock: Clock) -> None:
+async def test_a_busy_dispatcher_renews_its_claims(
+    fresh_app: App, second: Callable[..., Awaitable[App]], clock: Clock
+) -> None:
     """However long its sends take, a live dispatcher's rows do not look abandoned."""
     await seed(fresh_app, clock(), count=20)
     sends: list[tuple[str, str]] = []
@@ -249,7 +253,7 @@ async def test_a_busy_dispatcher_renews_its_claims(fresh_app: App, second, clock
 
 
 async def test_the_claim_is_taken_by_one_of_two_at_the_same_moment(
-    fresh_app: App, second, clock: Clock
+    fresh_app: App, second: Callable[..., Awaitable[App]], clock: Clock
 ) -> None:
     """Two claims in two transactions at once never return the same row."""
     await seed(fresh_app, clock(), count=30)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot.app import App
 from storage import audit
 from storage.models import Account, AuditLog, Chat, Membership, Person
-from tests.conftest import ADMIN, User, row_counts
+from tests.conftest import ADMIN, Clock, User, UserFactory, found, row_counts
 
 CODE = re.compile(r"Mã mời vào .*: ([A-Z0-9]{8})")
 
@@ -24,13 +24,13 @@ async def invite(by: User, args: str) -> str:
 
 
 async def test_admin_adds_a_unit_and_a_member_joins_with_an_invite(
-    app: App, admin, user_factory
+    app: App, admin: User, user_factory: UserFactory
 ) -> None:
     assert await admin.say("/donvi them KT Phòng Kế toán") == (
         "Đã thêm đơn vị Phòng Kế toán (KT) (phòng, ban)."
     )
     reply = await admin.say("/moi kt")
-    code = CODE.search(reply).group(1)  # type: ignore[union-attr]
+    code = found(CODE, reply)
     assert "Vai trò: thành viên" in reply
     assert "Dùng được 30 lần, đến hết Thứ Hai, 09/03/2026." in reply
 
@@ -53,7 +53,9 @@ async def test_admin_adds_a_unit_and_a_member_joins_with_an_invite(
     assert actions[0][0] == "document.import"  # the test's 2026 campaign
 
 
-async def test_bad_invite_codes_change_nothing(app: App, admin, user_factory, clock) -> None:
+async def test_bad_invite_codes_change_nothing(
+    app: App, admin: User, user_factory: UserFactory, clock: Clock
+) -> None:
     await make_unit(admin)
     lan = user_factory("lan")
     await lan.say("/start")
@@ -70,20 +72,21 @@ async def test_bad_invite_codes_change_nothing(app: App, admin, user_factory, cl
     assert after["membership"] == before["membership"] == 0
 
 
-async def test_a_used_up_invite_is_refused(app: App, database_url, user_factory) -> None:
-    from tests.conftest import run_cli  # the CLI makes single-use codes
-
+async def test_a_used_up_invite_is_refused(
+    app: App, database_url: str, user_factory: UserFactory
+) -> None:
     admin = User(app, "admin")
     await make_unit(admin)
     async with app.db.transaction() as session:
         from storage import invites, units
 
         unit = await units.find_unit(session, "KT")
+        assert unit is not None
         single = await invites.create_invite(
             session,
             unit_id=unit.id,
             role="member",
-            uses=1,  # type: ignore[union-attr]
+            uses=1,
             expires_at=app.services.clock().replace(year=2027),
             created_by=None,
         )
@@ -91,10 +94,11 @@ async def test_a_used_up_invite_is_refused(app: App, database_url, user_factory)
     assert await user_factory("minh").say(f"/start {single.code}") == (
         f"Mã mời {single.code} đã hết lượt sử dụng. Bạn xin trưởng đơn vị một mã mới nhé."
     )
-    assert run_cli  # imported for readers: the CLI test covers --uses
 
 
-async def test_leads_invite_for_their_own_unit_only(app: App, admin, user_factory) -> None:
+async def test_leads_invite_for_their_own_unit_only(
+    app: App, admin: User, user_factory: UserFactory
+) -> None:
     await make_unit(admin, "KT", "Phòng Kế toán")
     await make_unit(admin, "VP", "Văn phòng")
     head = user_factory("head", name="Trưởng phòng")
@@ -126,7 +130,9 @@ async def test_leads_invite_for_their_own_unit_only(app: App, admin, user_factor
     assert "vận động" in await lan.say("/donvi")
 
 
-async def test_a_member_cannot_use_admin_commands(app: App, admin, user_factory) -> None:
+async def test_a_member_cannot_use_admin_commands(
+    app: App, admin: User, user_factory: UserFactory
+) -> None:
     await make_unit(admin)
     lan = user_factory("lan")
     await lan.say(f"/start {await invite(admin, 'KT')}")
@@ -137,7 +143,7 @@ async def test_a_member_cannot_use_admin_commands(app: App, admin, user_factory)
     assert await row_counts(app) == before
 
 
-async def test_unit_codes_are_checked(admin) -> None:
+async def test_unit_codes_are_checked(admin: User) -> None:
     assert await admin.say("/donvi them") == (
         "Cần mã và tên đơn vị: /donvi them MÃ Tên đơn vị, ví dụ "
         "/donvi them KT Phòng Kế hoạch - Tài chính."
@@ -151,7 +157,7 @@ async def test_unit_codes_are_checked(admin) -> None:
     )
 
 
-async def test_help_depends_on_the_role(app: App, admin, user_factory) -> None:
+async def test_help_depends_on_the_role(app: App, admin: User, user_factory: UserFactory) -> None:
     guest = await user_factory("guest").say("/trogiup")
     assert guest.startswith("Bạn chưa thuộc đơn vị nào. Bạn dùng được các lệnh sau:")
     assert "/moi" not in guest and "/lienket" not in guest
@@ -159,7 +165,7 @@ async def test_help_depends_on_the_role(app: App, admin, user_factory) -> None:
     assert "Vai trò của bạn: quản trị viên." in await admin.say("/trogiup")
 
 
-async def test_linking_a_group_to_a_unit(app: App, admin, user_factory) -> None:
+async def test_linking_a_group_to_a_unit(app: App, admin: User, user_factory: UserFactory) -> None:
     await make_unit(admin)
     head = user_factory("head")
     await head.say(f"/start {await invite(admin, 'KT lead')}")
@@ -188,7 +194,7 @@ async def test_linking_a_group_to_a_unit(app: App, admin, user_factory) -> None:
     assert [(e.actor, e.target) for e in links] == [("console:head", "KT")]
 
 
-async def test_language_is_per_person(user_factory) -> None:
+async def test_language_is_per_person(user_factory: UserFactory) -> None:
     lan = user_factory("lan")
     assert await lan.say("/ngonngu en") == "Switched to English."
     assert (await lan.say("/help")).startswith("You are not in any unit yet.")
@@ -201,7 +207,7 @@ async def test_language_is_per_person(user_factory) -> None:
     assert (await user_factory("minh").say("/trogiup")).startswith("Bạn chưa thuộc")
 
 
-async def test_user_text_is_escaped_in_html(app: App, admin) -> None:
+async def test_user_text_is_escaped_in_html(app: App, admin: User) -> None:
     replies = await admin.replies("/donvi them <b>&</b> Tên")
     assert (
         replies[0].text
@@ -214,7 +220,7 @@ async def test_user_text_is_escaped_in_html(app: App, admin) -> None:
 
 
 async def test_forgetting_deletes_the_person_and_keeps_only_that_it_happened(
-    app: App, admin, user_factory
+    app: App, admin: User, user_factory: UserFactory
 ) -> None:
     await make_unit(admin)
     lan = user_factory("lan", name="Nguyễn Thị Lan")
@@ -244,7 +250,9 @@ async def test_forgetting_deletes_the_person_and_keeps_only_that_it_happened(
     assert ("invite.use", "(deleted)") in [(e.action, e.actor) for e in log]
 
 
-async def test_bot_admins_setting_makes_an_admin_without_the_database(app: App, admin) -> None:
+async def test_bot_admins_setting_makes_an_admin_without_the_database(
+    app: App, admin: User
+) -> None:
     assert "quản trị viên" in await admin.say("/trogiup")
     async with app.db.transaction() as session:
         person = await session.scalar(

@@ -33,7 +33,7 @@ async def setup_unit(app: App, admin: User, clock: Clock) -> tuple[User, User]:
 
 
 async def test_a_private_reminder_fires_once_at_its_time(
-    app: App, admin, clock, scheduler, channel
+    app: App, admin: User, clock: Clock, scheduler: Scheduler, channel: FakeChannel
 ) -> None:
     _, lan = await setup_unit(app, admin, clock)
     assert await lan.say("/nhacnho mai 8h Nộp báo cáo quý") == (
@@ -54,7 +54,9 @@ async def test_a_private_reminder_fires_once_at_its_time(
         assert (row.status, row.sent_message_id) == ("sent", "m1")
 
 
-async def test_snooze_and_weekly_series(app: App, admin, clock, scheduler, channel) -> None:
+async def test_snooze_and_weekly_series(
+    app: App, admin: User, clock: Clock, scheduler: Scheduler, channel: FakeChannel
+) -> None:
     _head, lan = await setup_unit(app, admin, clock)
     assert "(hằng tuần)" in await lan.say("/nhacnho 16h thứ sáu hằng tuần Báo cáo tuần")
     friday_4pm = datetime(2026, 3, 13, 9, 0, tzinfo=UTC)
@@ -73,7 +75,7 @@ async def test_snooze_and_weekly_series(app: App, admin, clock, scheduler, chann
 
 
 async def test_without_buttons_a_pushed_choice_is_answered_by_number_unless_in_a_dialog(
-    app: App, admin, clock
+    app: App, admin: User, clock: Clock
 ) -> None:
     channel = FakeChannel(buttons=False)
     scheduler = Scheduler(app, senders={"console": channel})
@@ -90,7 +92,7 @@ async def test_without_buttons_a_pushed_choice_is_answered_by_number_unless_in_a
 
 
 async def test_missed_while_down_goes_out_late_unless_too_old(
-    app: App, admin, clock, scheduler, channel
+    app: App, admin: User, clock: Clock, scheduler: Scheduler, channel: FakeChannel
 ) -> None:
     _, lan = await setup_unit(app, admin, clock)
     await lan.say("/nhacnho 10h Gọi điện cho Sở Nội vụ")
@@ -105,7 +107,9 @@ async def test_missed_while_down_goes_out_late_unless_too_old(
     assert not any("Quá hạn lâu" in t for t in channel.to("lan"))
 
 
-async def test_bad_reminders_get_a_reason_and_store_nothing(app: App, admin, clock) -> None:
+async def test_bad_reminders_get_a_reason_and_store_nothing(
+    app: App, admin: User, clock: Clock
+) -> None:
     _head, lan = await setup_unit(app, admin, clock)
     before = await row_counts(app)
     assert await lan.say("/nhacnho hôm qua 8h Việc cũ") == (
@@ -124,7 +128,7 @@ async def test_bad_reminders_get_a_reason_and_store_nothing(app: App, admin, clo
     assert await row_counts(app) == before
 
 
-async def test_list_and_cancel(app: App, admin, clock) -> None:
+async def test_list_and_cancel(app: App, admin: User, clock: Clock) -> None:
     _head, lan = await setup_unit(app, admin, clock)
     await lan.say("/nhacnho mai 8h Nộp báo cáo")
     assert await lan.say("/lichnhac") == "1 nhắc việc:\n#1 · Thứ Ba, 08:00 10/03/2026 — Nộp báo cáo"
@@ -138,7 +142,7 @@ async def test_list_and_cancel(app: App, admin, clock) -> None:
 
 
 async def test_unit_reminders_and_announcements_reach_the_units_groups(
-    app: App, admin, clock, scheduler, channel
+    app: App, admin: User, clock: Clock, scheduler: Scheduler, channel: FakeChannel
 ) -> None:
     head, lan = await setup_unit(app, admin, clock)
     await admin.say("/donvi them VP Văn phòng")
@@ -161,7 +165,7 @@ async def test_unit_reminders_and_announcements_reach_the_units_groups(
 
 
 async def test_commemorations_are_announced_7_and_1_days_before(
-    app: App, admin, clock, scheduler, channel
+    app: App, admin: User, clock: Clock, scheduler: Scheduler, channel: FakeChannel
 ) -> None:
     await setup_unit(app, admin, clock)
     await User(app, "admin", chat_id="kt-group", group=True).say("/lienket KT")
@@ -180,7 +184,7 @@ async def test_commemorations_are_announced_7_and_1_days_before(
 
 
 async def test_nudges_before_the_deadline_once_and_can_be_turned_off(
-    app: App, admin, clock, scheduler, channel
+    app: App, admin: User, clock: Clock, scheduler: Scheduler, channel: FakeChannel
 ) -> None:
     head, lan = await setup_unit(app, admin, clock)
     await head.say("/dangky LĐTT; Hồ sơ")
@@ -198,7 +202,7 @@ async def test_nudges_before_the_deadline_once_and_can_be_turned_off(
 
 
 async def test_private_pushes_speak_the_readers_language(
-    app: App, admin, clock, scheduler, channel
+    app: App, admin: User, clock: Clock, scheduler: Scheduler, channel: FakeChannel
 ) -> None:
     head, lan = await setup_unit(app, admin, clock)
     await User(app, "admin", chat_id="kt-group", group=True).say("/lienket KT")
@@ -221,7 +225,9 @@ async def test_private_pushes_speak_the_readers_language(
     assert channel.to("kt-group")[-1] == "📣 <b>Thông báo</b> (Hùng):\nMeeting at 3pm"
 
 
-async def test_dispatcher_failure_modes(app: App, admin, clock, scheduler, channel) -> None:
+async def test_dispatcher_failure_modes(
+    app: App, admin: User, clock: Clock, scheduler: Scheduler, channel: FakeChannel
+) -> None:
     head, _lan = await setup_unit(app, admin, clock)
     for chat_id in ("g1", "g2", "g3", "g4"):
         await User(app, "admin", chat_id=chat_id, group=True).say("/lienket KT")
@@ -248,7 +254,7 @@ async def test_dispatcher_failure_modes(app: App, admin, clock, scheduler, chann
 
 
 async def test_a_dead_letter_after_bounded_attempts(
-    app: App, admin, clock, scheduler, channel
+    app: App, admin: User, clock: Clock, scheduler: Scheduler, channel: FakeChannel
 ) -> None:
     _head, lan = await setup_unit(app, admin, clock)
     await lan.say("/nhacnho 10h Thử")
@@ -263,7 +269,9 @@ async def test_a_dead_letter_after_bounded_attempts(
     assert channel.to("lan") == []
 
 
-async def test_pushes_through_telegram_follow_migration_and_blocks(app: App, admin, clock) -> None:
+async def test_pushes_through_telegram_follow_migration_and_blocks(
+    app: App, admin: User, clock: Clock
+) -> None:
     """The dispatcher with the real PTB client against the fake Bot API server."""
     from bot.channels.telegram import TelegramChannel
     from tests.fakes.telegram_api import FakeTelegram

@@ -15,10 +15,10 @@ from handlers.messages import Incoming, Reply
 from handlers.registry import Command, Feature, Registry
 from handlers.router import MAX_TEXT, Router
 from storage import people, units
-from tests.conftest import User, row_counts
+from tests.conftest import Clock, User, UserFactory, row_counts
 
 
-async def test_a_command_typed_as_words_works_like_the_command(user_factory) -> None:
+async def test_a_command_typed_as_words_works_like_the_command(user_factory: UserFactory) -> None:
     lan = user_factory("lan")
     by_command = await lan.say("/trogiup")
     assert "/ngonngu" in by_command
@@ -27,7 +27,7 @@ async def test_a_command_typed_as_words_works_like_the_command(user_factory) -> 
     assert await lan.say("/help") == by_command
 
 
-async def test_unknown_command_gets_the_closest_real_one(user_factory) -> None:
+async def test_unknown_command_gets_the_closest_real_one(user_factory: UserFactory) -> None:
     lan = user_factory("lan")
     assert (
         await lan.say("/trogiupp") == "Mình không biết lệnh /trogiupp. Có phải ý bạn là /trogiup?"
@@ -37,7 +37,9 @@ async def test_unknown_command_gets_the_closest_real_one(user_factory) -> None:
     )
 
 
-async def test_oversized_and_empty_messages_get_a_clear_sentence(app: App, user_factory) -> None:
+async def test_oversized_and_empty_messages_get_a_clear_sentence(
+    app: App, user_factory: UserFactory
+) -> None:
     lan = user_factory("lan")
     await lan.say("/start")
     before = await row_counts(app)
@@ -50,7 +52,7 @@ async def test_oversized_and_empty_messages_get_a_clear_sentence(app: App, user_
     assert await row_counts(app) == before
 
 
-async def test_a_group_hears_only_what_is_addressed_to_the_bot(user_factory) -> None:
+async def test_a_group_hears_only_what_is_addressed_to_the_bot(user_factory: UserFactory) -> None:
     lan = user_factory("lan", group=True)
     assert await lan.replies("trợ giúp", addressed=False) == []
     assert await lan.replies("chào cả nhà", addressed=False) == []
@@ -58,14 +60,16 @@ async def test_a_group_hears_only_what_is_addressed_to_the_bot(user_factory) -> 
     assert "/trogiup" in await lan.say("tro giup", addressed=True)
 
 
-async def test_a_button_from_a_finished_dialog_is_refused_politely(user_factory) -> None:
+async def test_a_button_from_a_finished_dialog_is_refused_politely(
+    user_factory: UserFactory,
+) -> None:
     lan = user_factory("lan")
     assert await lan.say(payload="forget:yes") == (
         "Lựa chọn này không còn hiệu lực. Bạn gõ lại lệnh nhé."
     )
 
 
-async def test_a_command_in_the_middle_of_a_dialog_leaves_it(user_factory) -> None:
+async def test_a_command_in_the_middle_of_a_dialog_leaves_it(user_factory: UserFactory) -> None:
     lan = user_factory("lan")
     await lan.say("/xoadulieu")
     assert "/trogiup" in await lan.say("/trogiup")
@@ -74,7 +78,7 @@ async def test_a_command_in_the_middle_of_a_dialog_leaves_it(user_factory) -> No
     assert "/start" in await lan.say("/trogiup")
 
 
-async def test_a_dialog_survives_a_restart(app: App, database_url: str, clock) -> None:
+async def test_a_dialog_survives_a_restart(app: App, database_url: str, clock: Clock) -> None:
     from bot.app import open_app
 
     lan = User(app, "lan")
@@ -105,7 +109,7 @@ async def test_a_failing_handler_rolls_back_and_apologises(app: App) -> None:
         assert await units.find_unit(session, "HALF") is None
 
 
-async def test_role_checks_come_before_the_command(user_factory) -> None:
+async def test_role_checks_come_before_the_command(user_factory: UserFactory) -> None:
     lan = user_factory("lan")
     assert await lan.say("/moi KT") == (
         "Bạn không có quyền dùng /moi. Gõ /trogiup để xem các lệnh của bạn."
@@ -145,7 +149,7 @@ def _help_from(user_id: str, update_id: str) -> Incoming:
     )
 
 
-async def test_a_message_costs_two_reads_besides_the_replay_mark(app: App, admin) -> None:
+async def test_a_message_costs_two_reads_besides_the_replay_mark(app: App, admin: User) -> None:
     """On SQLite messages are handled one at a time, so throughput is one over the time of a
     transaction: the account comes with its person and units, the chat with its unit and the
     dialog in progress, one statement each; memberships keep the order they were made in."""

@@ -45,7 +45,7 @@ async def lan_with_reminder(app: App, admin: User, clock: Clock, text: str) -> U
     return lan
 
 
-async def status(database_url: str, tmp_path: Path) -> list[dict]:  # type: ignore[type-arg]
+async def status(database_url: str, tmp_path: Path) -> list[dict]:
     result = await asyncio.to_thread(
         run_cli, "status", "--json", database_url=database_url, cwd=tmp_path
     )

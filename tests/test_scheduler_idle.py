@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import event, select
@@ -44,7 +45,8 @@ def statements(app: App) -> Iterator[list[str]]:
     """Every SQL statement the engine sends while the block runs."""
     seen: list[str] = []
 
-    def record(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+    def record(*args: Any) -> None:
+        statement = args[2]
         seen.append(statement)
 
     engine = app.db.engine.sync_engine

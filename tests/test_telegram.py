@@ -6,6 +6,7 @@ import asyncio
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.text import split_text
 from bot.config import load_settings
 from storage.models import Chat, Pledge
-from tests.conftest import CAMPAIGN_2026, Clock, bot_environment, import_file, run_cli
+from tests.conftest import CAMPAIGN_2026, Clock, bot_environment, found, import_file, run_cli
 from tests.fakes.telegram_api import FakeTelegram
 
 ADMIN, LAN, HEAD = 1, 2, 3
@@ -50,7 +51,7 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0
     return False
 
 
-async def say(fake: FakeTelegram, user: int, text: str, **kwargs) -> str:  # type: ignore[no-untyped-def]
+async def say(fake: FakeTelegram, user: int, text: str, **kwargs: Any) -> str:
     """Send a private message and wait for the bot's next answer to it."""
     before = len(fake.sent(user))
     fake.message(user, text, **kwargs)
@@ -62,11 +63,13 @@ async def join(fake: FakeTelegram, user: int, role: str = "") -> None:
     before = len(fake.sent(ADMIN))
     fake.message(ADMIN, f"/moi KT {role}".strip())
     texts = await fake.wait_sent(ADMIN, before + 2)  # the code, then the deep link
-    code = re.search(r"<code>([A-Z0-9]{8})</code>", texts[before]).group(1)  # type: ignore[union-attr]
+    code = found(r"<code>([A-Z0-9]{8})</code>", texts[before])
     assert "Chào mừng" in await say(fake, user, f"/start {code}")
 
 
-async def test_menus_are_set_in_both_languages_for_private_chats_and_groups(bot, fake) -> None:
+async def test_menus_are_set_in_both_languages_for_private_chats_and_groups(
+    bot: App, fake: FakeTelegram
+) -> None:
     menus = fake.sent(method="setMyCommands")
     assert len(menus) == 4
     by_key = {(c.params.get("language_code"), c.params["scope"]["type"]): c for c in menus}
@@ -78,7 +81,7 @@ async def test_menus_are_set_in_both_languages_for_private_chats_and_groups(bot,
     assert "help" in private_en and "pledge" in private_en
 
 
-async def test_a_new_user_joins_with_the_deep_link(bot, fake) -> None:
+async def test_a_new_user_joins_with_the_deep_link(bot: App, fake: FakeTelegram) -> None:
     assert "Đã thêm đơn vị" in await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
     await say(fake, ADMIN, "/moi KT")
     texts = await fake.wait_sent(ADMIN, 3)  # the unit, the code, then the deep link
@@ -90,7 +93,7 @@ async def test_a_new_user_joins_with_the_deep_link(bot, fake) -> None:
     assert fake.sent(LAN)[-1].params["parse_mode"] == "HTML"
 
 
-async def test_a_pledge_registered_with_the_buttons(bot: App, fake) -> None:
+async def test_a_pledge_registered_with_the_buttons(bot: App, fake: FakeTelegram) -> None:
     await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
     await join(fake, LAN)
     await say(fake, LAN, "/dangky")
@@ -120,7 +123,7 @@ async def test_a_pledge_registered_with_the_buttons(bot: App, fake) -> None:
         assert pledge is not None and pledge.title == "ldtt"
 
 
-async def test_questions_in_private_and_in_groups(bot, fake) -> None:
+async def test_questions_in_private_and_in_groups(bot: App, fake: FakeTelegram) -> None:
     answer = await say(fake, LAN, "hạn chót là khi nào")
     assert "đến hết ngày 31/12/2026" in answer
     assert "<b>Mục III.1 (Tổ chức thực hiện)</b>" in answer
@@ -135,7 +138,7 @@ async def test_questions_in_private_and_in_groups(bot, fake) -> None:
     assert texts[1].startswith("Chỉ tiêu phấn đấu thi đua năm 2026:")
 
 
-async def test_a_lead_links_a_group_only_as_a_telegram_admin(bot: App, fake) -> None:
+async def test_a_lead_links_a_group_only_as_a_telegram_admin(bot: App, fake: FakeTelegram) -> None:
     await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
     await join(fake, HEAD, "lead")
     fake.message(HEAD, "/lienket@thidua_test_bot KT", chat_id=GROUP, kind="group")
@@ -151,7 +154,7 @@ async def test_a_lead_links_a_group_only_as_a_telegram_admin(bot: App, fake) -> 
     assert len(fake.sent(GROUP)) == 2
 
 
-async def test_added_to_a_group_then_kicked(bot: App, fake) -> None:
+async def test_added_to_a_group_then_kicked(bot: App, fake: FakeTelegram) -> None:
     fake.membership(GROUP, HEAD, "left", "member")
     greeting = (await fake.wait_sent(GROUP, 1))[0]
     assert "/lienket MÃ_ĐƠN_VỊ" in greeting
@@ -166,7 +169,7 @@ async def test_added_to_a_group_then_kicked(bot: App, fake) -> None:
     assert await eventually(inactive)
 
 
-async def test_a_group_that_migrates_keeps_its_unit(bot: App, fake) -> None:
+async def test_a_group_that_migrates_keeps_its_unit(bot: App, fake: FakeTelegram) -> None:
     await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
     fake.chat_admins[GROUP] = {ADMIN}
     fake.message(ADMIN, "/lienket KT", chat_id=GROUP, kind="group")
@@ -183,7 +186,7 @@ async def test_a_group_that_migrates_keeps_its_unit(bot: App, fake) -> None:
     assert await eventually(moved)
 
 
-async def test_user_text_is_escaped(bot, fake) -> None:
+async def test_user_text_is_escaped(bot: App, fake: FakeTelegram) -> None:
     reply = await say(fake, ADMIN, "/donvi them KT <b>& Tên")
     assert reply == "Đã thêm đơn vị <b>&lt;b&gt;&amp; Tên</b> (KT) (phòng, ban)."
 
@@ -193,7 +196,7 @@ def answered(fake: FakeTelegram, chat: int, start: str) -> bool:
     return any(text.startswith(start) for text in fake.texts(chat))
 
 
-async def test_a_replayed_update_is_answered_once(bot, fake) -> None:
+async def test_a_replayed_update_is_answered_once(bot: App, fake: FakeTelegram) -> None:
     """The replay is followed by a sentinel (/start) in the same chat, whose updates are
     handled in order: once the sentinel is answered, the replay has been handled or dropped."""
     fake.message(LAN, "/trogiup", update_id=900)
@@ -204,7 +207,7 @@ async def test_a_replayed_update_is_answered_once(bot, fake) -> None:
     assert "/xoadulieu" in help_text and hello.startswith("Xin chào")
 
 
-async def test_rate_limits_and_blocked_users(bot: App, fake) -> None:
+async def test_rate_limits_and_blocked_users(bot: App, fake: FakeTelegram) -> None:
     fake.fail("sendMessage", 429, retry_after=1)
     fake.message(LAN, "/trogiup")
     first, second = await fake.wait_sent(LAN, 2)  # refused once with retry_after, then sent
@@ -223,7 +226,7 @@ async def test_rate_limits_and_blocked_users(bot: App, fake) -> None:
     assert await eventually(blocked)
 
 
-async def test_non_text_messages_get_an_explanation(bot, fake) -> None:
+async def test_non_text_messages_get_an_explanation(bot: App, fake: FakeTelegram) -> None:
     fake.message(
         LAN,
         "",
@@ -241,7 +244,7 @@ async def test_non_text_messages_get_an_explanation(bot, fake) -> None:
     assert text == "Mình chỉ đọc được tin nhắn chữ. Gõ /trogiup để xem những gì mình làm được."
 
 
-async def test_the_report_is_sent_as_a_document(bot, fake) -> None:
+async def test_the_report_is_sent_as_a_document(bot: App, fake: FakeTelegram) -> None:
     await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
     fake.message(ADMIN, "/baocao")
     await fake.wait_for(lambda: fake.sent(ADMIN, "sendDocument"))
@@ -292,14 +295,12 @@ async def test_webhook_mode_checks_the_secret(database_url: str, fake: FakeTeleg
     try:
         hook = fake.sent(method="setWebhook")[-1].params
         assert (hook["url"], hook["secret_token"]) == ("https://bot.example.vn/telegram", "s3cret")
-        update = {
-            "update_id": 7,
-            "message": {
-                "message_id": 1, "date": 0, "text": "/start",
-                "chat": {"id": LAN, "type": "private", "first_name": "Lan"},
-                "from": {"id": LAN, "is_bot": False, "first_name": "Lan"},
-            },
+        message = {
+            "message_id": 1, "date": 0, "text": "/start",
+            "chat": {"id": LAN, "type": "private", "first_name": "Lan"},
+            "from": {"id": LAN, "is_bot": False, "first_name": "Lan"},
         }  # fmt: skip
+        update = {"update_id": 7, "message": message}
         async with httpx.AsyncClient() as client:
             url = f"http://127.0.0.1:{port}/telegram"
             body = json.dumps(update)
@@ -319,7 +320,7 @@ async def test_webhook_mode_checks_the_secret(database_url: str, fake: FakeTeleg
                 again.status_code == 200
             )  # Telegram retries: the replay is accepted, not answered
             sentinel = {**update, "update_id": 8,
-                        "message": {**update["message"], "message_id": 2, "text": "/trogiup"}}  # fmt: skip
+                        "message": {**message, "message_id": 2, "text": "/trogiup"}}  # fmt: skip
             after = await client.post(
                 url, content=json.dumps(sentinel),
                 headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "s3cret"},

@@ -1,6 +1,7 @@
 """Updates of one chat keep their order while different chats run side by side."""
 
 import asyncio
+from datetime import UTC, datetime
 
 from telegram import Chat, Update, User
 from telegram import Message as TgMessage
@@ -10,7 +11,8 @@ from bot.channels.telegram import PerChatUpdateProcessor
 
 def _update(update_id: int, chat_id: int) -> Update:
     chat = Chat(chat_id, "private")
-    message = TgMessage(update_id, None, chat, from_user=User(chat_id, "U", False), text="x")  # type: ignore[arg-type]
+    sent = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+    message = TgMessage(update_id, sent, chat, from_user=User(chat_id, "U", False), text="x")
     return Update(update_id, message=message)
 
 

@@ -11,9 +11,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import String, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.app import App
 from handlers.documents import import_document
@@ -33,7 +35,7 @@ from storage.models import (
     Reminder,
     Unit,
 )
-from tests.conftest import User, bot_environment, members_of_kt, row_counts, run_cli
+from tests.conftest import Clock, User, members_of_kt, row_counts, run_cli
 
 POISON = "Họp\x00 ngày 05¹ tháng\x07"
 CLEAN = "Họp ngày 05¹ tháng"
@@ -41,12 +43,12 @@ HUGE = "Dài " * 2_500  # 10,000 characters
 APOLOGY = "Xin lỗi"
 
 
-async def _lead_and_member(app: App, admin: User, clock) -> tuple[User, User]:  # type: ignore[no-untyped-def]
+async def _lead_and_member(app: App, admin: User, clock: Clock) -> tuple[User, User]:
     clock.now = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # in the 2026 registration period
     return await members_of_kt(app, admin)
 
 
-async def _values(app: App, column) -> list[str]:  # type: ignore[no-untyped-def]
+async def _values(app: App, column: InstrumentedAttribute[Any]) -> list[Any]:
     async with app.db.transaction() as session:
         return [v for v in await session.scalars(select(column)) if v is not None]
 
@@ -113,7 +115,7 @@ async def _question(app: App, admin: User, head: User, lan: User, value: str) ->
     return await lan.say(f"/hoi {value}")
 
 
-FIELDS: dict[str, tuple[Say, object]] = {
+FIELDS: dict[str, tuple[Say, InstrumentedAttribute[Any] | None]] = {
     "unit name": (_unit_name, Unit.name),
     "unit code": (_unit_code, Unit.code),
     "pledge title": (_pledge_title, None),
@@ -129,7 +131,7 @@ FIELDS: dict[str, tuple[Say, object]] = {
 
 @pytest.mark.parametrize("field", FIELDS)
 async def test_every_typed_field_takes_nul_superscript_and_10000_characters(
-    app: App, admin: User, clock, field: str, caplog: pytest.LogCaptureFixture
+    app: App, admin: User, clock: Clock, field: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     say, column = FIELDS[field]
     head, lan = await _lead_and_member(app, admin, clock)
@@ -255,4 +257,3 @@ def test_cli_arguments_that_are_stored_are_cleaned_and_bounded(
         0,
         "Đã cấp quyền quản trị viên cho tài khoản telegram:123.",
     )
-    assert bot_environment  # the same environment as every CLI test

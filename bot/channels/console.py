@@ -95,7 +95,7 @@ class ConsoleSender:
         self.stdout = stdout
         self.count = 0
 
-    async def deliver(self, chat_id: str, text: str, options: list[dict]) -> str:  # type: ignore[type-arg]
+    async def deliver(self, chat_id: str, text: str, options: list[dict]) -> str:
         self.count += 1
         lines = [f"[→ {chat_id}] {to_plain(text)}"]
         lines += numbered((o["label"] for o in options), "  ")

@@ -13,6 +13,7 @@ import contextlib
 import io
 import logging
 from collections.abc import Awaitable
+from datetime import timedelta
 from typing import Any
 
 from telegram import (
@@ -39,6 +40,7 @@ from telegram.error import (
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    ApplicationBuilder,
     BaseUpdateProcessor,
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -124,7 +126,9 @@ class TelegramChannel:
     ) -> None:
         self.app = app
         hide_in_logs(token)
-        builder = Application.builder().token(token).concurrent_updates(PerChatUpdateProcessor())
+        builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+            Application.builder().token(token).concurrent_updates(PerChatUpdateProcessor())
+        )  # typed loosely: the rate limiter changes the bot's type parameter
         if base_url:
             builder = builder.base_url(base_url).base_file_url(
                 base_url.replace("/bot", "/file/bot")
@@ -448,8 +452,8 @@ def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
-def _seconds(value: object) -> float:
-    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)  # type: ignore[arg-type]
+def _seconds(value: float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def _menu_text(text: str) -> str:

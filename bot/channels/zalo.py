@@ -165,12 +165,12 @@ class ZaloMessage:
 def read_update(body: dict[str, Any]) -> ZaloMessage | None:
     """An update as getUpdates hands it, or a webhook body (sometimes wrapped in {"ok",
     "result"}); None for anything without a message."""
-    update = body.get("result") if isinstance(body.get("result"), dict) else body
+    update: dict[str, Any] = body["result"] if isinstance(body.get("result"), dict) else body
     message = update.get("message")
     if not isinstance(message, dict):
         return None
-    sender = message.get("from") if isinstance(message.get("from"), dict) else {}
-    chat = message.get("chat") if isinstance(message.get("chat"), dict) else {}
+    sender: dict[str, Any] = message["from"] if isinstance(message.get("from"), dict) else {}
+    chat: dict[str, Any] = message["chat"] if isinstance(message.get("chat"), dict) else {}
     user_id = str(sender.get("id") or "")
     chat_id = str(chat.get("id") or user_id)
     if not user_id or not chat_id:

@@ -375,7 +375,8 @@ class FakeTelegram(LoopbackServer):
             for part in message.iter_parts():
                 name = part.get_param("name", header="content-disposition")
                 filename = part.get_filename()
-                payload = part.get_payload(decode=True) or b""
+                raw = part.get_payload(decode=True)
+                payload = raw if isinstance(raw, bytes) else b""
                 if filename:
                     files[filename] = payload
                     params[str(name)] = f"attach://{filename}"

@@ -213,7 +213,7 @@ class FakeZalo(LoopbackServer):
             text = params.get("text")
             if method == "sendMessage" and (not isinstance(text, str) or not text):
                 return 400, _error(400, "Bad Request: text is empty")
-            if method == "sendMessage" and len(text) > MAX_TEXT:  # type: ignore[arg-type]
+            if method == "sendMessage" and isinstance(text, str) and len(text) > MAX_TEXT:
                 return 400, _error(400, f"Bad Request: text is longer than {MAX_TEXT} characters")
             if method == "sendChatAction":
                 return 200, {"ok": True, "result": True}

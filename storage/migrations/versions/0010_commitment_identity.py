@@ -9,6 +9,8 @@ Create Date: 2026-12-03
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -57,7 +59,7 @@ def upgrade() -> None:
     for pledge_id, rows in by_pledge.items():
         commitments = positions.get(pledge_id, {})
         latest: dict[int | None, int] = {}
-        carried: dict[int, object] = {}
+        carried: dict[int, sa.Row[Any]] = {}
         for row in rows:
             if row.commitment_position is None:
                 if not commitments:
@@ -88,6 +90,7 @@ def upgrade() -> None:
                  "t": row.created_at},
             )  # fmt: skip
         ids = list(commitments.values())
+        progress: int | None
         if ids:
             progress = round(sum(latest.get(c, 0) for c in ids) / len(ids))
         else:
