@@ -187,7 +187,7 @@ def measure(url: str, processes: int, args: argparse.Namespace, *, kill: bool = 
     asyncio.run(fresh_schema(url))
     fake = FakeTelegram().start()
     assert fake._server is not None  # a killed bot's connections reset: not worth a traceback
-    fake._server.handle_error = lambda *_: None  # type: ignore[method-assign]
+    fake._server.handle_error = lambda *_: None  # type: ignore[method-assign]  # quiet: killed clients' broken pipes are expected here
     extra = {}
     if "TELEGRAM_MAX_PER_SECOND" in {f.alias for f in Settings.model_fields.values()}:
         extra["TELEGRAM_MAX_PER_SECOND"] = str(args.max_per_second)

@@ -219,7 +219,7 @@ class Scheduler:
                 continue
             await self.guarded(
                 f"producer:{name}",
-                lambda p=producer, g=mark.generation, n=name: self._run(n, p, g, now),  # type: ignore[misc]
+                functools.partial(self._run, name, producer, mark.generation, now),
                 now,
             )
 
