@@ -570,7 +570,9 @@ async def test_sends_are_paced_to_zalo(zapp: App, fake: FakeZalo) -> None:
     channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url, pacer=pacer)
     await channel.connect()
     try:
-        await asyncio.gather(*(channel.send(f"c{n}", Reply(Safe("Họp")), push=True) for n in range(6)))
+        await asyncio.gather(
+            *(channel.send(f"c{n}", Reply(Safe("Họp")), push=True) for n in range(6))
+        )
     finally:
         await channel.stop()
     assert sorted(call.params["chat_id"] for call in fake.sent()) == [f"c{n}" for n in range(6)]
