@@ -67,7 +67,7 @@ class Pace:
         """Until this message may go."""
         now = self._now()
         if self._granter is None and self._next <= now:  # a free slot, nobody waiting
-            self._take(now)
+            self._next = now + self.interval
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._queues[push].append(future)
@@ -87,15 +87,9 @@ class Pace:
                 if future.done():
                     continue
                 future.set_result(None)
-                self._take(self._now())
+                self._next = max(self._now(), self._next) + self.interval
         finally:
             self._granter = None
-
-    def _take(self, now: float) -> None:
-        """Book the slot at `_next`. A slot missed by less than one interval (the event loop
-        woke late) is caught up, so that a busy process keeps the pace on average; any more is
-        lost, so that no more than one message beyond the pace goes in any second."""
-        self._next = max(self._next, now - self.interval) + self.interval
 
     def _now(self) -> float:
         return self._clock() if self._clock else asyncio.get_running_loop().time()
