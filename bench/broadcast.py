@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
 from bot.app import open_app  # noqa: E402
-from bot.channels.telegram import TelegramChannel, paced_limiter  # noqa: E402
+from bot.channels.pacing import paced_limiter  # noqa: E402
+from bot.channels.telegram import OVERALL_PER_SECOND as PACE  # noqa: E402
+from bot.channels.telegram import TelegramChannel  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.scheduler import Scheduler  # noqa: E402
 from storage import outbox  # noqa: E402
@@ -65,7 +67,7 @@ async def run(url: str, groups: int, privates: int, scale: float) -> dict:
     fake = FakeTelegram().start()
     fake.limit_scale = scale
     channel = TelegramChannel(
-        app, fake.token, base_url=fake.base_url, rate_limiter=paced_limiter(scale)
+        app, fake.token, base_url=fake.base_url, rate_limiter=paced_limiter(PACE, scale)
     )
     await channel.connect()
     scheduler = Scheduler(app, senders={"telegram": channel}, concurrency=16, batch=200)

@@ -23,6 +23,9 @@ from storage.outbox import MAX_LEASE, MIN_LEASE
 LANGUAGES = ("vi", "en")
 SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,256}")
 ASYNC_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+MIN_PER_SECOND = 1.0
+MAX_PER_SECOND = 1000.0
+"""Bounds of TELEGRAM_MAX_PER_SECOND: Telegram's paid broadcasts go up to 1,000 a second."""
 
 
 class Settings(BaseSettings):
@@ -34,6 +37,9 @@ class Settings(BaseSettings):
     admins: Annotated[tuple[str, ...], NoDecode] = Field((), alias="BOT_ADMINS")
     telegram_token: SecretStr | None = Field(None, alias="TELEGRAM_BOT_TOKEN")
     telegram_api_base_url: str | None = Field(None, alias="TELEGRAM_API_BASE_URL")
+    telegram_max_per_second: float = Field(29.0, alias="TELEGRAM_MAX_PER_SECOND")
+    """Messages per second for the whole bot (Telegram's published limit is 30; a local Bot API
+    server or paid broadcasts allow more); 0 switches the pacing off."""
     zalo_token: SecretStr | None = Field(None, alias="ZALO_BOT_TOKEN")
     zalo_api_base_url: str | None = Field(None, alias="ZALO_API_BASE_URL")
     webhook_url: str | None = Field(None, alias="BOT_WEBHOOK_URL")
@@ -115,6 +121,19 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"use {shortest:g} to {longest:g} seconds, not {value:g}: a shorter lease lets "
                 "another dispatcher send again what this one is still sending"
+            )
+        return value
+
+    @field_validator("telegram_max_per_second")
+    @classmethod
+    def _sane_pace(cls, value: float) -> float:
+        """Telegram answers 429 past its limit, and every 429 stalls the whole bot; above
+        MAX_PER_SECOND (paid broadcasts' ceiling) nothing would be gained."""
+        if value != 0 and not MIN_PER_SECOND <= value <= MAX_PER_SECOND:
+            raise ValueError(
+                f"use 0 (no pacing) or {MIN_PER_SECOND:g} to {MAX_PER_SECOND:g} messages per "
+                f"second, not {value:g} (Telegram's own limit is 30; more only with a local Bot "
+                "API server or paid broadcasts)"
             )
         return value
 

@@ -1,8 +1,29 @@
-"""What a channel tells the dispatcher when a push message cannot go out right now."""
+"""What every channel is to the rest of the bot, and what it tells the dispatcher when a message
+cannot go out right now.
+
+A channel (Telegram, Zalo, the console) turns the platform's updates into `Incoming` for the
+router and sends `Reply`s back. It sends a person's answer and the dispatcher's push (a
+reminder, an announcement, read back from the outbox) through the same `send`; `push=True` only
+lowers its priority where the channel paces its sends. Each channel maps its own platform's
+errors to the outcomes below inside itself, so that neither the dispatcher nor bot/launch.py
+knows any platform's exceptions.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+from handlers.messages import Reply
+from storage import chats
+from storage.db import Database
+
+if TYPE_CHECKING:  # bot.web imports tornado: only the sub-commands that serve need it
+    from bot.app import App
+    from bot.web import Hook
+
+log = logging.getLogger(__name__)
 
 
 class DeliveryError(Exception):
@@ -38,10 +59,62 @@ class Permanent(DeliveryError):
 
 
 class Sender(Protocol):
+    """What the dispatcher needs of a channel."""
+
     buttons: bool
     """Whether the platform shows options as buttons; without, they are numbered lines and the
     dispatcher remembers them so that "1" typed back chooses the first."""
 
-    async def deliver(self, chat_id: str, text: str, options: list[dict[str, Any]]) -> str:
-        """Send safe-HTML `text` (with option buttons) to a chat; the platform's message id."""
+    async def send(self, chat_id: str, reply: Reply, *, push: bool = False) -> str:
+        """Send `reply` to a chat: the platform's id of the last message sent ("" when it has
+        none). Failures are raised as the DeliveryErrors above; a push (`push=True`) waits
+        behind the answers to people where the channel paces its sends."""
         ...
+
+
+class Channel(Sender, Protocol):
+    """A platform the bot runs on: what bot/launch.py starts, serves and stops."""
+
+    platform: str
+    secret_header: str
+    """The header in which the platform sends the webhook secret."""
+
+    @classmethod
+    def from_settings(cls, app: App) -> Channel | None:
+        """The channel as the settings configure it, or None when its token is not set."""
+        ...
+
+    async def connect(self) -> None:
+        """Connect for sending only (`python -m bot dispatch`); a wrong token or an unreachable
+        platform is a UserError with one line for the user."""
+        ...
+
+    async def start(self, hook: Hook | None = None) -> None:
+        """Connect and receive: polling, or with a Hook have the platform post updates to the
+        web server, which hands them to `feed`. Fails as `connect` does."""
+        ...
+
+    async def feed(self, body: dict[str, Any]) -> None:
+        """One webhook request's body (bot/web.py)."""
+        ...
+
+    async def stop(self) -> None: ...
+
+
+async def answer(
+    channel: Sender, db: Database, platform: str, chat_id: str, replies: Sequence[Reply]
+) -> None:
+    """A person's answers, in order, through `channel.send`. A chat that is gone is marked
+    inactive (no more pushes go there); any other failure is logged and the rest of the
+    answer dropped, since its later parts would make no sense alone."""
+    for reply in replies:
+        try:
+            await channel.send(chat_id, reply)
+        except ChatGone as error:
+            log.info("%s chat %s is gone (%s); marking it inactive", platform, chat_id, error)
+            async with db.transaction() as session:
+                await chats.set_active(session, platform, chat_id, False)
+            return
+        except DeliveryError as error:
+            log.warning("could not answer in %s chat %s: %s", platform, chat_id, error)
+            return

@@ -11,13 +11,12 @@ import logging
 import secrets
 import signal
 
-from telegram.error import InvalidToken, NetworkError
-
 from bot.app import App
 from bot.channels.console import ConsoleSender
 from bot.channels.telegram import TelegramChannel
-from bot.channels.zalo import ZaloChannel, ZaloError
+from bot.channels.zalo import ZaloChannel
 from bot.config import Settings
+from bot.delivery import Channel
 from bot.errors import UserError
 from bot.leader import leader_for
 from bot.scheduler import scheduler_for
@@ -27,49 +26,13 @@ from handlers.context import Translate
 
 log = logging.getLogger("bot")
 
-Channel = TelegramChannel | ZaloChannel
+PLATFORMS: tuple[type[Channel], ...] = (TelegramChannel, ZaloChannel)
+"""Every platform the bot runs on; each reads its own settings (bot/delivery.py: Channel)."""
 
 
 def make_channels(app: App) -> list[Channel]:
     """A channel for every platform whose token is set (not connected yet)."""
-    settings = app.settings
-    made: list[Channel] = []
-    if settings.telegram_token:
-        made.append(
-            TelegramChannel(
-                app,
-                settings.telegram_token.get_secret_value(),
-                base_url=settings.telegram_api_base_url,
-            )
-        )
-    if settings.zalo_token:
-        made.append(
-            ZaloChannel(
-                app,
-                settings.zalo_token.get_secret_value(),
-                base_url=settings.zalo_api_base_url,
-                public_url=settings.public_url,
-            )
-        )
-    return made
-
-
-async def connect(channel: Channel, t: Translate, *, receive: bool, hook: Hook | None) -> None:
-    """Start receiving (polling, or the webhook `hook`), or with `receive=False` only connect
-    for sending. A wrong token or no network is one line for the user."""
-    try:
-        if receive:
-            await channel.start(hook)
-        else:
-            await channel.connect()
-    except InvalidToken:
-        raise UserError(t("cli.telegram_bad_token")) from None
-    except NetworkError as error:
-        raise UserError(t("cli.telegram_unreachable", error=str(error))) from None
-    except ZaloError as error:
-        if error.code in (401, 403, 404):
-            raise UserError(t("cli.zalo_bad_token")) from None
-        raise UserError(t("cli.zalo_unreachable", error=error.description)) from None
+    return [channel for kind in PLATFORMS if (channel := kind.from_settings(app)) is not None]
 
 
 def web_server(settings: Settings, t: Translate) -> WebServer | None:
@@ -113,7 +76,7 @@ async def run_channels(app: App, t: Translate) -> int:
                 if settings.webhook_url
                 else None
             )
-            await connect(channel, t, receive=True, hook=hook)
+            await channel.start(hook)  # a wrong token or no network: a UserError
             started.append(channel)
             scheduler.senders[channel.platform] = channel
             mode = "webhook" if hook else "polling"
@@ -141,7 +104,7 @@ async def dispatch_once(app: App, t: Translate) -> int:
     connected: list[Channel] = []
     try:
         for channel in make_channels(app):
-            await connect(channel, t, receive=False, hook=None)
+            await channel.connect()
             connected.append(channel)
             scheduler.senders[channel.platform] = channel
         if not connected:  # no platform: the console's pushes are printed

@@ -45,6 +45,7 @@ from bot.delivery import ChatGone, ChatMoved, Permanent, RetryLater, Sender, Tra
 from campaign import calendar
 from campaign.dates import format_date, weekday_key
 from handlers.context import Translate
+from handlers.messages import Option, Reply
 from storage import (
     chats,
     dialogs,
@@ -276,14 +277,11 @@ class Scheduler:
         for chat in targets:
             t = self._t(languages.get(chat.id))
             text = t("push.reminder_late" if late else "push.reminder", text=reminder.text)
-            options = (
-                [{"label": str(t("push.snooze")), "payload": f"snooze:{reminder.id}"}]
-                if chat.kind == "private"
-                else []
-            )
+            options = (Option(t("push.snooze"), f"snooze:{reminder.id}"),)
+            message = Reply(text, options if chat.kind == "private" else ()).to_json()
             key = f"reminder:{reminder.id}:{reminder.next_at.isoformat()}:{chat.id}"
             made += await outbox.enqueue(
-                session, chat_id=chat.id, kind="reminder", text=text, options=options,
+                session, chat_id=chat.id, kind="reminder", message=message,
                 dedupe_key=key, due_at=reminder.next_at, late=late,
             )  # fmt: skip
         return made
@@ -365,11 +363,11 @@ class Scheduler:
             if person_id in nudges:  # one nudge per person, even with accounts on two apps
                 continue
             t = self._t(language)
+            text = t("push.nudge", year=row.year, deadline=format_date(deadline))
             nudges[person_id] = {
+                **Reply(text, (Option(t("push.nudges_off"), "nudges:off"),)).to_json(),
                 "chat_id": chat_id,
                 "kind": "nudge",
-                "text": t("push.nudge", year=row.year, deadline=format_date(deadline)),
-                "options": [{"label": str(t("push.nudges_off")), "payload": "nudges:off"}],
                 "dedupe_key": notices.nudge_key(row.id, person_id),
                 "due_at": now,
             }
@@ -439,7 +437,8 @@ class Scheduler:
         if not mine:  # another dispatcher took the row over: it sends it
             return 0
         try:
-            message_id = await sender.deliver(chat.platform_chat_id, row.text, row.options)
+            reply = Reply.from_json(outbox.message_of(row))
+            message_id = await sender.send(chat.platform_chat_id, reply, push=True)
         except RetryLater as error:
             async with self.app.db.transaction() as session:
                 await outbox.retry_at(session, row.id, now + timedelta(seconds=error.seconds),
@@ -471,8 +470,8 @@ class Scheduler:
             return 0
         async with self.app.db.transaction() as session:
             sent = await outbox.mark_sent(session, row.id, message_id, now, owner=self.owner)
-            if sent and row.options and chat.kind == "private" and not sender.buttons:
-                payloads = [str(option["payload"]) for option in row.options]
+            if sent and reply.options and chat.kind == "private" and not sender.buttons:
+                payloads = [option.payload for option in reply.options]
                 await dialogs.offer_pushed_choice(
                     session, chat.platform, chat.id, chat.platform_chat_id, payloads
                 )

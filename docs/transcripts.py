@@ -57,6 +57,7 @@ from bot.channels.console import MENTION  # noqa: E402
 from bot.channels.text import numbered, to_plain  # noqa: E402
 from bot.channels.zalo import ZaloChannel, strip_mention  # noqa: E402
 from bot.config import load_settings  # noqa: E402
+from bot.delivery import Sender  # noqa: E402
 from bot.scheduler import Scheduler  # noqa: E402
 from campaign import invites  # noqa: E402
 from handlers.messages import Incoming, Reply  # noqa: E402
@@ -225,8 +226,8 @@ class PushRecorder:
         self.buttons = buttons
         self.sent: list[tuple[str, str, list[dict[str, Any]]]] = []
 
-    async def deliver(self, chat_id: str, text: str, options: list[dict[str, Any]]) -> str:
-        self.sent.append((chat_id, text, options))
+    async def send(self, chat_id: str, reply: Reply, *, push: bool = False) -> str:
+        self.sent.append((chat_id, str(reply.text), [o.to_json() for o in reply.options]))
         return f"{self.platform}-{len(self.sent)}"
 
 
@@ -259,7 +260,8 @@ class Replay:
             "zalo": PushRecorder("zalo", buttons=False),
             "telegram": PushRecorder("telegram", buttons=True),
         }
-        self.scheduler = Scheduler(self.app, senders=dict(self.pushes), owner="transcripts")
+        senders: dict[str, Sender] = dict(self.pushes)
+        self.scheduler = Scheduler(self.app, senders=senders, owner="transcripts")
 
     async def close(self) -> None:
         if self.zalo is not None:

@@ -21,7 +21,7 @@ from campaign.merge import Side
 from campaign.titles import BY_CODE
 from handlers.context import Context, Translate
 from handlers.formatting import platform_name
-from handlers.messages import Reply, Safe, join
+from handlers.messages import Option, Reply, Safe, join
 from handlers.registry import Command, Feature
 from storage import chats, link_codes, merge, outbox
 from storage.models import Account, AccountLinkCode, Chat, Person
@@ -108,16 +108,18 @@ async def _redeem(ctx: Context, typed: str) -> Reply:
         ctx.session,
         chat_id=owner_chat.id,
         kind="link",
-        text=t(
-            "account_link.confirm_request",
-            platform=t(f"platform.{here}"),
-            name=ctx.person.display_name or t("account_link.no_name"),
-            expires=_local(ctx, until),
-        ),
-        options=[
-            {"label": str(t("account_link.confirm_yes")), "payload": f"{BUTTON}ok:{row.id}"},
-            {"label": str(t("account_link.confirm_no")), "payload": f"{BUTTON}no:{row.id}"},
-        ],
+        message=Reply(
+            t(
+                "account_link.confirm_request",
+                platform=t(f"platform.{here}"),
+                name=ctx.person.display_name or t("account_link.no_name"),
+                expires=_local(ctx, until),
+            ),
+            options=(
+                Option(t("account_link.confirm_yes"), f"{BUTTON}ok:{row.id}"),
+                Option(t("account_link.confirm_no"), f"{BUTTON}no:{row.id}"),
+            ),
+        ).to_json(),
         dedupe_key=f"link:{row.id}:{ctx.account.id}",
         due_at=now,
     )

@@ -6,10 +6,11 @@ into a message, or by `escape`. Telegram sends it as HTML; the console and Zalo 
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from dataclasses import dataclass, field, fields
-from typing import Literal
+from typing import Any, Literal
 
 from campaign.inputs import clean_text
 
@@ -80,6 +81,13 @@ class Option:
     label: str
     payload: str
 
+    def to_json(self) -> dict[str, str]:
+        return {"label": self.label, "payload": self.payload}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Option:
+        return cls(Safe(data["label"]), str(data["payload"]))
+
 
 @dataclass(frozen=True)
 class Attachment:
@@ -87,6 +95,20 @@ class Attachment:
     data: bytes
     kind: Literal["document", "photo"] = "document"
     caption: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "filename": self.filename,
+            "data": base64.b64encode(self.data).decode("ascii"),
+            "kind": self.kind,
+            "caption": self.caption,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Attachment:
+        kind: Literal["document", "photo"] = "photo" if data.get("kind") == "photo" else "document"
+        return cls(str(data["filename"]), base64.b64decode(data["data"]), kind,
+                   str(data.get("caption") or ""))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -97,3 +119,28 @@ class Reply:
     key: str | None = field(default=None, compare=False)
     """The catalogue key the text came from, when it came from one: what the role matrix test
     and logs name a reply by, whatever the language."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The reply as JSON values, as the outbox keeps a message until it is sent: options as
+        {"label", "payload"} (the form the outbox has always stored, so older rows read the
+        same), the file only when there is one."""
+        data: dict[str, Any] = {
+            "text": str(self.text),
+            "options": [option.to_json() for option in self.options],
+        }
+        if self.file is not None:
+            data["file"] = self.file.to_json()
+        if self.key is not None:
+            data["key"] = self.key
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reply:
+        """A reply from `to_json`'s form; the text was safe HTML when it was stored."""
+        file = data.get("file")
+        return cls(
+            Safe(data.get("text") or ""),
+            tuple(Option.from_json(option) for option in data.get("options") or ()),
+            Attachment.from_json(file) if file else None,
+            key=data.get("key"),
+        )

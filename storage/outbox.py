@@ -25,6 +25,13 @@ those (at most the dispatcher's concurrency per dead process).
 
 Sent, failed and dead rows are deleted KEPT after they were sent or last due: the texts hold
 names and personal reminders.
+
+What a row holds is a `Reply` (handlers/messages.py), the same message a handler answers with,
+in its JSON form (`Reply.to_json()`, which storage takes as it is): `text` its safe-HTML text,
+`options` its options as {"label", "payload"} (the form rows have always had, so rows written
+before read the same). The dispatcher reads it back (`message_of`, `Reply.from_json`) and sends
+it through the channel's `send`, like a direct answer. Pushes carry no files: one announcement
+to 3,000 chats would store the file 3,000 times (a file goes out as a download link instead).
 """
 
 from __future__ import annotations
@@ -59,21 +66,28 @@ async def enqueue(
     *,
     chat_id: int,
     kind: str,
-    text: str,
     dedupe_key: str,
     due_at: datetime,
-    options: list[Any] | None = None,
+    message: dict[str, Any] | None = None,
+    text: str | None = None,
     late: bool = False,
 ) -> bool:
-    """Add a message unless one with this key exists; True when it was added."""
+    """Add a message unless one with this key exists; True when it was added. `message` is a
+    Reply's `to_json()`; `text` alone stands for a reply of that safe HTML without options."""
+    if message is None:
+        if text is None:
+            raise TypeError("enqueue needs a message or a text")
+        message = {"text": text}
+    if message.get("file"):
+        raise ValueError("pushes carry no files: send a download link in the text")
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     result = await session.execute(
         insert(Outbox)
         .values(
             chat_id=chat_id,
             kind=kind,
-            text=text,
-            options=options or [],
+            text=message["text"],
+            options=list(message.get("options") or []),
             dedupe_key=dedupe_key[:200],
             due_at=due_at,
             next_attempt_at=due_at,
@@ -113,6 +127,11 @@ async def enqueue_many(session: AsyncSession, messages: list[dict[str, Any]]) ->
         insert(cast(Table, Outbox.__table__)).on_conflict_do_nothing(index_elements=["dedupe_key"]),
         rows,
     )
+
+
+def message_of(row: Outbox) -> dict[str, Any]:
+    """The message a row holds, in `Reply.to_json()`'s form."""
+    return {"text": row.text, "options": list(row.options or [])}
 
 
 async def claim(

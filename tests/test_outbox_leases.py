@@ -54,6 +54,9 @@ class HeldChannel:
         self.sends.append((self.name, chat_id))
         return f"{self.name}-{len(self.sends)}"
 
+    async def send(self, chat_id: str, reply: Any, *, push: bool = False) -> str:
+        return await self.deliver(chat_id, str(reply.text), [])
+
     async def holding(self, count: int) -> None:
         """Until `count` sends are held (the dispatcher's whole concurrency)."""
         async with self._changed:

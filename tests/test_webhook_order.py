@@ -29,7 +29,7 @@ ASKED = re.compile(r"/(q\d+)")
 @pytest.fixture
 async def telegram(fresh_app: App) -> AsyncIterator[tuple[FakeTelegram, str]]:
     fake = FakeTelegram().start()
-    channel = TelegramChannel(fresh_app, fake.token, base_url=fake.base_url, rate_limits=False)
+    channel = TelegramChannel(fresh_app, fake.token, base_url=fake.base_url, max_per_second=0)
     web = WebServer("127.0.0.1", 0)
     web.webhook("/telegram", channel.secret_header, SECRET, channel.feed)
     await web.start()

@@ -251,19 +251,19 @@ async def test_the_dispatcher_knows_zalo_errors(zapp: App, fake: FakeZalo) -> No
     try:
         fake.fail("sendMessage", 429, retry_after=7)
         with pytest.raises(RetryLater) as slow:
-            await channel.deliver("c1", "Họp", [])
+            await channel.send("c1", Reply(Safe("Họp")), push=True)
         assert slow.value.seconds == 7
         fake.fail("sendMessage", 403)
         with pytest.raises(ChatGone):
-            await channel.deliver("c1", "Họp", [])
+            await channel.send("c1", Reply(Safe("Họp")), push=True)
         fake.fail("sendMessage", 400, "Bad Request: chat_id is invalid")
         with pytest.raises(Permanent):
-            await channel.deliver("c1", "Họp", [])
+            await channel.send("c1", Reply(Safe("Họp")), push=True)
         fake.fail("sendMessage", 502)
         with pytest.raises(Transient):
-            await channel.deliver("c1", "Họp", [])
-        assert await channel.deliver(
-            "c1", "<b>Họp</b> &amp; bàn", [{"label": "Hoãn", "payload": "s:1"}]
+            await channel.send("c1", Reply(Safe("Họp")), push=True)
+        assert await channel.send(
+            "c1", Reply(Safe("<b>Họp</b> &amp; bàn"), (Option("Hoãn", "s:1"),)), push=True
         )
         assert fake.texts("c1") == ["Họp & bàn\n\n1. Hoãn"]
 
@@ -546,7 +546,7 @@ async def test_the_token_never_reaches_the_logs(
     await channel.stop()
     dead = ZaloChannel(zapp, fake.token, base_url="http://127.0.0.1:9")  # nothing listens there
     with pytest.raises(Transient) as unreachable:
-        await dead.deliver("c1", "Họp", [])
+        await dead.send("c1", Reply(Safe("Họp")), push=True)
     await dead.stop()
     assert "Zalo getUpdates failed" in caplog.text and "could not answer" in caplog.text
     assert fake.token not in caplog.text + str(unreachable.value)
@@ -560,9 +560,9 @@ async def test_a_long_push_is_sent_whole_once_despite_a_429(zapp: App, fake: Fak
     try:
         fake.fail("sendMessage", 429, chat="c2", retry_after=0.2)  # on the first piece
         with pytest.raises(RetryLater):  # nothing went out: the dispatcher retries it whole
-            await channel.deliver("c2", long, [])
+            await channel.send("c2", Reply(Safe(long)), push=True)
         fake.fail("sendMessage", 429, chat="c2", after=1, retry_after=0.2)  # the second piece
-        assert await channel.deliver("c2", long, [])
+        assert await channel.send("c2", Reply(Safe(long)), push=True)
     finally:
         await channel.stop()
     pieces = fake.texts("c2")
@@ -585,7 +585,9 @@ async def test_sends_are_paced_to_zalo(zapp: App, fake: FakeZalo) -> None:
     channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url, pacer=pacer)
     await channel.connect()
     try:
-        await asyncio.gather(*(channel.deliver(f"c{n}", "Họp", []) for n in range(6)))
+        await asyncio.gather(
+            *(channel.send(f"c{n}", Reply(Safe("Họp")), push=True) for n in range(6))
+        )
     finally:
         await channel.stop()
     assert sorted(call.params["chat_id"] for call in fake.sent()) == [f"c{n}" for n in range(6)]
@@ -619,7 +621,7 @@ async def test_a_picture_is_shown_not_linked_and_kept_once(
     from storage.models import Download
 
     chart = Reply(Safe("Biểu đồ"), file=Attachment("chart.png", b"\x89PNG", kind="photo"))
-    await bot.send(LAN, [chart])
+    await bot.answer(LAN, [chart])
     assert fake.texts(LAN) == ["Biểu đồ"]
     (photo,) = fake.sent(LAN, method="sendPhoto")
     assert photo.params["photo"].startswith(f"{PUBLIC}/files/")

@@ -34,6 +34,8 @@ def render(reply: Reply, files: Path | None = None) -> str:
 
 
 class ConsoleChannel:
+    buttons = False
+
     def __init__(
         self,
         router: Router,
@@ -82,12 +84,18 @@ class ConsoleChannel:
             if not line:
                 break
             for reply in await self.router.handle(self.incoming(line)):
-                self.stdout.write(render(reply, self.files) + "\n\n")
+                await self.send(self.chat_id, reply)
             self.stdout.flush()
+
+    async def send(self, chat_id: str, reply: Reply, *, push: bool = False) -> str:
+        """An answer printed in the terminal (the console has one chat: `chat_id` is it)."""
+        self.stdout.write(render(reply, self.files) + "\n\n")
+        return ""
 
 
 class ConsoleSender:
-    """Push messages (reminders, announcements) printed into the console chat."""
+    """Push messages (reminders, announcements) printed into the console chat, each with the
+    chat it is for: the dispatcher's channel when no platform is configured."""
 
     buttons = False
 
@@ -95,10 +103,10 @@ class ConsoleSender:
         self.stdout = stdout
         self.count = 0
 
-    async def deliver(self, chat_id: str, text: str, options: list[dict]) -> str:
+    async def send(self, chat_id: str, reply: Reply, *, push: bool = False) -> str:
         self.count += 1
-        lines = [f"[→ {chat_id}] {to_plain(text)}"]
-        lines += numbered((o["label"] for o in options), "  ")
+        lines = [f"[→ {chat_id}] {to_plain(reply.text)}"]
+        lines += numbered((o.label for o in reply.options), "  ")
         self.stdout.write("\n".join(lines) + "\n\n")
         self.stdout.flush()
         return f"console-{self.count}"

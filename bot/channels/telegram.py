@@ -32,13 +32,13 @@ from telegram.error import (
     BadRequest,
     ChatMigrated,
     Forbidden,
+    InvalidToken,
     NetworkError,
     RetryAfter,
     TelegramError,
     TimedOut,
 )
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseUpdateProcessor,
@@ -51,8 +51,10 @@ from telegram.ext import (
 
 from bot.app import App
 from bot.channels.ordering import ChatLocks
+from bot.channels.pacing import PUSH, PacedLimiter, paced_limiter
 from bot.channels.text import split_text
-from bot.delivery import ChatGone, ChatMoved, Permanent, RetryLater, Transient
+from bot.delivery import ChatGone, ChatMoved, Permanent, RetryLater, Transient, answer
+from bot.errors import UserError
 from bot.redact import hide_in_logs
 from bot.web import Hook, NotAnUpdate
 from handlers.messages import Incoming, Reply, escape, plain
@@ -92,20 +94,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
 
 OVERALL_PER_SECOND = 29
-"""Just under Telegram's 30 messages per second for the whole bot."""
-
-
-def paced_limiter(scale: float = 1.0) -> AIORateLimiter:
-    """Telegram's limits, with the overall one paced evenly (one message every 1/29 s): a
-    bucket of 30 per second lets bursts through that a sliding second refuses, and each 429
-    makes PTB pause every request. `scale` runs the clock faster (benchmarks)."""
-    return AIORateLimiter(
-        overall_max_rate=1,
-        overall_time_period=1 / (OVERALL_PER_SECOND * scale),
-        group_max_rate=20,
-        group_time_period=60 / scale,
-        max_retries=3,
-    )
+"""Just under Telegram's 30 messages per second for the whole bot (TELEGRAM_MAX_PER_SECOND's
+default)."""
 
 
 class TelegramChannel:
@@ -119,11 +109,13 @@ class TelegramChannel:
         token: str,
         *,
         base_url: str | None = None,
-        rate_limits: bool = True,
-        rate_limiter: AIORateLimiter | None = None,
+        max_per_second: float = OVERALL_PER_SECOND,
+        rate_limiter: PacedLimiter | None = None,
         poll_interval: float = 0.0,
         poll_timeout: int = 10,
     ) -> None:
+        """`max_per_second` paces every send (0: no pacing, for a Bot API server that has no
+        limits); `rate_limiter` replaces the pacing (tests hold its clock, benchmarks scale it)."""
         self.app = app
         hide_in_logs(token)
         builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
@@ -133,8 +125,10 @@ class TelegramChannel:
             builder = builder.base_url(base_url).base_file_url(
                 base_url.replace("/bot", "/file/bot")
             )
-        if rate_limits:
-            builder = builder.rate_limiter(rate_limiter or paced_limiter())
+        limiter = rate_limiter or paced_limiter(max_per_second)
+        if limiter is not None:
+            builder = builder.rate_limiter(limiter)
+        self.limiter = limiter
         self.application = builder.build()
         self.poll_interval = poll_interval
         self.poll_timeout = poll_timeout
@@ -150,16 +144,35 @@ class TelegramChannel:
         self.application.add_handler(MessageHandler(filters.ALL, self.on_message))
         self.application.add_error_handler(self.on_error)
 
+    @classmethod
+    def from_settings(cls, app: App) -> TelegramChannel | None:
+        settings = app.settings
+        if not settings.telegram_token:
+            return None
+        return cls(
+            app,
+            settings.telegram_token.get_secret_value(),
+            base_url=settings.telegram_api_base_url,
+            max_per_second=settings.telegram_max_per_second,
+        )
+
     # -- life cycle ------------------------------------------------------------------------------
 
     async def connect(self) -> None:
-        """Only the Bot API client (getMe), for sending pushes without receiving updates."""
-        await self.application.initialize()
+        """Only the Bot API client (getMe), for sending pushes without receiving updates. A
+        wrong token or no network is one line for the user."""
+        t = self.app.services.catalog.translator(self.app.services.default_language)
+        try:
+            await self.application.initialize()
+        except InvalidToken:
+            raise UserError(t("cli.telegram_bad_token")) from None
+        except NetworkError as error:
+            raise UserError(t("cli.telegram_unreachable", error=str(error))) from None
 
     async def start(self, hook: Hook | None = None) -> None:
         """Connect (getMe: a wrong token fails here), set the menus, then poll, or (with a
         Hook) have Telegram post updates to the web server, which feeds them in."""
-        await self.application.initialize()
+        await self.connect()
         me = self.application.bot
         self.username, self.bot_id = me.username, me.id
         services = self.app.services
@@ -242,7 +255,7 @@ class TelegramChannel:
             return
         if message.chat.type == ChatType.PRIVATE and not message.text:
             t = self.app.services.catalog.translator(self.app.services.default_language)
-            await self.send(message.chat_id, [Reply(t("channel.non_text"))])
+            await self.answer(message.chat_id, [Reply(t("channel.non_text"))])
             return
         incoming = self.incoming(update, message)
         if incoming is not None:
@@ -342,7 +355,7 @@ class TelegramChannel:
         was_in = change.old_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR)
         if joined and not was_in and change.chat.type != ChatType.PRIVATE:
             t = self.app.services.catalog.translator(self.app.services.default_language)
-            await self.send(change.chat.id, [Reply(t("telegram.group_greeting"))])
+            await self.answer(change.chat.id, [Reply(t("telegram.group_greeting"))])
 
     async def on_migration(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -369,21 +382,52 @@ class TelegramChannel:
 
     # -- replies out -------------------------------------------------------------------------------
 
-    async def deliver(self, chat_id: str, text: str, options: list[dict[str, Any]]) -> str:
-        """Send one push message for the dispatcher; failures as delivery errors."""
-        bot = self.application.bot
-        pieces = split_text(text, MAX_TEXT)
+    async def handle(self, incoming: Incoming, chat_id: int) -> None:
+        typing = asyncio.create_task(self._typing_later(chat_id))
         try:
-            sent = None
+            replies = await self.app.router.handle(incoming)
+        finally:
+            typing.cancel()
+        await self.answer(chat_id, replies)
+
+    async def _typing_later(self, chat_id: int) -> None:
+        await asyncio.sleep(TYPING_AFTER)
+        with contextlib.suppress(TelegramError):
+            await self.application.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+    async def answer(self, chat_id: int | str, replies: list[Reply]) -> None:
+        await answer(self, self.app.db, PLATFORM, str(chat_id), replies)
+
+    async def send(self, chat_id: str | int, reply: Reply, *, push: bool = False) -> str:
+        """One Reply as HTML: its text split under 4,096 characters at paragraph breaks, its
+        options as buttons under the last piece, its file as a document or photo. Telegram's
+        errors come out as delivery errors; a push waits behind answers in the pace."""
+        bot = self.application.bot
+        chat = int(chat_id)
+        priority = PUSH if push and self.limiter is not None else None
+        pieces = split_text(str(reply.text), MAX_TEXT) if reply.text else []
+        markup = _keyboard(reply)
+        sent: Message | None = None
+        try:
             for number, piece in enumerate(pieces):
                 last = number == len(pieces) - 1
                 sent = await bot.send_message(
-                    int(chat_id),
+                    chat,
                     piece,
                     parse_mode=ParseMode.HTML,
-                    reply_markup=_buttons(options) if last else None,
+                    reply_markup=markup if last else None,
                     disable_web_page_preview=True,
+                    rate_limit_args=priority,
                 )
+            if reply.file is not None:
+                upload = InputFile(io.BytesIO(reply.file.data), filename=reply.file.filename)
+                caption = reply.file.caption or None
+                if reply.file.kind == "photo":
+                    sent = await bot.send_photo(chat, upload, caption=caption,
+                                                rate_limit_args=priority)  # fmt: skip
+                else:
+                    sent = await bot.send_document(chat, upload, caption=caption,
+                                                   rate_limit_args=priority)  # fmt: skip
         except RetryAfter as error:
             raise RetryLater(_seconds(error.retry_after)) from error
         except ChatMigrated as error:
@@ -395,53 +439,6 @@ class TelegramChannel:
         except (TimedOut, NetworkError) as error:
             raise Transient(str(error)) from error
         return str(sent.message_id) if sent is not None else ""
-
-    async def handle(self, incoming: Incoming, chat_id: int) -> None:
-        typing = asyncio.create_task(self._typing_later(chat_id))
-        try:
-            replies = await self.app.router.handle(incoming)
-        finally:
-            typing.cancel()
-        await self.send(chat_id, replies)
-
-    async def _typing_later(self, chat_id: int) -> None:
-        await asyncio.sleep(TYPING_AFTER)
-        with contextlib.suppress(TelegramError):
-            await self.application.bot.send_chat_action(chat_id, ChatAction.TYPING)
-
-    async def send(self, chat_id: int, replies: list[Reply]) -> None:
-        bot = self.application.bot
-        try:
-            for reply in replies:
-                pieces = split_text(str(reply.text), MAX_TEXT) if reply.text else []
-                markup = _keyboard(reply)
-                for number, piece in enumerate(pieces):
-                    last = number == len(pieces) - 1
-                    await bot.send_message(
-                        chat_id,
-                        piece,
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=markup if last else None,
-                        disable_web_page_preview=True,
-                    )
-                if reply.file is not None:
-                    upload = InputFile(io.BytesIO(reply.file.data), filename=reply.file.filename)
-                    if reply.file.kind == "photo":
-                        await bot.send_photo(chat_id, upload, caption=reply.file.caption or None)
-                    else:
-                        await bot.send_document(chat_id, upload, caption=reply.file.caption or None)
-        except Forbidden:
-            log.info("Telegram chat %s blocked the bot or removed it; marking it inactive", chat_id)
-            async with self.app.db.transaction() as session:
-                await chats.set_active(session, PLATFORM, str(chat_id), False)
-
-
-def _buttons(options: list[dict[str, Any]]) -> InlineKeyboardMarkup | None:
-    if not options:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(plain(o["label"]), callback_data=o["payload"])] for o in options]
-    )
 
 
 def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

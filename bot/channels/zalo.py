@@ -35,14 +35,15 @@ import httpx
 from bot.app import App
 from bot.channels.ordering import ChatLocks
 from bot.channels.text import numbered, split_text, to_plain
-from bot.delivery import ChatGone, Permanent, RetryLater, Transient
+from bot.delivery import ChatGone, Permanent, RetryLater, Transient, answer
+from bot.errors import UserError
 from bot.redact import hide_in_logs
 from bot.web import Hook
 from campaign.dates import format_datetime
 from campaign.text import fold
 from handlers.context import Translate
 from handlers.messages import Attachment, Incoming, Reply
-from storage import chats, downloads, seen
+from storage import downloads, seen
 
 PLATFORM = "zalo"
 DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com"
@@ -236,11 +237,28 @@ class ZaloChannel:
         self._recent: dict[str, None] = {}
         """Message ids lately taken, oldest first."""
 
+    @classmethod
+    def from_settings(cls, app: App) -> ZaloChannel | None:
+        settings = app.settings
+        if not settings.zalo_token:
+            return None
+        return cls(
+            app,
+            settings.zalo_token.get_secret_value(),
+            base_url=settings.zalo_api_base_url,
+            public_url=settings.public_url,
+        )
+
     # -- life cycle ------------------------------------------------------------------------
 
     async def connect(self) -> None:
-        """getMe: a wrong token or an unreachable API fails here, as a ZaloError."""
-        me = await self.api.call("getMe")
+        """getMe: a wrong token or an unreachable API fails here, as one line for the user."""
+        try:
+            me = await self.api.call("getMe")
+        except ZaloError as error:
+            if error.code in (401, 403, 404):
+                raise UserError(self._t()("cli.zalo_bad_token")) from None
+            raise UserError(self._t()("cli.zalo_unreachable", error=error.description)) from None
         me = me if isinstance(me, dict) else {}
         names = (me.get("account_name"), me.get("display_name"), me.get("name"))
         self.names = tuple(str(n) for n in names if n)
@@ -344,7 +362,7 @@ class ZaloChannel:
                 return  # a sticker in a group is not for the bot
             if message.message_id and not await self._first_time(message.message_id):
                 return
-            await self.send(message.chat_id, [Reply(self._t()("channel.non_text"))])
+            await self.answer(message.chat_id, [Reply(self._t()("channel.non_text"))])
             return
         incoming = Incoming(
             platform=PLATFORM,
@@ -361,7 +379,7 @@ class ZaloChannel:
             replies = await self.app.router.handle(incoming)
         finally:
             typing.cancel()
-        await self.send(message.chat_id, replies)
+        await self.answer(message.chat_id, replies)
 
     async def _first_time(self, message_id: str) -> bool:
         async with self.app.db.transaction() as session:
@@ -374,23 +392,31 @@ class ZaloChannel:
 
     # -- replies out -----------------------------------------------------------------------
 
-    async def send(self, chat_id: str, replies: list[Reply]) -> None:
+    async def answer(self, chat_id: str, replies: list[Reply]) -> None:
+        await answer(self, self.app.db, PLATFORM, chat_id, replies)
+
+    async def send(self, chat_id: str, reply: Reply, *, push: bool = False) -> str:
+        """One Reply as plain text: options numbered, pieces under 2,000 characters, a file
+        as a link (a picture shown by URL). A 429 on a later piece is waited out here (sending
+        the whole again would repeat the first pieces); on the first piece of a push it is
+        raised, and the dispatcher sends the whole later. Zalo's errors come out as delivery
+        errors."""
+        sent: Any = None
         try:
-            for reply in replies:
-                for piece in await self.render(reply):
-                    await self._send_text(chat_id, piece)
-                if reply.file is not None and self._as_photo(reply.file):
-                    link, _ = await self._link(reply.file)
+            for number, piece in enumerate(await self.render(reply, hint=not push)):
+                if number == 0 and push:
                     await self.pacer.wait()
-                    await self.api.call("sendPhoto", chat_id=chat_id, photo=link,
-                                        caption=reply.file.caption)  # fmt: skip
+                    sent = await self.api.call("sendMessage", chat_id=chat_id, text=piece)
+                else:
+                    sent = await self._send_text(chat_id, piece)
+            if reply.file is not None and self._as_photo(reply.file):
+                link, _ = await self._link(reply.file)
+                await self.pacer.wait()
+                sent = await self.api.call("sendPhoto", chat_id=chat_id, photo=link,
+                                           caption=reply.file.caption)  # fmt: skip
         except ZaloError as error:
-            if error.code in (403, 404):
-                log.info("Zalo chat %s is gone (%s); marking it inactive", chat_id, error.code)
-                async with self.app.db.transaction() as session:
-                    await chats.set_active(session, PLATFORM, chat_id, False)
-            else:
-                log.warning("could not answer in Zalo chat %s: %s", chat_id, error)
+            raise _delivery_error(error) from error
+        return str(sent.get("message_id") or "") if isinstance(sent, dict) else ""
 
     async def _send_text(self, chat_id: str, text: str) -> Any:
         """sendMessage, waiting out a 429 (twice at most) rather than losing an answer."""
@@ -404,13 +430,15 @@ class ZaloChannel:
                 await asyncio.sleep(error.retry_after or RETRY_AFTER)
         return None
 
-    async def render(self, reply: Reply) -> list[str]:
-        """The reply as plain-text messages under Zalo's 2,000 characters."""
+    async def render(self, reply: Reply, *, hint: bool = True) -> list[str]:
+        """The reply as plain-text messages under Zalo's 2,000 characters; `hint` adds the line
+        that says to answer by number (an answer has it; a push, short, does without)."""
         t = self._t()
         parts = [to_plain(reply.text).strip()]
         if reply.options:
             lines = numbered(o.label for o in reply.options)
-            parts.append("\n".join([*lines, to_plain(t("zalo.answer_by_number"))]))
+            hints = [to_plain(t("zalo.answer_by_number"))] if hint else []
+            parts.append("\n".join([*lines, *hints]))
         if reply.file is not None and not self._as_photo(reply.file):
             parts.append(await self._file_note(reply.file, t))
         text = "\n\n".join(p for p in parts if p)
@@ -434,24 +462,6 @@ class ZaloChannel:
         async with self.app.db.transaction() as session:
             kept = await downloads.keep(session, file.filename, file.data, expires_at=expires)
         return f"{self.public_url}/files/{kept.token}/{quote(file.filename)}", expires
-
-    async def deliver(self, chat_id: str, text: str, options: list[dict[str, Any]]) -> str:
-        """Send one push message for the dispatcher; Zalo's errors as delivery errors."""
-        body = to_plain(text).strip()
-        if options:
-            body += "\n\n" + "\n".join(numbered(o["label"] for o in options))
-        pieces = split_text(body, MAX_TEXT) if body else []
-        sent: Any = None
-        try:
-            for number, piece in enumerate(pieces):
-                if number == 0:  # nothing has gone out yet: the dispatcher may retry it whole
-                    await self.pacer.wait()
-                    sent = await self.api.call("sendMessage", chat_id=chat_id, text=piece)
-                else:  # a retry would repeat the first piece: wait out a 429 here instead
-                    await self._send_text(chat_id, piece)
-        except ZaloError as error:
-            raise _delivery_error(error) from error
-        return str(sent.get("message_id") or "") if isinstance(sent, dict) else ""
 
     def _t(self) -> Translate:
         services = self.app.services

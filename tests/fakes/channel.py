@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.delivery import ChatGone, ChatMoved, DeliveryError, Permanent, RetryLater, Transient
+from handlers.messages import Reply
 
 
 class FakeChannel:
@@ -22,6 +23,11 @@ class FakeChannel:
             raise queue.pop(0)
         self.delivered.append((chat_id, text, options))
         return f"m{len(self.delivered)}"
+
+    async def send(self, chat_id: str, reply: Reply, *, push: bool = False) -> str:
+        """The channel protocol's send (bot/delivery.py): recorded like `deliver`, the options
+        in their stored form."""
+        return await self.deliver(chat_id, str(reply.text), [o.to_json() for o in reply.options])
 
     def to(self, chat_id: str) -> list[str]:
         return [text for chat, text, _ in self.delivered if chat == chat_id]

@@ -30,6 +30,8 @@ class Call:
     method: str
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)
+    """When the request arrived (time.monotonic()): benchmarks measure reply times with it."""
 
 
 class FakeTelegram(LoopbackServer):

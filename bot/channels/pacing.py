@@ -1,0 +1,175 @@
+"""Telegram's flood limits, with the answers to people before the dispatcher's pushes.
+
+Telegram allows about 30 messages a second for the whole bot, 20 a minute into one group, and
+answers 429 past them, after which PTB pauses every request. The bot paces itself under them:
+one message every 1/TELEGRAM_MAX_PER_SECOND seconds (an even pace, not a bucket of 30 that
+lets bursts through a sliding second refuses), and 20 a minute per group.
+
+Within the pace there are two priorities. A message to a person who just wrote takes the next
+free slot, waiting only for other such answers; pushes (reminders, announcements) take the slots
+answers leave. An announcement to 3,300 chats therefore never makes a person wait for it; it
+only goes out a little slower while people write. The dispatcher keeps a few pushes in flight
+(its concurrency), so pushes queue here, answers jump the queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+PUSH = "push"
+"""The `rate_limit_args` a push is sent with; answers are sent without."""
+GROUP_PER_MINUTE = 20
+MAX_RETRIES = 3
+"""429s waited out before one is raised (the dispatcher then reschedules the push)."""
+
+
+class Pace:
+    """Evenly spaced slots, `per_second` of them, handed to answers first, then to pushes.
+
+    The clock and the sleep are passed in so that a test can hold the pace still and watch the
+    order in which slots are handed out, without measuring time on a loaded machine."""
+
+    def __init__(
+        self,
+        per_second: float,
+        *,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.interval = 1 / per_second
+        self._clock = clock
+        self._sleep = sleep
+        self._next = 0.0
+        """When the next slot is free."""
+        self._queues: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (
+            deque(),
+            deque(),
+        )
+        """Waiting answers, waiting pushes."""
+        self._granter: asyncio.Task[None] | None = None
+
+    def waiting(self, *, push: bool) -> int:
+        """How many answers (or pushes) wait for a slot."""
+        return sum(1 for future in self._queues[push] if not future.done())
+
+    async def wait(self, *, push: bool = False) -> None:
+        """Until this message may go."""
+        now = self._now()
+        if self._granter is None and self._next <= now:  # a free slot, nobody waiting
+            self._next = now + self.interval
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queues[push].append(future)
+        if self._granter is None:
+            self._granter = asyncio.create_task(self._grant())
+        await future  # cancelled while waiting: the granter skips it
+
+    async def _grant(self) -> None:
+        """Hand out slots one by one while anybody waits: answers first."""
+        try:
+            while any(self._queues):
+                delay = self._next - self._now()
+                if delay > 0:
+                    await self._sleep(delay)
+                queue = self._queues[0] or self._queues[1]
+                future = queue.popleft()
+                if future.done():
+                    continue
+                future.set_result(None)
+                self._next = max(self._now(), self._next) + self.interval
+        finally:
+            self._granter = None
+
+    def _now(self) -> float:
+        return self._clock() if self._clock else asyncio.get_running_loop().time()
+
+
+class PacedLimiter(BaseRateLimiter[str]):
+    """PTB's rate limiter hook with the Pace above and Telegram's limit per group. Requests
+    without a chat (getUpdates, setMyCommands, answerCallbackQuery) are not paced, as PTB's own
+    limiter does; a 429 that comes anyway is waited out up to MAX_RETRIES times."""
+
+    def __init__(
+        self,
+        per_second: float,
+        *,
+        group_period: float = 60.0,
+        pace: Pace | None = None,
+        max_retries: int = MAX_RETRIES,
+    ) -> None:
+        self.pace = pace or Pace(per_second)
+        self.group_period = group_period
+        self.max_retries = max_retries
+        self._groups: dict[int | str, AsyncLimiter] = {}
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: str | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        chat_id = data.get("chat_id")
+        push = rate_limit_args == PUSH
+        for attempt in range(self.max_retries + 1):
+            try:
+                if chat_id is None:
+                    return await callback(*args, **kwargs)
+                async with self._group(chat_id):
+                    await self.pace.wait(push=push)
+                    return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                if attempt == self.max_retries:
+                    raise
+                seconds = _seconds(error.retry_after)
+                log.info("Telegram asked to slow down; retrying after %.1f s", seconds)
+                await asyncio.sleep(seconds + 0.1)
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def _group(self, chat_id: object) -> contextlib.AbstractAsyncContextManager[Any]:
+        """The per-group limiter for a group (negative id or @name), else nothing."""
+        key: int | str
+        try:
+            key = int(chat_id)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            key = str(chat_id)
+        if isinstance(key, int) and key > 0:
+            return contextlib.nullcontext()
+        if len(self._groups) > 512:  # forget groups with nothing in flight
+            for name, limiter in list(self._groups.items()):
+                if limiter.has_capacity(limiter.max_rate):
+                    del self._groups[name]
+        if key not in self._groups:
+            self._groups[key] = AsyncLimiter(GROUP_PER_MINUTE, self.group_period)
+        return self._groups[key]
+
+
+def paced_limiter(per_second: float, scale: float = 1.0) -> PacedLimiter | None:
+    """The limiter for TELEGRAM_MAX_PER_SECOND (None for 0: no pacing at all). `scale` runs
+    the clock faster (benchmarks against a fake that enforces the limits scaled alike)."""
+    if not per_second:
+        return None
+    return PacedLimiter(per_second * scale, group_period=60 / scale)
+
+
+def _seconds(value: object) -> float:
+    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)  # type: ignore[arg-type]
