@@ -46,18 +46,50 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
-def _begin_immediate(connection: Connection) -> None:
-    """Take the write lock when a transaction starts: a transaction that reads first and
+READ_ONLY = "bot_read_only"
+"""Execution option of the engine behind read sessions (Database.transaction(write=False))."""
+
+_READS = ("SELECT", "PRAGMA", "BEGIN")
+"""What a read session may run; anything else (even a WITH … DELETE) is refused, safely."""
+
+
+class NeedsWrite(Exception):
+    """A read session was about to write: nothing was written; do it again in a write session.
+
+    Raised before the statement runs, so the read transaction can simply be rolled back."""
+
+
+def _begin(connection: Connection) -> None:
+    """Write sessions take the write lock when they start: a transaction that reads first and
     writes later cannot wait for another writer in SQLite ("database is locked"), one that
-    starts with BEGIN IMMEDIATE simply waits its turn. Chats are handled concurrently."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    starts with BEGIN IMMEDIATE simply waits its turn. Read sessions start with a deferred
+    BEGIN: a snapshot to read from, no lock that a writer would wait for."""
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.info.pop(NeedsWrite.__name__, None)
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _refuse_writes(
+    connection: Connection, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
+) -> None:
+    """In a read session, any statement but a read stops before it runs (NeedsWrite), whatever
+    issued it (a flush, a DELETE, raw SQL); the mark on the connection lets the caller notice
+    even if a handler swallowed the exception."""
+    if connection.get_execution_options().get(READ_ONLY) and not statement.lstrip()[
+        :6
+    ].upper().startswith(_READS):
+        connection.info[NeedsWrite.__name__] = True
+        raise NeedsWrite(statement.split(None, 1)[0])
 
 
 def create_engine(url: str) -> AsyncEngine:
     engine = create_async_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        event.listen(engine.sync_engine, "begin", _begin_immediate)
+        event.listen(engine.sync_engine, "begin", _begin)
+        event.listen(engine.sync_engine, "before_cursor_execute", _refuse_writes)
     return engine
 
 
@@ -81,6 +113,15 @@ class Database:
         limits.install()
         self.engine = create_engine(url)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._reads = (
+            async_sessionmaker(
+                self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+            )
+            if self.engine.dialect.name == "sqlite"
+            else self.sessions
+        )
+        """SQLite: sessions that read without the writer lock and refuse to write (NeedsWrite).
+        PostgreSQL has no single writer: a read session is an ordinary one."""
         self._writer = asyncio.Lock() if self.engine.dialect.name == "sqlite" else None
         """SQLite has one writer at a time: transactions of this process queue here instead of
         spinning in SQLite's busy handler (other processes still wait on busy_timeout)."""
@@ -125,12 +166,25 @@ class Database:
         finally:
             handle.close()
 
+    @property
+    def single_writer(self) -> bool:
+        """Whether writes queue on one lock (SQLite), so reading without it is worth a retry."""
+        return self._writer is not None
+
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session whose work is committed as a whole, or rolled back on any error."""
-        if self._writer is None:
-            async with self.sessions() as session, session.begin():
+    async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
+        """A session whose work is committed as a whole, or rolled back on any error.
+
+        `write=False` on SQLite: a deferred transaction outside the writer lock, for work that
+        only reads; a write in it raises NeedsWrite before it runs (and ends it), so the
+        caller can do the work again with `write=True`. On PostgreSQL both are the same."""
+        if self._writer is None or not write:
+            async with self._reads() as session, session.begin():
                 yield session
+                if self._writer is not None:
+                    connection = await session.connection()
+                    if connection.info.get(NeedsWrite.__name__):
+                        raise NeedsWrite("a write was refused and the error swallowed")
             return
         async with self._writer, self.sessions() as session, session.begin():
             yield session
