@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from contextlib import suppress
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +32,9 @@ log = logging.getLogger(__name__)
 MAX_TEXT = 4096
 """Longest text accepted; Telegram's own limit, and far above any real command or question."""
 
+SEEN_DELAY = 0.5
+"""Seconds an update answered in a read session waits to be marked seen with others."""
+
 SEEN_BATCH = 500
 """Update keys marked seen in one statement (3 parameters each, far under SQLite's limit)."""
 
@@ -46,6 +50,7 @@ class Router:
         """Updates handled by this process: a replay stops before any database work."""
         self._unsaved: list[tuple[str, str]] = []
         self._saver: asyncio.Task[None] | None = None
+        self._hurry = asyncio.Event()
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message. Never raises: a failure rolls back and apologises.
@@ -178,10 +183,17 @@ class Router:
         return context, dialog, loaded
 
     def _save_later(self, update: tuple[str, str]) -> None:
-        """Mark an update answered in a read session seen, with others, in one write soon."""
+        """Mark an update answered in a read session seen soon, in one write for many: until
+        then this process's memory catches its replays; a crash in between lets one replay
+        through, which costs a read-only answer twice and writes nothing."""
         self._unsaved.append(update)
         if self._saver is None or self._saver.done():
-            self._saver = asyncio.create_task(self._save_seen())
+            self._saver = asyncio.create_task(self._save_soon())
+
+    async def _save_soon(self) -> None:
+        with suppress(TimeoutError):
+            await asyncio.wait_for(self._hurry.wait(), SEEN_DELAY)
+        await self._save_seen()
 
     async def _save_seen(self) -> None:
         while self._unsaved:
@@ -195,9 +207,14 @@ class Router:
                 log.exception("could not mark %d answered updates seen", len(keys))
 
     async def flush(self) -> None:
-        """Write what _save_later holds (before closing the database, and in tests)."""
-        while self._saver is not None and not self._saver.done():
-            await self._saver
+        """Write what _save_later holds now (before closing the database, and in tests)."""
+        self._hurry.set()
+        try:
+            while self._saver is not None and not self._saver.done():
+                await self._saver
+            await self._save_seen()
+        finally:
+            self._hurry.clear()
 
     async def _route(self, ctx: Context, state: DialogState | None) -> list[Reply]:
         """`state`: the dialog of this account in this chat, as dialogs.current_dialog gives."""
