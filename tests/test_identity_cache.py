@@ -135,7 +135,10 @@ async def test_a_replay_stops_before_the_database_and_after_a_restart_at_the_mar
     app.router.recent = RecentUpdates()  # a restarted process remembers nothing
     with statements_of(app) as statements:
         assert await app.router.handle(_telegram("/trogiup", "100")) == []
-    assert not any(s.startswith(("INSERT", "UPDATE", "DELETE")) for s in statements)
+    writes = [s.split()[0] for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE"))]
+    # SQLite: a read session finds the mark; PostgreSQL: the mark's INSERT … DO NOTHING is the
+    # check (no writer lock to spare there)
+    assert writes == ([] if app.db.dialect == "sqlite" else ["INSERT"])
 
 
 def test_old_telegram_ids_count_as_handled_once_forgotten() -> None:
