@@ -44,6 +44,7 @@ class App:
     router: Router
 
     async def close(self) -> None:
+        await self.router.flush()
         await self.db.close()
 
 

@@ -126,4 +126,6 @@ def _day_month(row: CustomEvent) -> str:
     return f"{row.day:02d}/{row.month:02d}"
 
 
-FEATURE = Feature(commands=(Command("sukien", "events", ("sự kiện", "ngày lễ"), events_command),))
+FEATURE = Feature(
+    commands=(Command("sukien", "events", ("sự kiện", "ngày lễ"), events_command, writes=False),)
+)

@@ -33,4 +33,6 @@ def make_feature(registry: Callable[[], Registry]) -> Feature:
         )
         return [Reply(join([header, join(lines), ctx.t("help.footer")], "\n\n"))]
 
-    return Feature(commands=(Command("trogiup", "help", ("trợ giúp", "giúp đỡ"), show_help),))
+    return Feature(
+        commands=(Command("trogiup", "help", ("trợ giúp", "giúp đỡ"), show_help, writes=False),)
+    )

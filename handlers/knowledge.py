@@ -52,6 +52,6 @@ async def ask(ctx: Context, question: str) -> list[Reply]:
 
 
 FEATURE = Feature(
-    commands=(Command("hoi", "ask", ("hỏi",), ask),),
+    commands=(Command("hoi", "ask", ("hỏi",), ask, writes=False),),
     free_text=ask,
 )

@@ -29,6 +29,10 @@ class Command:
     """The lowest role that may use it anywhere; None for everyone."""
     in_groups: bool = True
     """Whether it makes sense in a group chat (menus of group chats show only these)."""
+    writes: bool = True
+    """False for commands that only read (help, events, questions, the standing view): on
+    SQLite they run first without the writer lock; one that writes after all (an admin's
+    sub-command) is stopped before the write and run again in a write session."""
 
     @property
     def help_key(self) -> str:

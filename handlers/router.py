@@ -7,7 +7,9 @@ A slash command typed in the middle of a dialog leaves the dialog, as users expe
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from contextlib import suppress
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,10 +18,12 @@ from campaign.inputs import read_int
 from handlers.context import Context, Services
 from handlers.messages import Incoming, Reply
 from handlers.registry import Command, Registry
-from storage import chats, dialogs, locks, notices, people, seen
-from storage.db import Database
+from storage import chats, dialogs, identity, locks, notices, people, seen
+from storage.db import Database, NeedsWrite
+from storage.identity import IdentityCache
 from storage.limits import TooLong
-from storage.models import DialogState
+from storage.models import Account, Chat, DialogState
+from storage.seen import RecentUpdates
 from usecases.access import Actor
 from usecases.clock import today as today_in
 
@@ -28,59 +32,137 @@ log = logging.getLogger(__name__)
 MAX_TEXT = 4096
 """Longest text accepted; Telegram's own limit, and far above any real command or question."""
 
+SEEN_DELAY = 0.5
+"""Seconds an update answered in a read session waits to be marked seen with others."""
+
+SEEN_BATCH = 500
+"""Update keys marked seen in one statement (3 parameters each, far under SQLite's limit)."""
+
 
 class Router:
     def __init__(self, db: Database, services: Services, registry: Registry) -> None:
         self.db = db
         self.services = services
         self.registry = registry
+        self.identities = IdentityCache()
+        """Accounts and chats read once, valid while the identity version holds."""
+        self.recent = RecentUpdates()
+        """Updates handled by this process: a replay stops before any database work."""
+        self._unsaved: list[tuple[str, str]] = []
+        self._saver: asyncio.Task[None] | None = None
+        self._hurry = asyncio.Event()
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
-        """Answer one message. Never raises: a failure rolls back and apologises."""
-        language = self.services.default_language
+        """Answer one message. Never raises: a failure rolls back and apologises.
+
+        On SQLite a message that looks read-only (a command declared `writes=False`, a
+        question) is first handled in a read session, outside the writer lock; should it need
+        to write after all (a dialog, a new user, an admin's sub-command), that attempt is
+        rolled back before anything was written and the message handled again in a write
+        session."""
+        update = None if incoming.update_id is None else (incoming.platform, incoming.update_id)
+        if update is not None:
+            if self.recent.handled(*update):
+                log.info("ignored a replayed %s update %s", *update)
+                return []
+            self.recent.add(*update)  # in flight: a copy arriving meanwhile is a replay too
+        spoken = [self.services.default_language]
         try:
-            async with self.db.transaction() as session:
-                await locks.hold_chat(session, incoming.platform, incoming.chat_id)
-                if incoming.update_id is not None and not await seen.first_time(
-                    session, incoming.platform, incoming.update_id
-                ):
-                    log.info(
-                        "ignored a replayed %s update %s", incoming.platform, incoming.update_id
-                    )
-                    return []
-                context, dialog = await self._context(session, incoming)
-                language = context.language
-                replies = await self._route(context, dialog)
-                if replies:
-                    replies += await self._notices(context)
-                return replies
+            if self.db.single_writer and not self._writes(incoming):
+                try:
+                    return await self._attempt(incoming, update, spoken, write=False)
+                except NeedsWrite:
+                    pass
+            return await self._attempt(incoming, update, spoken, write=True)
         except TooLong as error:  # a field longer than the schema holds: nothing was written
-            t = self.services.catalog.translator(language)
+            self._failed(update)
+            t = self.services.catalog.translator(spoken[0])
             return [Reply(t("error.field_too_long", limit=error.limit, length=error.length))]
         except Exception:
+            self._failed(update)
             log.exception("failed to handle a message from %s", incoming.platform)
-            t = self.services.catalog.translator(language)
+            t = self.services.catalog.translator(spoken[0])
             return [Reply(t("error.unexpected"))]
 
-    async def _context(
-        self, session: AsyncSession, incoming: Incoming
-    ) -> tuple[Context, DialogState | None]:
-        """Who speaks where, and the dialog they have in progress there (None: no dialog).
+    def _failed(self, update: tuple[str, str] | None) -> None:
+        """Nothing was committed: the platform may deliver the update again."""
+        if update is not None:
+            self.recent.discard(*update)
 
-        Two statements for a known user in a known chat: the account comes with its person
-        and memberships, the chat with its unit and the dialog.
+    def _writes(self, incoming: Incoming) -> bool:
+        """Whether the message surely writes (a button, a command declared so); text that is no
+        command is a question or a dialog's answer, tried in a read session first."""
+        if incoming.payload:
+            return True
+        text = incoming.text.strip()
+        slash = parse_slash(text)
+        if slash is not None:
+            command = self.registry.get(slash.name)
+            return command is not None and command.writes
+        phrase = match_phrase(text, self.registry.phrases)
+        command = None if phrase is None else self.registry.get(phrase.name)
+        return command is not None and command.writes
+
+    async def _attempt(
+        self, incoming: Incoming, update: tuple[str, str] | None, spoken: list[str], write: bool
+    ) -> list[Reply]:
+        """One try at the message in a write or a read session (see handle)."""
+        async with self.db.transaction(write=write) as session:
+            await locks.hold_chat(session, incoming.platform, incoming.chat_id)
+            account_id, chat_id = self.identities.ids(
+                incoming.platform, incoming.user_id, incoming.chat_id
+            )
+            checked = await identity.check(session, None if write else update, account_id, chat_id)
+            if checked.seen or (
+                write and update is not None and not await seen.first_time(session, *update)
+            ):
+                log.info("ignored a replayed %s update %s", incoming.platform, update)
+                return []
+            context, dialog, loaded = await self._context(session, incoming, checked)
+            if dialog is not None and not write:
+                raise NeedsWrite("a dialog in progress")  # its steps write, or end it
+            spoken[0] = context.language
+            replies = await self._route(context, dialog)
+            if replies:
+                replies += await self._notices(context)
+        if loaded:
+            self.identities.keep(checked.version, *loaded)
+        if update is not None and not write:
+            self._save_later(update)
+        return replies
+
+    async def _context(
+        self, session: AsyncSession, incoming: Incoming, checked: identity.Check
+    ) -> tuple[Context, DialogState | None, tuple[Account, Chat] | None]:
+        """Who speaks where, the dialog they have in progress there (None: no dialog), and
+        the account and chat loaded from the database to cache (None: they came from it).
+
+        No statement for a known user in a known chat whose identity version still holds (the
+        dialog came with the version); else two: the account with its person and
+        memberships, the chat with its unit and the dialog.
         """
-        account = await people.get_or_create_account(
-            session, incoming.platform, incoming.user_id, incoming.user_name, incoming.username
-        )
-        chat, dialog = await chats.get_or_create_chat_with_dialog(
-            session,
-            incoming.platform,
-            incoming.chat_id,
-            incoming.chat_kind,
-            incoming.chat_title,
-            account.id,
-        )
+        platform = incoming.platform
+        account = self.identities.account(platform, incoming.user_id, checked.version)
+        chat = self.identities.chat(platform, incoming.chat_id, checked.version)
+        loaded = None
+        if account is not None and chat is not None:
+            account, chat = await identity.attach(session, account, chat)
+            dialog = checked.dialog
+            people.seen_again(account, incoming.user_name, incoming.username)
+            chats.seen_again(chat, incoming.chat_title)
+        else:
+            account = await people.get_or_create_account(
+                session, platform, incoming.user_id, incoming.user_name, incoming.username
+            )
+            chat, dialog = await chats.get_or_create_chat_with_dialog(
+                session,
+                platform,
+                incoming.chat_id,
+                incoming.chat_kind,
+                incoming.chat_title,
+                account.id,
+            )
+            loaded = (account, chat)
         person = account.person
         actor = Actor(
             person_id=person.id,
@@ -99,7 +181,41 @@ class Router:
             t=self.services.catalog.translator(language),
             services=self.services,
         )
-        return context, dialog
+        return context, dialog, loaded
+
+    def _save_later(self, update: tuple[str, str]) -> None:
+        """Mark an update answered in a read session seen soon, in one write for many: until
+        then this process's memory catches its replays; a crash in between lets one replay
+        through, which costs a read-only answer twice and writes nothing."""
+        self._unsaved.append(update)
+        if self._saver is None or self._saver.done():
+            self._saver = asyncio.create_task(self._save_soon())
+
+    async def _save_soon(self) -> None:
+        with suppress(TimeoutError):
+            await asyncio.wait_for(self._hurry.wait(), SEEN_DELAY)
+        await self._save_seen()
+
+    async def _save_seen(self) -> None:
+        while self._unsaved:
+            keys: list[tuple[str, str]] = []
+            try:
+                async with self.db.transaction() as session:
+                    # taken once the writer lock is held: what came meanwhile goes too
+                    keys, self._unsaved = self._unsaved[:SEEN_BATCH], self._unsaved[SEEN_BATCH:]
+                    await seen.record_many(session, keys)
+            except Exception:
+                log.exception("could not mark %d answered updates seen", len(keys))
+
+    async def flush(self) -> None:
+        """Write what _save_later holds now (before closing the database, and in tests)."""
+        self._hurry.set()
+        try:
+            while self._saver is not None and not self._saver.done():
+                await self._saver
+            await self._save_seen()
+        finally:
+            self._hurry.clear()
 
     async def _route(self, ctx: Context, state: DialogState | None) -> list[Reply]:
         """`state`: the dialog of this account in this chat, as dialogs.current_dialog gives."""

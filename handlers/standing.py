@@ -162,7 +162,9 @@ async def report_command(ctx: Context, args: str) -> list[Reply]:
 
 FEATURE = Feature(
     commands=(
-        Command("thongke", "stats", ("thống kê",), stats_command, required=Role.MEMBER),
+        Command(
+            "thongke", "stats", ("thống kê",), stats_command, required=Role.MEMBER, writes=False
+        ),
         Command("baocao", "report", ("báo cáo",), report_command, required=Role.LEAD),
     )
 )

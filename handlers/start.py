@@ -48,4 +48,4 @@ async def _join(ctx: Context, typed: str) -> Reply:
     )
 
 
-FEATURE = Feature(commands=(Command("start", "start", ("bắt đầu",), start),))
+FEATURE = Feature(commands=(Command("start", "start", ("bắt đầu",), start, writes=False),))

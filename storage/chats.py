@@ -34,7 +34,7 @@ async def _create_chat(
     return chat
 
 
-def _seen_again(chat: Chat, title: str | None) -> None:
+def seen_again(chat: Chat, title: str | None) -> None:
     """A known chat spoke: its title follows the platform's, and a chat the bot was removed
     from (or blocked in) is active again. Unchanged values are not written."""
     title = clip(title, Chat.title) if title else title
@@ -50,7 +50,7 @@ async def get_or_create_chat(
     chat = await session.scalar(_chat_with_unit(platform, chat_id))
     if chat is None:
         return await _create_chat(session, platform, chat_id, kind, title)
-    _seen_again(chat, title)
+    seen_again(chat, title)
     return chat
 
 
@@ -77,7 +77,7 @@ async def get_or_create_chat_with_dialog(
     if row is None:
         return await _create_chat(session, platform, chat_id, kind, title), None
     chat, dialog = row
-    _seen_again(chat, title)
+    seen_again(chat, title)
     return chat, dialog
 
 

@@ -42,30 +42,55 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-    # Let SQLAlchemy, not the driver, open transactions (see _begin_immediate).
+    # Let SQLAlchemy, not the driver, open transactions (see _begin).
     dbapi_connection.isolation_level = None
 
 
 READ_ONLY = "bot_read_only"
-"""Execution option of `Database.read()` sessions: no BEGIN IMMEDIATE on SQLite."""
+"""Execution option of read sessions (`Database.transaction(write=False)`, `Database.read()`):
+a deferred BEGIN on SQLite, and no write may run."""
+
+_READS = ("SELECT", "PRAGMA", "BEGIN")
+"""What a read session may run; anything else (even a WITH … DELETE) is refused, safely."""
 
 
-def _begin_immediate(connection: Connection) -> None:
-    """Take the write lock when a transaction starts: a transaction that reads first and
+class NeedsWrite(Exception):
+    """A read session was about to write: nothing was written; do it again in a write session.
+
+    Raised before the statement runs, so the read transaction can simply be rolled back."""
+
+
+def _begin(connection: Connection) -> None:
+    """Write sessions take the write lock when they start: a transaction that reads first and
     writes later cannot wait for another writer in SQLite ("database is locked"), one that
-    starts with BEGIN IMMEDIATE simply waits its turn. Chats are handled concurrently.
-    A `read()` session takes no lock: each of its statements reads in its own implicit
-    transaction (the driver is in autocommit mode), beside any writer thanks to WAL."""
+    starts with BEGIN IMMEDIATE simply waits its turn. Read sessions start with a deferred
+    BEGIN: a snapshot to read from, no lock that a writer would wait for."""
     if connection.get_execution_options().get(READ_ONLY):
-        return
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.info.pop(NeedsWrite.__name__, None)
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _refuse_writes(
+    connection: Connection, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
+) -> None:
+    """In a read session, any statement but a read stops before it runs (NeedsWrite), whatever
+    issued it (a flush, a DELETE, raw SQL); the mark on the connection lets the caller notice
+    even if a handler swallowed the exception."""
+    if connection.get_execution_options().get(READ_ONLY) and not statement.lstrip()[
+        :6
+    ].upper().startswith(_READS):
+        connection.info[NeedsWrite.__name__] = True
+        raise NeedsWrite(statement.split(None, 1)[0])
 
 
 def create_engine(url: str) -> AsyncEngine:
     engine = create_async_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        event.listen(engine.sync_engine, "begin", _begin_immediate)
+        event.listen(engine.sync_engine, "begin", _begin)
+        event.listen(engine.sync_engine, "before_cursor_execute", _refuse_writes)
     return engine
 
 
@@ -90,6 +115,15 @@ class Database:
         schedule.install()
         self.engine = create_engine(url)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._reads = (
+            async_sessionmaker(
+                self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+            )
+            if self.engine.dialect.name == "sqlite"
+            else self.sessions
+        )
+        """SQLite: sessions that read without the writer lock and refuse to write (NeedsWrite).
+        PostgreSQL has no single writer: a read session is an ordinary one."""
         self._writer = asyncio.Lock() if self.engine.dialect.name == "sqlite" else None
         """SQLite has one writer at a time: transactions of this process queue here instead of
         spinning in SQLite's busy handler (other processes still wait on busy_timeout)."""
@@ -134,12 +168,25 @@ class Database:
         finally:
             handle.close()
 
+    @property
+    def single_writer(self) -> bool:
+        """Whether writes queue on one lock (SQLite), so reading without it is worth a retry."""
+        return self._writer is not None
+
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session whose work is committed as a whole, or rolled back on any error."""
-        if self._writer is None:
-            async with self.sessions() as session, session.begin():
+    async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
+        """A session whose work is committed as a whole, or rolled back on any error.
+
+        `write=False` on SQLite: a deferred transaction outside the writer lock, for work that
+        only reads; a write in it raises NeedsWrite before it runs (and ends it), so the
+        caller can do the work again with `write=True`. On PostgreSQL both are the same."""
+        if self._writer is None or not write:
+            async with self._reads() as session, session.begin():
                 yield session
+                if self._writer is not None:
+                    connection = await session.connection()
+                    if connection.info.get(NeedsWrite.__name__):
+                        raise NeedsWrite("a write was refused and the error swallowed")
             return
         async with self._writer, self.sessions() as session, session.begin():
             yield session
@@ -148,8 +195,8 @@ class Database:
     async def read(self) -> AsyncIterator[AsyncSession]:
         """A session for a read of one statement that must not wait for, nor hold up, a
         writer: the scheduler's idle check every second. SQLite: neither this process's writer
-        lock nor BEGIN IMMEDIATE (nothing written here is committed); PostgreSQL: autocommit,
-        sparing the round trips of BEGIN and ROLLBACK."""
+        lock nor BEGIN IMMEDIATE (a deferred BEGIN, and writes refused); PostgreSQL:
+        autocommit, sparing the round trips of BEGIN and ROLLBACK."""
         options: dict[str, Any] = {READ_ONLY: True}
         if self.dialect == "postgresql":
             options["isolation_level"] = "AUTOCOMMIT"

@@ -377,6 +377,16 @@ class SeenUpdate(Base):
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
+class IdentityVersion(Base):
+    """One row whose version every change of membership, person, account, unit or chat moves
+    (database triggers, migration 0014): the router's identity cache is valid while it holds."""
+
+    __tablename__ = "identity_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
 class Reminder(Base):
     """A reminder: when it fires next, how it repeats, and where it goes."""
 

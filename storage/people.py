@@ -38,17 +38,27 @@ async def get_or_create_account(
     display_name = clip(display_name, Person.display_name)
     account = await find_account(session, platform, user_id)
     if account is not None:
-        if display_name and account.person.display_name != display_name:
-            account.person.display_name = display_name
-        if account.username != handle:
-            account.username = handle
+        seen_again(account, display_name, username)
         return account
     # A new person is in no unit: saying so spares loading the empty list after the flush.
-    person = Person(display_name=display_name or "", memberships=[])
+    # Every column given (language too): the account is cached after the commit, and a value
+    # left to be loaded later could not be read outside a session.
+    person = Person(display_name=display_name or "", language=None, memberships=[])
     account = Account(platform=platform, platform_user_id=user_id, username=handle, person=person)
     session.add(account)
     await session.flush()
     return account
+
+
+def seen_again(account: Account, display_name: str, username: str | None) -> None:
+    """A known account spoke: the name and @handle follow what the platform says now.
+    Unchanged values are not written (a cached account is then used without a write)."""
+    handle = clip(username.lower(), Account.username) if username else None
+    display_name = clip(display_name, Person.display_name)
+    if display_name and account.person.display_name != display_name:
+        account.person.display_name = display_name
+    if account.username != handle:
+        account.username = handle
 
 
 async def grant_admin(session: AsyncSession, platform: str, user_id: str) -> Account:

@@ -83,6 +83,10 @@ class CampaignLibrary:
         """The national days and the packs chosen by the settings (`calendar.packs(...)`)."""
         self._parsed: dict[int, tuple[datetime, Parsed]] = {}
         self._shelves: dict[tuple[tuple[int, datetime], ...], Knowledge] = {}
+        self._built: tuple[Knowledge | None, tuple[tuple[object, ...], ...], list[Observance]]
+        self._built = (None, (("none",),), [])
+        """The last calendar built, with what it was built from: every question needs it,
+        and it changes only with the documents and the admins' days (issue 14)."""
 
     async def parsed(self, session: AsyncSession, row: CampaignDocument) -> Parsed:
         cached = self._parsed.get(row.id)
@@ -215,6 +219,19 @@ class CampaignLibrary:
         self, session: AsyncSession, knowledge: Knowledge | None
     ) -> list[Observance]:
         shown, hidden = await calendar_days.admin_days(session)
+        days = tuple(
+            (e.id, e.name, e.day, e.month, e.year, e.one_off, e.hidden) for e in (*shown, *hidden)
+        )
+        built = self._built
+        if built[0] is knowledge and built[1] == days:
+            return list(built[2])
+        observances = self._build_calendar(knowledge, shown, hidden)
+        self._built = (knowledge, days, observances)
+        return list(observances)
+
+    def _build_calendar(
+        self, knowledge: Knowledge | None, shown: list[CustomEvent], hidden: list[CustomEvent]
+    ) -> list[Observance]:
         named = [
             replace(day, section=f"{entry.key}:{day.section}")
             for entry in (knowledge.entries if knowledge else [])

@@ -1,7 +1,7 @@
 """producer marks: when each scheduler producer must run next, so that a tick with nothing due
 is one indexed query; indexes for the earliest due reminder and outbox row
 
-Revision ID: 0014_producer_marks
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-04
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_producer_marks"
+revision = "0014"
 down_revision = "0013"
 branch_labels = None
 depends_on = None
