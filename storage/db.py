@@ -50,6 +50,9 @@ READ_ONLY = "bot_read_only"
 """Execution option of read sessions (`Database.transaction(write=False)`, `Database.read()`):
 a deferred BEGIN on SQLite, and no write may run."""
 
+ONE_READ = "bot_one_read"
+"""Execution option of `Database.read()`: not even a BEGIN (a single statement needs none)."""
+
 _READS = ("SELECT", "PRAGMA", "BEGIN")
 """What a read session may run; anything else (even a WITH … DELETE) is refused, safely."""
 
@@ -65,7 +68,10 @@ def _begin(connection: Connection) -> None:
     writes later cannot wait for another writer in SQLite ("database is locked"), one that
     starts with BEGIN IMMEDIATE simply waits its turn. Read sessions start with a deferred
     BEGIN: a snapshot to read from, no lock that a writer would wait for."""
-    if connection.get_execution_options().get(READ_ONLY):
+    options = connection.get_execution_options()
+    if options.get(ONE_READ):
+        return  # each statement reads in its own implicit transaction, beside any writer
+    if options.get(READ_ONLY):
         connection.info.pop(NeedsWrite.__name__, None)
         connection.exec_driver_sql("BEGIN")
     else:
@@ -197,7 +203,7 @@ class Database:
         writer: the scheduler's idle check every second. SQLite: neither this process's writer
         lock nor BEGIN IMMEDIATE (a deferred BEGIN, and writes refused); PostgreSQL:
         autocommit, sparing the round trips of BEGIN and ROLLBACK."""
-        options: dict[str, Any] = {READ_ONLY: True}
+        options: dict[str, Any] = {READ_ONLY: True, ONE_READ: True}
         if self.dialect == "postgresql":
             options["isolation_level"] = "AUTOCOMMIT"
         async with self.sessions() as session:

@@ -376,6 +376,9 @@ async def test_the_token_never_reaches_the_logs(
     import logging
 
     caplog.set_level(logging.DEBUG)
+    # the command line quiets httpx (an in-process run_cli may have run in this worker): here
+    # it must speak, to show that what it says carries no token
+    caplog.set_level(logging.DEBUG, logger="httpx")
     app = await open_app(load_settings(BOT_DATABASE_URL=database_url))
     channel = TelegramChannel(app, fake.token, base_url=fake.base_url, poll_timeout=1)
     await channel.start()
