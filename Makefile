@@ -32,6 +32,8 @@ bench: $(STAMP)
 	$(PY) bench/telegram.py
 	$(PY) bench/zalo.py
 	$(PY) bench/broadcast.py
+	$(PY) bench/router.py
+	$(PY) bench/scheduler.py
 
 # Style, then types: mypy reads its settings (strict on campaign/ and usecases/) from pyproject.toml.
 lint: $(STAMP)
