@@ -100,6 +100,14 @@ class Channel(Sender, Protocol):
 
     async def stop(self) -> None: ...
 
+    def invite_link(self, code: str) -> str | None:
+        """A deep link that opens the bot with this invite code; None where there is none."""
+        ...
+
+    async def is_chat_admin(self, chat_id: str, user_id: str) -> bool | None:
+        """Whether the user administers the group chat; None where the platform cannot say."""
+        ...
+
 
 async def answer(
     channel: Sender, db: Database, platform: str, chat_id: str, replies: Sequence[Reply]

@@ -78,6 +78,7 @@ async def run_channels(app: App, t: Translate) -> int:
             )
             await channel.start(hook)  # a wrong token or no network: a UserError
             started.append(channel)
+            app.services.platforms.add(channel)
             scheduler.senders[channel.platform] = channel
             mode = "webhook" if hook else "polling"
             log.warning("%s channel running (%s)", channel.platform, mode)

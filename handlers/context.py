@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -30,6 +30,40 @@ class Catalog(Protocol):
     def translator(self, language: str) -> Translate: ...
 
 
+class PlatformAbilities(Protocol):
+    """What a platform can do for the chat besides carrying messages (bot/delivery.Channel)."""
+
+    platform: str
+
+    def invite_link(self, code: str) -> str | None:
+        """A link that opens the bot with the invite code typed for you (Telegram's t.me)."""
+        ...
+
+    async def is_chat_admin(self, chat_id: str, user_id: str) -> bool | None:
+        """Whether the user administers the group chat; None where the platform cannot say."""
+        ...
+
+
+class Platforms:
+    """The platforms the bot runs on now, by name. Filled once at start (bot/launch.py) and
+    read by handlers; a platform not added (the console, a test without channels) simply has
+    no deep links and no group admins to ask."""
+
+    def __init__(self) -> None:
+        self._by_name: dict[str, PlatformAbilities] = {}
+
+    def add(self, platform: PlatformAbilities) -> None:
+        self._by_name[platform.platform] = platform
+
+    def invite_link(self, name: str, code: str) -> str | None:
+        platform = self._by_name.get(name)
+        return platform.invite_link(code) if platform is not None else None
+
+    async def is_chat_admin(self, name: str, chat_id: str, user_id: str) -> bool | None:
+        platform = self._by_name.get(name)
+        return await platform.is_chat_admin(chat_id, user_id) if platform is not None else None
+
+
 @dataclass(frozen=True)
 class Services:
     """Long-lived services, made once at start-up and passed to every handler."""
@@ -42,13 +76,9 @@ class Services:
     library: CampaignLibrary = field(default_factory=CampaignLibrary)
     """The campaign documents, parsed and indexed once, and the calendar with the packs the
     agency chose (open_app builds it from BOT_PROVINCE and BOT_SECTOR)."""
-    invite_links: dict[str, Callable[[str], str]] = field(default_factory=dict)
-    """Per platform, the deep link that opens the bot with an invite code (Telegram's t.me)."""
-    chat_admin_checks: dict[str, Callable[[str, str], Awaitable[bool]]] = field(
-        default_factory=dict
-    )
-    """Per platform, whether a user is an admin of a group chat (Telegram's getChatMember);
-    channels register theirs at start-up."""
+    platforms: Platforms = field(default_factory=lambda: Platforms())
+    """What the running platforms can tell the chat beyond sending (a deep link, a group's
+    admins): bot/launch.py adds each channel once it is connected."""
 
 
 @dataclass
@@ -104,10 +134,10 @@ class Context:
 
     async def is_chat_admin(self) -> bool | None:
         """Whether the sender administers this group on the platform; None where unknowable."""
-        check = self.services.chat_admin_checks.get(self.incoming.platform)
-        if check is None:
-            return None
-        return await check(self.incoming.chat_id, self.incoming.user_id)
+        incoming = self.incoming
+        return await self.services.platforms.is_chat_admin(
+            incoming.platform, incoming.chat_id, incoming.user_id
+        )
 
     async def end_dialog(self) -> None:
         await dialogs.end_dialog(self.session, self.account.id, self.chat.id)

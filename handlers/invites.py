@@ -58,8 +58,7 @@ async def invite_command(ctx: Context, args: str) -> list[Reply]:
         )
     except Refused as refused:
         return [refusal(ctx, refused)]
-    make_link = ctx.services.invite_links.get(ctx.incoming.platform)
-    link = make_link(made.code) if make_link else None
+    link = ctx.services.platforms.invite_link(ctx.incoming.platform, made.code)
     replies = [
         ctx.reply(
             "invite.created",

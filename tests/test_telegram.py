@@ -37,6 +37,7 @@ async def bot(database_url: str, fake: FakeTelegram, clock: Clock) -> AsyncItera
     await import_file(app, CAMPAIGN_2026)
     channel = TelegramChannel(app, fake.token, base_url=fake.base_url, poll_timeout=1)
     await channel.start()
+    app.services.platforms.add(channel)  # as bot/launch.py does
     yield app
     await channel.stop()
     await app.close()

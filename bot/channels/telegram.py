@@ -175,9 +175,6 @@ class TelegramChannel:
         await self.connect()
         me = self.application.bot
         self.username, self.bot_id = me.username, me.id
-        services = self.app.services
-        services.invite_links[PLATFORM] = lambda code: f"https://t.me/{self.username}?start={code}"
-        services.chat_admin_checks[PLATFORM] = self.is_chat_admin
         await self.set_commands()
         await self.application.start()
         updater = self.application.updater
@@ -242,7 +239,11 @@ class TelegramChannel:
                     commands, scope=scope, language_code=code
                 )
 
-    async def is_chat_admin(self, chat_id: str, user_id: str) -> bool:
+    def invite_link(self, code: str) -> str | None:
+        """Opening https://t.me/<bot>?start=CODE makes Telegram send "/start CODE"."""
+        return f"https://t.me/{self.username}?start={code}" if self.username else None
+
+    async def is_chat_admin(self, chat_id: str, user_id: str) -> bool | None:
         member = await self.application.bot.get_chat_member(int(chat_id), int(user_id))
         return member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 

@@ -273,6 +273,14 @@ class ZaloChannel:
             await self.api.call("deleteWebhook")
         self._poller = asyncio.create_task(self._poll())
 
+    def invite_link(self, code: str) -> str | None:
+        """Zalo has no link that types a code for the user: they send /start CODE."""
+        return None
+
+    async def is_chat_admin(self, chat_id: str, user_id: str) -> bool | None:
+        """The Zalo Bot API does not say who administers a group."""
+        return None
+
     async def stop(self) -> None:
         if self._poller is not None:
             self._poller.cancel()
