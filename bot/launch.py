@@ -60,6 +60,12 @@ async def run_channels(app: App, t: Translate) -> int:
         if settings.webhook_secret
         else secrets.token_urlsafe(32)  # nobody needs to know it but the platforms
     )
+    if settings.webhook_url and not settings.webhook_secret and app.db.dialect == "postgresql":
+        log.warning(
+            "BOT_WEBHOOK_SECRET is not set: this process made its own. If several processes run "
+            "behind one address, give them all the same BOT_WEBHOOK_SECRET, or only the last "
+            "one started will be believed."
+        )
     web = web_server(settings, t)
     started: list[Channel] = []
     stop = asyncio.Event()
