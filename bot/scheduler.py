@@ -376,8 +376,15 @@ class Scheduler:
 
     # -- dispatcher ------------------------------------------------------------------------
 
-    async def dispatch(self, now: datetime) -> tuple[int, int]:
-        """Send one batch of what is due now: (rows taken, messages delivered)."""
+    async def dispatch(
+        self,
+        now: datetime,
+        gate: asyncio.Semaphore | None = None,
+        drained: asyncio.Event | None = None,
+    ) -> tuple[int, int]:
+        """Send one batch of what is due now: (rows taken, messages delivered). `gate` bounds
+        the sends in flight (shared by overlapping batches: `_dispatch_all`); `drained` is set
+        when every chat of the batch has its place in it, only sends in flight being left."""
         async with self.app.db.transaction() as session:
             at = self.app.services.clock()
             claimed = await outbox.claim(session, now, self.batch, owner=self.owner, at=at,
@@ -387,10 +394,15 @@ class Scheduler:
         by_chat: dict[int, list[Outbox]] = defaultdict(list)
         for row in claimed:
             by_chat[row.chat_id].append(row)
-        gate = asyncio.Semaphore(self.concurrency)
+        gate = gate or asyncio.Semaphore(self.concurrency)
+        waiting = len(by_chat)
 
         async def one_chat(rows: list[Outbox]) -> int:
+            nonlocal waiting
             async with gate:
+                waiting -= 1
+                if waiting == 0 and drained is not None:
+                    drained.set()
                 sent = 0
                 for row in rows:  # a row that fails unexpectedly waits; the others go on
                     sent += await self.guarded(
@@ -526,12 +538,30 @@ class Scheduler:
         return 0
 
     async def _dispatch_all(self, now: datetime) -> int:
+        """Batch after batch until none is due. The next batch is claimed as soon as the
+        current one has only its last sends in flight, so that the pace never waits for a
+        claim; one gate for all keeps at most `concurrency` sends in flight (and ambiguous
+        after a crash), and at most two batches are claimed at a time."""
+        gate = asyncio.Semaphore(self.concurrency)
+        running: list[asyncio.Task[tuple[int, int]]] = []
         delivered = 0
-        while True:  # a batch reschedules its failures into the future, so this ends
-            taken, sent = await self.dispatch(now)
-            delivered += sent
-            if taken == 0:
-                return delivered
+        try:
+            while True:  # a batch reschedules its failures into the future, so this ends
+                drained = asyncio.Event()
+                batch = asyncio.create_task(self.dispatch(now, gate, drained))
+                running.append(batch)
+                signal = asyncio.create_task(drained.wait())
+                await asyncio.wait({batch, signal}, return_when=asyncio.FIRST_COMPLETED)
+                signal.cancel()
+                if batch.done() and batch.result()[0] == 0:
+                    break
+        finally:
+            results = await asyncio.gather(*running, return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+            delivered += result[1]
+        return delivered
 
     async def run(self, stop: asyncio.Event, clock: Any, interval: float = 1.0) -> None:
         while not stop.is_set():

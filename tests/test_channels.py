@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import itertools
 import json
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -231,3 +232,55 @@ def test_the_pace_is_a_setting_with_bounds() -> None:
         "TELEGRAM_MAX_PER_SECOND: use 0 (no pacing) or 1 to 1000 messages per second, not 5000 "
         "(Telegram's own limit is 30; more only with a local Bot API server or paid broadcasts)"
     )
+
+
+class LateClock:
+    """A clock that moves only when the pace sleeps, and wakes it `late` seconds after the
+    time asked for (an event loop on a busy machine), `late` changing from sleep to sleep."""
+
+    def __init__(self, lateness: list[float]) -> None:
+        self.now = 0.0
+        self.lateness = lateness
+        self.sleeps = 0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, delay: float) -> None:
+        await asyncio.sleep(0)  # the slots handed out so far are taken at the time they were
+        self.now += delay + self.lateness[self.sleeps % len(self.lateness)]
+        self.sleeps += 1
+
+
+async def slot_times(pace: Pace, clock: LateClock, count: int) -> list[float]:
+    """When `count` pushes, all waiting from the start, got their slots."""
+    times: list[float] = []
+
+    async def send() -> None:
+        await pace.wait(push=True)
+        times.append(clock())
+
+    await asyncio.gather(*(send() for _ in range(count)))
+    return times
+
+
+@pytest.mark.parametrize("lateness", [[0.0], [0.004], [0.0, 0.006, 0.001, 0.0, 0.008]])
+async def test_the_pace_keeps_its_rate_when_woken_late_and_never_exceeds_it(
+    lateness: list[float],
+) -> None:
+    """Saturated, the pace hands out its full rate even when every wake-up comes late (the
+    slots follow a schedule), yet no window of a second ever holds more than the rate, and no
+    two slots are closer than three quarters of an interval."""
+    clock = LateClock(lateness)
+    pace = Pace(29, clock=clock, sleep=clock.sleep)
+    times = await slot_times(pace, clock, 29 * 20)
+    for first, time in enumerate(times):
+        within = [t for t in times[first:] if t < time + 1.0]
+        assert len(within) <= 29
+    assert all(b - a >= pace.interval * 3 / 4 - 1e-9 for a, b in itertools.pairwise(times))
+    # 580 slots at 29 a second take 20 s less one interval. Waking late costs at most one
+    # lateness per window (the window's cap counts the slots really handed out), where a pace
+    # adding each wake-up's lateness to the next slot would lose it 580 times.
+    windows = len(times) / 29 + 1
+    slowest = (len(times) - 1) * pace.interval + windows * max(lateness)
+    assert times[-1] - times[0] <= slowest + 1e-9
