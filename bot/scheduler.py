@@ -381,10 +381,13 @@ class Scheduler:
         now: datetime,
         gate: asyncio.Semaphore | None = None,
         drained: asyncio.Event | None = None,
+        chat_turns: dict[int, asyncio.Lock] | None = None,
     ) -> tuple[int, int]:
         """Send one batch of what is due now: (rows taken, messages delivered). `gate` bounds
         the sends in flight (shared by overlapping batches: `_dispatch_all`); `drained` is set
-        when every chat of the batch has its place in it, only sends in flight being left."""
+        when every chat of the batch has its place in it, only sends in flight being left;
+        `chat_turns` (shared too) keeps a chat's rows of a later batch behind those of an
+        earlier one still being sent, so a chat hears its messages in the order they were due."""
         async with self.app.db.transaction() as session:
             at = self.app.services.clock()
             claimed = await outbox.claim(session, now, self.batch, owner=self.owner, at=at,
@@ -399,7 +402,12 @@ class Scheduler:
 
         async def one_chat(rows: list[Outbox]) -> int:
             nonlocal waiting
-            async with gate:
+            turn: contextlib.AbstractAsyncContextManager[object] = (
+                contextlib.nullcontext()
+                if chat_turns is None
+                else chat_turns.setdefault(rows[0].chat_id, asyncio.Lock())
+            )
+            async with turn, gate:
                 waiting -= 1
                 if waiting == 0 and drained is not None:
                     drained.set()
@@ -538,17 +546,30 @@ class Scheduler:
         return 0
 
     async def _dispatch_all(self, now: datetime) -> int:
-        """Batch after batch until none is due. The next batch is claimed as soon as the
-        current one has only its last sends in flight, so that the pace never waits for a
-        claim; one gate for all keeps at most `concurrency` sends in flight (and ambiguous
-        after a crash), and at most two batches are claimed at a time."""
-        gate = asyncio.Semaphore(self.concurrency)
-        running: list[asyncio.Task[tuple[int, int]]] = []
+        """Rounds of batches until a round finds nothing due. A row can become due again while
+        the round that sent it is still claiming (a chat that moved: its row goes back to
+        pending with the new chat), so a round that took anything is followed by another; a
+        batch reschedules its other failures into the future, so this ends."""
         delivered = 0
+        while True:
+            taken, sent = await self._dispatch_round(now)
+            delivered += sent
+            if taken == 0:
+                return delivered
+
+    async def _dispatch_round(self, now: datetime) -> tuple[int, int]:
+        """Batch after batch until one finds nothing: (rows taken, messages delivered). The
+        next batch is claimed as soon as the current one has only its last sends in flight,
+        so that the pace never waits for a claim; one gate for all keeps at most
+        `concurrency` sends in flight (and ambiguous after a crash), and a chat's rows of a
+        later batch wait for its sends of an earlier one (`chat_turns`)."""
+        gate = asyncio.Semaphore(self.concurrency)
+        chat_turns: dict[int, asyncio.Lock] = {}
+        running: list[asyncio.Task[tuple[int, int]]] = []
         try:
-            while True:  # a batch reschedules its failures into the future, so this ends
+            while True:
                 drained = asyncio.Event()
-                batch = asyncio.create_task(self.dispatch(now, gate, drained))
+                batch = asyncio.create_task(self.dispatch(now, gate, drained, chat_turns))
                 running.append(batch)
                 signal = asyncio.create_task(drained.wait())
                 await asyncio.wait({batch, signal}, return_when=asyncio.FIRST_COMPLETED)
@@ -557,11 +578,13 @@ class Scheduler:
                     break
         finally:
             results = await asyncio.gather(*running, return_exceptions=True)
+        taken = delivered = 0
         for result in results:
             if isinstance(result, BaseException):
                 raise result
+            taken += result[0]
             delivered += result[1]
-        return delivered
+        return taken, delivered
 
     async def run(self, stop: asyncio.Event, clock: Any, interval: float = 1.0) -> None:
         while not stop.is_set():
