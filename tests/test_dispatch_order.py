@@ -39,20 +39,26 @@ async def status_of(app: App, row_id: int) -> str:
         return str(await session.scalar(select(Outbox.status).where(Outbox.id == row_id)))
 
 
-async def test_a_later_batch_waits_for_the_same_chats_earlier_send(
-    fresh_app: App, clock: Clock
-) -> None:
-    clock.now = NOW
-    async with fresh_app.db.transaction() as session:
+async def two_pushes(app: App, key: str) -> tuple[int, int]:
+    """Two announcements to one private chat, due a second apart: (the chat, the second row)."""
+    async with app.db.transaction() as session:
         chat = Chat(platform="console", platform_chat_id="lan", kind="private")
         session.add(chat)
         await session.flush()
         for n in (1, 2):
             await outbox.enqueue(session, chat_id=chat.id, kind="announce",
                                  message=Reply(Safe(f"thông báo {n}")).to_json(),
-                                 dedupe_key=f"order:{n}", due_at=NOW + timedelta(seconds=n))  # fmt: skip
-        second = await session.scalar(select(Outbox.id).where(Outbox.dedupe_key == "order:2"))
+                                 dedupe_key=f"{key}:{n}", due_at=NOW + timedelta(seconds=n))  # fmt: skip
+        second = await session.scalar(select(Outbox.id).where(Outbox.dedupe_key == f"{key}:2"))
     assert second is not None
+    return chat.id, second
+
+
+async def test_a_later_batch_waits_for_the_same_chats_earlier_send(
+    fresh_app: App, clock: Clock
+) -> None:
+    clock.now = NOW
+    _, second = await two_pushes(fresh_app, "order")
     sender = HeldSender()
     scheduler = Scheduler(fresh_app, senders={"console": sender}, batch=1)  # one row a batch
     sending = asyncio.create_task(scheduler.dispatch_due(NOW + timedelta(minutes=1)))
@@ -87,16 +93,7 @@ async def test_a_batch_takes_its_turn_behind_the_batch_sending_to_the_same_chat(
     fresh_app: App, clock: Clock
 ) -> None:
     clock.now = NOW
-    async with fresh_app.db.transaction() as session:
-        chat = Chat(platform="console", platform_chat_id="lan", kind="private")
-        session.add(chat)
-        await session.flush()
-        for n in (1, 2):
-            await outbox.enqueue(session, chat_id=chat.id, kind="announce",
-                                 message=Reply(Safe(f"thông báo {n}")).to_json(),
-                                 dedupe_key=f"turn:{n}", due_at=NOW + timedelta(seconds=n))  # fmt: skip
-        second = await session.scalar(select(Outbox.id).where(Outbox.dedupe_key == "turn:2"))
-    assert second is not None
+    chat_id, second = await two_pushes(fresh_app, "turn")
     sender = HeldSender()
     scheduler = Scheduler(fresh_app, senders={"console": sender}, batch=1)
     turns, gate, later = WatchedTurns(), asyncio.Semaphore(8), NOW + timedelta(minutes=1)
@@ -105,7 +102,7 @@ async def test_a_batch_takes_its_turn_behind_the_batch_sending_to_the_same_chat(
     again = asyncio.create_task(scheduler.dispatch(later, gate, asyncio.Event(), turns))
     await asyncio.wait_for(turns.second_ask.wait(), timeout=60)
     await asyncio.sleep(0)  # the second batch now waits for the chat's turn, if it must
-    assert turns.asked == [chat.id, chat.id] and turns[chat.id].locked()
+    assert turns.asked == [chat_id, chat_id] and turns[chat_id].locked()
     assert await status_of(fresh_app, second) == "claimed" and sender.done == []
     sender.release.set()
     assert list(await asyncio.gather(first, again)) == [(1, 1), (1, 1)]
