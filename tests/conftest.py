@@ -26,10 +26,12 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.app import App, open_app
 from bot.channels.console import render
 from bot.config import load_settings
+from bot.scheduler import Scheduler
 from handlers.documents import Imported, import_document
 from handlers.messages import Incoming, Reply
 from handlers.router import Router
 from storage.models import Base
+from tests.fakes.channel import FakeChannel
 
 # Property tests: few examples, the same ones every run, no time limit, in `make test` (a
 # loaded 2-core machine must not make them flaky); HYPOTHESIS_PROFILE=fuzz (`make fuzz`) draws
@@ -189,6 +191,17 @@ class User:
         """The plain text the user would read, replies separated by blank lines."""
         replies = await self.replies(text, payload=payload, addressed=addressed)
         return "\n\n".join(render(r) for r in replies)
+
+
+@pytest.fixture
+def channel() -> FakeChannel:
+    """The dispatcher's channel for the console platform, recording what it sends."""
+    return FakeChannel()
+
+
+@pytest.fixture
+def scheduler(app: App, channel: FakeChannel) -> Scheduler:
+    return Scheduler(app, senders={"console": channel})
 
 
 @pytest.fixture

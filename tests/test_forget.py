@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from bot.app import App
@@ -34,16 +33,6 @@ class Khang(User):
             user_name=self.name, username=HANDLE, addressed=addressed,
         )  # fmt: skip
         return await self.router.handle(incoming)
-
-
-@pytest.fixture
-def channel() -> FakeChannel:
-    return FakeChannel()
-
-
-@pytest.fixture
-def scheduler(app: App, channel: FakeChannel) -> Scheduler:
-    return Scheduler(app, senders={"console": channel}, max_late=timedelta(hours=6))
 
 
 async def _khang_joins(app: App, admin: User, clock: Clock) -> tuple[User, Khang, Khang]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from bot.app import App
@@ -15,16 +14,6 @@ from tests.conftest import Clock, User, members_of_kt, row_counts
 from tests.fakes.channel import ChatGone, ChatMoved, FakeChannel, RetryLater, Transient
 
 MONDAY_9 = datetime(2026, 3, 9, 2, 0, tzinfo=UTC)  # Monday 09/03/2026 09:00 in Hà Nội
-
-
-@pytest.fixture
-def channel() -> FakeChannel:
-    return FakeChannel()
-
-
-@pytest.fixture
-def scheduler(app: App, channel: FakeChannel) -> Scheduler:
-    return Scheduler(app, senders={"console": channel}, max_late=timedelta(hours=6))
 
 
 async def setup_unit(app: App, admin: User, clock: Clock) -> tuple[User, User]:

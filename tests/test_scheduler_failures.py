@@ -28,16 +28,6 @@ HANG_GUARD = 120
 """Seconds after which a test that waits on an event gives up: a hang, not a slow run."""
 
 
-@pytest.fixture
-def channel() -> FakeChannel:
-    return FakeChannel()
-
-
-@pytest.fixture
-def scheduler(app: App, channel: FakeChannel) -> Scheduler:
-    return Scheduler(app, senders={"console": channel})
-
-
 async def lan_with_reminder(app: App, admin: User, clock: Clock, text: str) -> User:
     clock.now = MONDAY_9
     _head, lan = await members_of_kt(app, admin)

@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import event, select
 
 from bot.app import App, open_app
@@ -28,16 +27,6 @@ NUDGE_DAY_8 = NUDGE_DAY_7 + timedelta(hours=1)
 NOTICE_DAY_8 = datetime(2026, 8, 21, 1, 0, tzinfo=UTC)  # 21/08 08:00: 7 days to 28/08
 NOTICE = "📅 Còn 7 ngày đến <b>Ngày truyền thống ngành Giao thông vận tải</b>"
 NUDGE = "Bạn chưa đăng ký thi đua năm 2026"
-
-
-@pytest.fixture
-def channel() -> FakeChannel:
-    return FakeChannel()
-
-
-@pytest.fixture
-def scheduler(app: App, channel: FakeChannel) -> Scheduler:
-    return Scheduler(app, senders={"console": channel})
 
 
 @contextmanager
