@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import event, insert, text, update
+from sqlalchemy import insert, text, update
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,11 +133,11 @@ async def checkpoint(app: App) -> None:
 
 class Statements:
     def __init__(self, app: App) -> None:
-        self.count = 0
-        event.listen(app.db.engine.sync_engine, "before_cursor_execute", self._seen)
+        self._seen = app.db.statements().__enter__()  # left open until the app closes
 
-    def _seen(self, *_: object) -> None:
-        self.count += 1
+    @property
+    def count(self) -> int:
+        return len(self._seen)
 
 
 @dataclass

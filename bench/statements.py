@@ -17,18 +17,13 @@ import argparse
 import asyncio
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, this folder comes first on the import path, and bench/telegram.py would hide
 # the `telegram` package: the project root takes its place.
 sys.path[0] = str(ROOT)
 
-from sqlalchemy import event  # noqa: E402
-from sqlalchemy.ext.asyncio import AsyncEngine  # noqa: E402
 
 from bot.app import App, open_app  # noqa: E402
 from bot.config import load_settings  # noqa: E402
@@ -38,21 +33,6 @@ MESSAGES = ("/start", "/trogiup", "hạn chót là khi nào")
 FIRST_USER = 500
 KNOWN_USER = FIRST_USER + 1
 """The first new user: by the second round a known user in a known chat."""
-
-
-@contextmanager
-def recorded(engine: AsyncEngine) -> Iterator[list[str]]:
-    """The SQL of every statement executed while the block runs, one line each."""
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
-        statements.append(" ".join(statement.split()))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 async def statements_of(app: App, user: int, text: str, update_id: int) -> list[str]:
@@ -66,7 +46,7 @@ async def statements_of(app: App, user: int, text: str, update_id: int) -> list[
         username=f"user_{user}",
         update_id=str(update_id),
     )
-    with recorded(app.db.engine) as statements:
+    with app.db.statements() as statements:
         replies = await app.router.handle(incoming)
     if not replies:
         raise SystemExit(f"no answer to {text!r}: is the database empty?")

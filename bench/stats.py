@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import insert, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, this folder comes first on the import path, and bench/telegram.py would hide
@@ -183,12 +183,14 @@ async def bot_figures(db: Database) -> dict:
 
 
 class QueryCounter:
-    def __init__(self, db: Database) -> None:
-        self.count = 0
-        event.listen(db.engine.sync_engine, "before_cursor_execute", self._seen)
+    """Statements sent so far, for as long as the database is open."""
 
-    def _seen(self, *args: object) -> None:
-        self.count += 1
+    def __init__(self, db: Database) -> None:
+        self._seen = db.statements().__enter__()  # left open: the benchmark's whole life
+
+    @property
+    def count(self) -> int:
+        return len(self._seen)
 
 
 T = TypeVar("T")

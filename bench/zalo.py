@@ -5,7 +5,8 @@
 Zalo's getUpdates hands out one update per call and may hand it out again; the fake server of
 the tests does both (every update twice here). The bot gets 1,000 private updates from 100
 users (commands and questions) through its channel, router, handlers and an SQLite database;
-the echo loop polls the same way, drops repeats by message id in memory and echoes. Sending is
+the echo loop polls the same way, drops repeats by message id in memory and echoes. The fake
+runs in a process of its own (bench/harness.py), as Zalo's servers are elsewhere. Sending is
 unpaced in both (the bot's ten messages a second is a choice about Zalo, not a cost of the
 code). Prints updates per second of both, their ratio, and checks that every update was
 answered exactly once.
@@ -18,22 +19,20 @@ import asyncio
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from bench.harness import check, push_all, wait_answers  # noqa: E402
+from bench.harness import ZaloApi, api_elsewhere, check, push_all, wait_answers  # noqa: E402
 from bot.app import open_app  # noqa: E402
 from bot.channels.zalo import ZaloChannel  # noqa: E402
 from bot.config import load_settings  # noqa: E402
-from tests.fakes.zalo_api import FakeZalo  # noqa: E402
 
 
-async def run_bot(users: int, per_user: int, folder: str) -> float:
-    fake = FakeZalo().start()
-    fake.replay_all = True  # as Zalo may: every update handed out twice
+async def run_bot(fake: Any, users: int, per_user: int, folder: str) -> float:
     settings = load_settings(BOT_DATABASE_URL=f"sqlite+aiosqlite:///{folder}/bench.db")
     app = await open_app(settings)
     channel = ZaloChannel(app, fake.token, base_url=fake.base_url, poll_timeout=1,
@@ -46,13 +45,10 @@ async def run_bot(users: int, per_user: int, folder: str) -> float:
     finally:
         await channel.stop()
         await app.close()
-        fake.stop()
     return expected / seconds
 
 
-async def run_echo(users: int, per_user: int) -> float:
-    fake = FakeZalo().start()
-    fake.replay_all = True  # as Zalo may: every update handed out twice
+async def run_echo(fake: Any, users: int, per_user: int) -> float:
     base = f"{fake.base_url}/bot{fake.token}"
     stop = asyncio.Event()
 
@@ -79,7 +75,6 @@ async def run_echo(users: int, per_user: int) -> float:
     finally:
         stop.set()
         await task
-        fake.stop()
     return expected / seconds
 
 
@@ -88,9 +83,11 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--per-user", type=int, default=10)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        bot_rate = asyncio.run(run_bot(args.users, args.per_user, folder))
-    echo_rate = asyncio.run(run_echo(args.users, args.per_user))
+    twice = {"replay_all": True}  # as Zalo may: every update handed out twice
+    with tempfile.TemporaryDirectory() as folder, api_elsewhere(ZaloApi, **twice) as fake:
+        bot_rate = asyncio.run(run_bot(fake, args.users, args.per_user, folder))
+    with api_elsewhere(ZaloApi, **twice) as fake:
+        echo_rate = asyncio.run(run_echo(fake, args.users, args.per_user))
     total = args.users * args.per_user
     print(f"{total:,} private updates from {args.users} users, each handed out twice by the API;")
     print("every one answered exactly once")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -13,6 +15,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -20,7 +23,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage import limits, schedule
+from storage import inline_sqlite, limits, schedule
+from storage.inline_sqlite import inline_creator
 
 MIGRATIONS = "storage:migrations"
 LOCK_KEY = 0x7468_6964  # "thid": the advisory lock of start-up work on PostgreSQL
@@ -33,13 +37,17 @@ def _lock_file(path: Path) -> IO[bytes]:
     return handle
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+BUSY_MS = 10_000
+"""How long a write waits for another process's write lock (the CLI, a second bot)."""
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, busy_ms: int = BUSY_MS) -> None:
     """WAL lets readers work while the bot writes; foreign keys are off by default in SQLite;
     in WAL mode synchronous=NORMAL is safe from corruption and spares an fsync per message."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
     # Let SQLAlchemy, not the driver, open transactions (see _begin).
@@ -58,7 +66,8 @@ _READS = ("SELECT", "PRAGMA", "BEGIN")
 
 
 class NeedsWrite(Exception):
-    """A read session was about to write: nothing was written; do it again in a write session.
+    """A read session could not do its work as a read: it was about to write, or the database
+    was busy. Nothing was written; do the work again in a write session.
 
     Raised before the statement runs, so the read transaction can simply be rolled back."""
 
@@ -94,10 +103,29 @@ def _refuse_writes(
 def create_engine(url: str) -> AsyncEngine:
     engine = create_async_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        event.listen(engine.sync_engine, "begin", _begin)
-        event.listen(engine.sync_engine, "before_cursor_execute", _refuse_writes)
+        _listen(engine, _sqlite_pragmas)
     return engine
+
+
+def _listen(engine: AsyncEngine, pragmas: Callable[[Any, Any], None]) -> None:
+    event.listen(engine.sync_engine, "connect", pragmas)
+    event.listen(engine.sync_engine, "begin", _begin)
+    event.listen(engine.sync_engine, "before_cursor_execute", _refuse_writes)
+
+
+def create_read_engine(engine: AsyncEngine) -> AsyncEngine | None:
+    """For an SQLite file, an engine whose reads run on the event loop (storage/inline_sqlite)
+    and never wait for a busy database; None for any other database."""
+    path = engine.url.database
+    if engine.dialect.name != "sqlite" or not path or path == ":memory:":
+        return None
+    reads = create_async_engine(engine.url, async_creator=inline_creator(path))
+    _listen(reads, partial(_sqlite_pragmas, busy_ms=inline_sqlite.BUSY_MS))
+    return reads
+
+
+def _busy(error: OperationalError) -> bool:
+    return isinstance(error.orig, sqlite3.OperationalError) and "locked" in str(error.orig)
 
 
 def alembic_config() -> Config:
@@ -121,15 +149,18 @@ class Database:
         schedule.install()
         self.engine = create_engine(url)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._read_engine = create_read_engine(self.engine)
+        read_engine = self._read_engine or self.engine
         self._reads = (
             async_sessionmaker(
-                self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+                read_engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
             )
             if self.engine.dialect.name == "sqlite"
             else self.sessions
         )
-        """SQLite: sessions that read without the writer lock and refuse to write (NeedsWrite).
-        PostgreSQL has no single writer: a read session is an ordinary one."""
+        """SQLite: sessions that read on the event loop, without the writer lock, and refuse
+        to write (NeedsWrite). PostgreSQL has no single writer: a read session is an ordinary
+        one."""
         self._writer = asyncio.Lock() if self.engine.dialect.name == "sqlite" else None
         """SQLite has one writer at a time: transactions of this process queue here instead of
         spinning in SQLite's busy handler (other processes still wait on busy_timeout)."""
@@ -187,12 +218,17 @@ class Database:
         only reads; a write in it raises NeedsWrite before it runs (and ends it), so the
         caller can do the work again with `write=True`. On PostgreSQL both are the same."""
         if self._writer is None or not write:
-            async with self._reads() as session, session.begin():
-                yield session
-                if self._writer is not None:
-                    connection = await session.connection()
-                    if connection.info.get(NeedsWrite.__name__):
-                        raise NeedsWrite("a write was refused and the error swallowed")
+            try:
+                async with self._reads() as session, session.begin():
+                    yield session
+                    if self._writer is not None:
+                        connection = await session.connection()
+                        if connection.info.get(NeedsWrite.__name__):
+                            raise NeedsWrite("a write was refused and the error swallowed")
+            except OperationalError as error:
+                if self._writer is None or not _busy(error):
+                    raise
+                raise NeedsWrite("the database was busy") from error
             return
         async with self._writer, self.sessions() as session, session.begin():
             yield session
@@ -210,5 +246,25 @@ class Database:
             await session.connection(execution_options=options)
             yield session
 
+    @contextmanager
+    def statements(self) -> Iterator[list[str]]:
+        """The SQL of every statement sent while the block runs, on one line each, from the
+        engines of writes and of reads alike: tests and benchmarks count and read them."""
+        seen: list[str] = []
+
+        def record(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+            seen.append(" ".join(statement.split()))
+
+        engines = [e.sync_engine for e in (self.engine, self._read_engine) if e is not None]
+        for engine in engines:
+            event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield seen
+        finally:
+            for engine in engines:
+                event.remove(engine, "before_cursor_execute", record)
+
     async def close(self) -> None:
+        if self._read_engine is not None:
+            await self._read_engine.dispose()
         await self.engine.dispose()

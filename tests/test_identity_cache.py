@@ -4,12 +4,10 @@ next message; replays stop before any database work; read sessions hold up no wr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from bot.app import App, open_app
 from bot.config import load_settings
@@ -24,22 +22,6 @@ from storage.seen import RecentUpdates
 from tests.conftest import User, members_of_kt, run_cli
 
 REFUSED = "Bạn không có quyền dùng /donvi them. Gõ /trogiup để xem các lệnh của bạn."
-
-
-@contextmanager
-def statements_of(app: App) -> Iterator[list[str]]:
-    """Every statement run on the database while the block runs (BEGIN included)."""
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
-        seen.append(" ".join(statement.split()))
-
-    engine = app.db.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 async def _cli(database_url: str, cwd: Path, *args: str) -> None:
@@ -60,7 +42,7 @@ async def test_an_admin_revoked_by_the_cli_is_refused_at_the_next_message(
     await boss.say("/start")
     await _cli(database_url, tmp_path, "admin", "grant", "console:boss")
     assert "Đã thêm đơn vị" in await boss.say("/donvi them KT Phòng Kế toán")
-    with statements_of(app) as statements:
+    with app.db.statements() as statements:
         assert "Đã thêm đơn vị" in await boss.say("/donvi them NS Phòng Nhân sự")
     assert not any("FROM account" in s for s in statements)  # the cached admin
     await _cli(database_url, tmp_path, "admin", "revoke", "console:boss")
@@ -124,7 +106,7 @@ async def test_a_replay_stops_before_the_database_and_after_a_restart_at_the_mar
 ) -> None:
     assert await app.router.handle(_telegram("/trogiup", "100"))
     assert await app.router.handle(_telegram("/donvi", "101"))  # a write session
-    with statements_of(app) as statements:
+    with app.db.statements() as statements:
         assert await app.router.handle(_telegram("/trogiup", "100")) == []
         assert await app.router.handle(_telegram("/donvi", "101")) == []
     assert statements == []
@@ -133,7 +115,7 @@ async def test_a_replay_stops_before_the_database_and_after_a_restart_at_the_mar
         marked = await session.scalars(select(SeenUpdate.update_key).order_by(SeenUpdate.id))
         assert sorted(marked) == ["100", "101"]
     app.router.recent = RecentUpdates()  # a restarted process remembers nothing
-    with statements_of(app) as statements:
+    with app.db.statements() as statements:
         assert await app.router.handle(_telegram("/trogiup", "100")) == []
     writes = [s.split()[0] for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE"))]
     # SQLite: a read session finds the mark; PostgreSQL: the mark's INSERT … DO NOTHING is the

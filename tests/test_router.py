@@ -3,9 +3,6 @@
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import event
 
 from bot.app import App
 from campaign.roles import Role
@@ -130,18 +127,12 @@ def statements_of(app: App) -> Iterator[list[str]]:
     (SQLite's BEGIN IMMEDIATE left out: PostgreSQL's BEGIN is not a statement here; nor is
     PostgreSQL's per-chat lock, storage/locks.py, a round trip that reads no table)."""
     asked: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+    with app.db.statements() as seen:
+        yield asked
+    for statement in seen:
         if not statement.startswith(("BEGIN", "SELECT pg_advisory_xact_lock")):
             table = re.search(r"\b(?:FROM|INTO|UPDATE)\s+(\w+)", statement)
             asked.append(f"{statement.split()[0]} {table.group(1) if table else '?'}")
-
-    engine = app.db.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield asked
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def _help_from(user_id: str, update_id: str) -> Incoming:

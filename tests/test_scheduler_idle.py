@@ -5,13 +5,10 @@ process; the daily timers fire once across restarts (time injected, no sleep).""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bot.app import App, open_app
 from bot.config import load_settings
@@ -27,23 +24,6 @@ NUDGE_DAY_8 = NUDGE_DAY_7 + timedelta(hours=1)
 NOTICE_DAY_8 = datetime(2026, 8, 21, 1, 0, tzinfo=UTC)  # 21/08 08:00: 7 days to 28/08
 NOTICE = "📅 Còn 7 ngày đến <b>Ngày truyền thống ngành Giao thông vận tải</b>"
 NUDGE = "Bạn chưa đăng ký thi đua năm 2026"
-
-
-@contextmanager
-def statements(app: App) -> Iterator[list[str]]:
-    """Every SQL statement the engine sends while the block runs."""
-    seen: list[str] = []
-
-    def record(*args: Any) -> None:
-        statement = args[2]
-        seen.append(statement)
-
-    engine = app.db.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 async def other_process(database_url: str, clock: Clock) -> App:
@@ -62,11 +42,11 @@ async def test_an_idle_tick_is_one_read_and_no_write(
     await scheduler.tick(MONDAY_9)  # the first tick of a process runs every producer
 
     for later in (timedelta(seconds=1), timedelta(minutes=5), timedelta(minutes=59)):
-        with statements(app) as sent:
+        with app.db.statements() as sent:
             assert await scheduler.tick(MONDAY_9 + later) == 0
         assert len(sent) == 1 and sent[0].lstrip().upper().startswith("SELECT"), sent
 
-    with statements(app) as sent:  # 08:00 on Tuesday: the reminder is due
+    with app.db.statements() as sent:  # 08:00 on Tuesday: the reminder is due
         assert await scheduler.tick(MONDAY_9 + timedelta(hours=23)) == 1
     assert any(s.lstrip().upper().startswith(("INSERT", "UPDATE")) for s in sent)
     assert [chat for chat, _, _ in channel.delivered] == ["lan"]
@@ -132,7 +112,7 @@ async def test_a_reminder_made_in_another_process_is_sent_on_time(
     finally:
         await other.close()
 
-    with statements(app) as sent:
+    with app.db.statements() as sent:
         await scheduler.tick(MONDAY_9 + timedelta(minutes=59, seconds=59))
     assert channel.delivered == [] and len(sent) == 1
     await scheduler.tick(MONDAY_9 + timedelta(hours=1))
