@@ -43,10 +43,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import App
 from bot.delivery import ChatGone, ChatMoved, Permanent, RetryLater, Sender, Transient
 from campaign import calendar
+from campaign.calendar import Occurrence
 from campaign.dates import format_date, weekday_key
 from handlers.context import Translate
 from handlers.messages import Option, Reply
 from storage import (
+    audience,
     chats,
     dialogs,
     downloads,
@@ -295,10 +297,10 @@ class Scheduler:
         following = next_at_hour(now, zone, EVENT_HOUR)
         if local.time() < time(EVENT_HOUR):
             return following
-        groups = await chats.linked_groups(session)
-        if not groups:
+        reached = await audience.of_units(session, None)
+        if not reached:
             return following
-        t = self._t()
+        readers = [(chat, None) for chat in reached.groups] + reached.people  # groups: the bot's
         observances = await self.app.services.library.observances(session, local.date())
         coming = calendar.upcoming(
             [o for o in observances if o.scope in NOTICE_SCOPES],
@@ -309,19 +311,7 @@ class Scheduler:
         for occurrence in coming:
             if occurrence.days_left not in self.notice_days:
                 continue
-            anniversary = (
-                t("events.anniversary", number=occurrence.anniversary)
-                if occurrence.anniversary
-                else ""
-            )
-            text = t(
-                "push.event",
-                name=occurrence.observance.name,
-                anniversary=anniversary,
-                day=t("format.day", weekday=t(weekday_key(occurrence.date)),
-                      date=format_date(occurrence.date)),
-                days=occurrence.days_left,
-            )  # fmt: skip
+            texts = {language: self._event_text(occurrence, language) for _, language in readers}
             name = occurrence.observance.name[:60]
             await outbox.enqueue_many(
                 session,
@@ -329,15 +319,30 @@ class Scheduler:
                     {
                         "chat_id": chat.id,
                         "kind": "event",
-                        "text": text,
+                        "text": texts[language],
                         "dedupe_key": f"event:{occurrence.date.isoformat()}:{name}"
                         f":{occurrence.days_left}:{chat.id}",
                         "due_at": due_at,
                     }
-                    for chat in groups
+                    for chat, language in readers
                 ],
             )
         return following
+
+    def _event_text(self, occurrence: Occurrence, language: str | None) -> str:
+        """A commemoration's notice in the reader's language (groups: the bot's)."""
+        t = self._t(language)
+        anniversary = (
+            t("events.anniversary", number=occurrence.anniversary) if occurrence.anniversary else ""
+        )
+        return t(
+            "push.event",
+            name=occurrence.observance.name,
+            anniversary=anniversary,
+            day=t("format.day", weekday=t(weekday_key(occurrence.date)),
+                  date=format_date(occurrence.date)),
+            days=occurrence.days_left,
+        )  # fmt: skip
 
     async def _nudges(self, session: AsyncSession, now: datetime) -> datetime:
         """Members without a pledge hear once, in private, in the week before the deadline,

@@ -8,6 +8,7 @@ from campaign.dates import format_date, weekday_key
 from campaign.roles import Role
 from handlers.context import Context
 from handlers.messages import Reply, Safe
+from handlers.registry import Command
 from storage.models import Unit
 from usecases.errors import Refused
 
@@ -25,6 +26,11 @@ def role_name(ctx: Context, role: Role | str) -> Safe:
 
 def unit_label(ctx: Context, unit: Unit) -> Safe:
     return ctx.t("format.unit", code=unit.code, name=unit.name)
+
+
+def shown_name(ctx: Context, command: Command) -> str:
+    """English readers see the English alias; everyone else the Vietnamese command."""
+    return f"/{command.english if ctx.language == 'en' else command.name}"
 
 
 def platform_name(ctx: Context, platform: str) -> Safe:

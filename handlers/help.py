@@ -5,14 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from handlers.context import Context
-from handlers.formatting import role_name
+from handlers.formatting import role_name, shown_name
 from handlers.messages import Reply, join
 from handlers.registry import Command, Feature, Registry
-
-
-def _shown_name(ctx: Context, command: Command) -> str:
-    """English readers see the English alias; everyone else the Vietnamese command."""
-    return f"/{command.english if ctx.language == 'en' else command.name}"
 
 
 def make_feature(registry: Callable[[], Registry]) -> Feature:
@@ -21,7 +16,7 @@ def make_feature(registry: Callable[[], Registry]) -> Feature:
     async def show_help(ctx: Context, args: str) -> list[Reply]:
         level = ctx.actor.level
         lines = [
-            ctx.t("help.line", command=_shown_name(ctx, command), what=ctx.t(command.help_key))
+            ctx.t("help.line", command=shown_name(ctx, command), what=ctx.t(command.help_key))
             for command in registry().commands
             if ctx.actor.may_use(command.required)
             and (ctx.incoming.chat_kind == "private" or command.in_groups)

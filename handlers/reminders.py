@@ -2,8 +2,9 @@
 
 Who reaches whom: anyone reminds themselves (private chat) or the group they type in; a lead
 reminds their unit's groups (`/nhacnho @KT …`), an admin every group (`/nhacnho @tatca …`).
-Announcements go from a lead or outreach member to the groups of their units, from an admin to
-all, after a confirmation that says how many chats they will reach.
+Announcements go from a lead or outreach member to their units, from an admin to all: to the
+units' groups, and privately to members no group reaches (storage/audience.py), after a
+confirmation that says how many groups and people they will reach on each app.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from campaign.text import fold
 from campaign.timephrase import Reading, TimePhraseError, read
 from handlers.context import Context
 from handlers.dialog import DialogTable, End, Outcome, State
-from handlers.formatting import unit_label
+from handlers.formatting import platform_name, unit_label
 from handlers.messages import Option, Reply, Safe, join
 from handlers.registry import Command, Feature
-from storage import chats, outbox, reminders, units
+from storage import audience, chats, outbox, reminders, units
+from storage.audience import Audience
 from storage.models import Chat, Reminder
 
 ALL_WORDS = {"tatca", "tat ca", "all", "toan co quan"}
@@ -175,11 +177,16 @@ async def snooze(ctx: Context, argument: str) -> list[Reply]:
 
 
 def _snoozable_by(ctx: Context, reminder: Reminder) -> bool:
-    """The snooze button goes out under a reminder sent to one chat: only that chat, or the
-    reminder's author, may snooze it (a payload with another id must not copy its text)."""
-    return (reminder.target == "chat" and reminder.chat_id == ctx.chat.id) or (
-        reminder.created_by == ctx.person.id
-    )
+    """Whoever the reminder was sent to may have it again in an hour, in their own chat: the
+    chat it went to, a member of the unit it was for (their private copy), anyone for an
+    "all" reminder, and its author (a payload with another id must not copy its text)."""
+    if reminder.created_by == ctx.person.id:
+        return True
+    if reminder.target == "chat":
+        return reminder.chat_id == ctx.chat.id
+    if reminder.target == "unit":
+        return reminder.unit_id in ctx.actor.member_unit_ids
+    return True
 
 
 async def nudges_off(ctx: Context, argument: str) -> list[Reply]:
@@ -193,8 +200,8 @@ async def announce_command(ctx: Context, args: str) -> list[Reply]:
         return [ctx.reply("announce.usage")]
     if len(text) > MAX_TEXT:
         return [ctx.reply("remind.too_long", limit=MAX_TEXT)]
-    if not await _announce_targets(ctx):
-        return [ctx.reply("announce.no_groups")]
+    if not await _audience(ctx):
+        return [ctx.reply("announce.nobody")]
     return [await ANNOUNCING.start(ctx, "confirm", Announcement(text))]
 
 
@@ -204,17 +211,27 @@ class Announcement:
 
 
 async def _announce_prompt(ctx: Context, announcement: Announcement) -> Reply:
-    """Says how many chats it will reach before anything is sent."""
-    count = len(await _announce_targets(ctx))
+    """Says how many groups and people it will reach, per app, before anything is sent."""
     return ctx.reply(
-        "announce.confirm", count=count, text=announcement.text,
+        "announce.confirm", reach=reach_lines(ctx, await _audience(ctx)), text=announcement.text,
         options=(Option(ctx.t("announce.send"), "announce:send"),
                  Option(ctx.t("announce.cancel"), "announce:cancel")),
     )  # fmt: skip
 
 
-async def _announce_targets(ctx: Context) -> list[Chat]:
-    return await chats.linked_groups(ctx.session, ctx.actor.announces_to)
+async def _audience(ctx: Context) -> Audience:
+    return await audience.of_units(ctx.session, ctx.actor.announces_to)
+
+
+def reach_lines(ctx: Context, reached: Audience) -> Safe:
+    """One line per app: "• Zalo: 0 nhóm, 12 người (nhắn riêng)", then who cannot be reached."""
+    lines = [
+        ctx.t("announce.reach", platform=platform_name(ctx, platform), groups=groups, people=n)
+        for platform, (groups, n) in reached.reach().items()
+    ]
+    if reached.unreachable:
+        lines.append(ctx.t("announce.unreachable", count=reached.unreachable))
+    return join(lines)
 
 
 async def _announce_answer(
@@ -222,17 +239,20 @@ async def _announce_answer(
 ) -> Outcome[Announcement]:
     if answer != "announce:send" and fold(answer) not in ("gui", "co", "ok"):
         return End([ctx.reply("announce.cancelled")])
-    chats_ = await _announce_targets(ctx)
+    reached = await _audience(ctx)
     batch = uuid.uuid4().hex[:12]
-    group_t = ctx.services.catalog.translator(ctx.services.default_language)  # groups: the bot's
-    text = group_t("push.announcement", text=announcement.text, by=ctx.person.display_name or "")
-    for chat in chats_:
+    by = ctx.person.display_name or ""
+    readers = [(chat, None) for chat in reached.groups] + reached.people  # groups: the bot's
+    for chat, language in readers:
+        t = ctx.services.catalog.translator(language or ctx.services.default_language)
         await outbox.enqueue(
-            ctx.session, chat_id=chat.id, kind="announce", text=text,
+            ctx.session, chat_id=chat.id, kind="announce",
+            text=t("push.announcement", text=announcement.text, by=by),
             dedupe_key=f"announce:{batch}:{chat.id}", due_at=ctx.now(),
         )  # fmt: skip
-    await ctx.audit("announce", None, {"chats": len(chats_), "batch": batch})
-    return End([ctx.reply("announce.queued", count=len(chats_))])
+    detail = {"groups": len(reached.groups), "people": len(reached.people), "batch": batch}
+    await ctx.audit("announce", None, detail)
+    return End([ctx.reply("announce.queued", reach=reach_lines(ctx, reached))])
 
 
 ANNOUNCING = DialogTable(

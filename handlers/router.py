@@ -163,6 +163,7 @@ class Router:
                 account.id,
             )
             loaded = (account, chat)
+        people.used(account)
         person = account.person
         actor = Actor(
             person_id=person.id,

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -69,6 +70,8 @@ class Person(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     nudges_off: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_platform: Mapped[str | None] = mapped_column(String(16))
+    """The platform of their last message: where a push meant for them privately goes."""
     """The person turned off automatic nudges (e.g. "you have not pledged yet")."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -151,6 +154,8 @@ class Membership(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16))
+    muted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The member asked for no private pushes of this unit (/tatthongbao); groups still hear."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="memberships")

@@ -43,7 +43,9 @@ async def get_or_create_account(
     # A new person is in no unit: saying so spares loading the empty list after the flush.
     # Every column given (language too): the account is cached after the commit, and a value
     # left to be loaded later could not be read outside a session.
-    person = Person(display_name=display_name or "", language=None, memberships=[])
+    person = Person(
+        display_name=display_name or "", language=None, last_platform=platform, memberships=[]
+    )
     account = Account(platform=platform, platform_user_id=user_id, username=handle, person=person)
     session.add(account)
     await session.flush()
@@ -59,6 +61,13 @@ def seen_again(account: Account, display_name: str, username: str | None) -> Non
         account.person.display_name = display_name
     if account.username != handle:
         account.username = handle
+
+
+def used(account: Account) -> None:
+    """The person spoke through this account: private pushes go to its platform from now on
+    (written only when it changes: someone who uses two apps, or linked a second one)."""
+    if account.person.last_platform != account.platform:
+        account.person.last_platform = account.platform
 
 
 async def grant_admin(session: AsyncSession, platform: str, user_id: str) -> Account:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.chats import linked_groups
+from storage import audience
 from storage.models import Chat, Reminder
 
 
@@ -55,10 +55,10 @@ async def find(session: AsyncSession, reminder_id: int) -> Reminder | None:
 
 
 async def target_chats(session: AsyncSession, reminder: Reminder) -> list[Chat]:
-    """The chats a reminder goes to now: its chat, its unit's active groups, or all groups."""
+    """The chats a reminder goes to now: its chat; or for a unit (all units) their groups
+    and, privately, the members no group reaches (storage/audience.py)."""
     if reminder.target == "chat":
         chat = await session.get(Chat, reminder.chat_id)
         return [chat] if chat is not None and chat.active else []
-    if reminder.target == "unit":
-        return await linked_groups(session, [reminder.unit_id] if reminder.unit_id else [])
-    return await linked_groups(session)
+    units = None if reminder.target == "all" else [reminder.unit_id] if reminder.unit_id else []
+    return (await audience.of_units(session, units)).chats

@@ -142,15 +142,16 @@ async def test_unit_reminders_and_announcements_reach_the_units_groups(
     assert "cho các nhóm của" in await head.say("/nhacnho @KT 30 phút nữa Chuẩn bị họp")
     assert (await lan.say("/thongbao Họp lúc 15h")).startswith("Bạn không có quyền dùng /thongbao")
     question = await head.say("/thongbao Chiều nay 15h họp toàn phòng")
-    assert question.startswith("Thông báo sẽ gửi tới 1 nhóm chat:")
-    assert await head.say("1") == "Đang gửi thông báo tới 1 nhóm chat."
+    reach = "• console: 1 nhóm chat, 0 người nhắn riêng"  # Lan and Hùng read it in the group
+    assert question.startswith(f"Thông báo sẽ gửi tới:\n{reach}\n\nChiều nay 15h")
+    assert await head.say("1") == f"Đang gửi thông báo tới:\n{reach}"
     await scheduler.tick(MONDAY_9 + timedelta(minutes=30))
     assert channel.to("kt-group") == [
         "📣 <b>Thông báo</b> (Hùng):\nChiều nay 15h họp toàn phòng",
         "🔔 <b>Nhắc việc</b>: Chuẩn bị họp",
     ]
     assert channel.to("vp-group") == []
-    assert "Thông báo sẽ gửi tới 2 nhóm chat" in await admin.say("/thongbao Nghỉ lễ 30/4")
+    assert "• console: 2 nhóm chat, 0 người" in await admin.say("/thongbao Nghỉ lễ 30/4")
 
 
 async def test_commemorations_are_announced_7_and_1_days_before(
