@@ -18,6 +18,7 @@ from bot.channels.zalo import ZaloChannel
 from bot.config import Settings
 from bot.delivery import Channel
 from bot.errors import UserError
+from bot.health import Watched
 from bot.leader import leader_for
 from bot.scheduler import scheduler_for
 from bot.web import Hook, WebServer
@@ -33,6 +34,11 @@ PLATFORMS: tuple[type[Channel], ...] = (TelegramChannel, ZaloChannel)
 def make_channels(app: App) -> list[Channel]:
     """A channel for every platform whose token is set (not connected yet)."""
     return [channel for kind in PLATFORMS if (channel := kind.from_settings(app)) is not None]
+
+
+def watched(app: App, channel: Channel) -> Watched:
+    """The channel as the dispatcher uses it: its sends keep the status view current."""
+    return Watched(channel.platform, channel, app.db, app.services.clock)
 
 
 def web_server(settings: Settings, t: Translate) -> WebServer | None:
@@ -85,7 +91,7 @@ async def run_channels(app: App, t: Translate) -> int:
             await channel.start(hook)  # a wrong token or no network: a UserError
             started.append(channel)
             app.services.platforms.add(channel)
-            scheduler.senders[channel.platform] = channel
+            scheduler.senders[channel.platform] = watched(app, channel)
             mode = "webhook" if hook else "polling"
             log.warning("%s channel running (%s)", channel.platform, mode)
         loop = asyncio.get_running_loop()
@@ -113,7 +119,7 @@ async def dispatch_once(app: App, t: Translate) -> int:
         for channel in make_channels(app):
             await channel.connect()
             connected.append(channel)
-            scheduler.senders[channel.platform] = channel
+            scheduler.senders[channel.platform] = watched(app, channel)
         if not connected:  # no platform: the console's pushes are printed
             scheduler.senders["console"] = ConsoleSender()
         return await scheduler.tick(app.services.clock())

@@ -55,6 +55,9 @@ class Platforms:
     def add(self, platform: PlatformAbilities) -> None:
         self._by_name[platform.platform] = platform
 
+    def names(self) -> list[str]:
+        return sorted(self._by_name)
+
     def invite_link(self, name: str, code: str) -> str | None:
         platform = self._by_name.get(name)
         return platform.invite_link(code) if platform is not None else None

@@ -19,6 +19,7 @@ from handlers import (
     reminders,
     standing,
     start,
+    status,
     units,
 )
 from handlers.registry import Registry
@@ -50,6 +51,7 @@ def build_registry() -> Registry:
             account_link.FEATURE,
             privacy.FEATURE,
             audit_view.FEATURE,
+            status.FEATURE,
         ]
     )
     return registry

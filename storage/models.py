@@ -502,3 +502,17 @@ class ProducerMark(Base):
     """None: only when woken."""
     generation: Mapped[int] = mapped_column(Integer, default=0)
     ran_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ChannelState(Base):
+    """How sending through one platform went lately, for admins (/trangthai, `python -m bot
+    status`): written by the dispatcher when it changes (up/down, another error) and at most
+    once a minute besides, so that every process's view is in the database."""
+
+    __tablename__ = "channel_state"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    up: Mapped[bool] = mapped_column(Boolean)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ok_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
