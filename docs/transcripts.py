@@ -396,7 +396,8 @@ def _without_file(reply: Reply) -> Reply:
 def _file_line(reply: Reply) -> str:
     """Files are named, not sized: a spreadsheet's bytes change with the library's version."""
     assert reply.file is not None
-    return f"  [tệp {reply.file.filename}]"
+    kind = "ảnh" if reply.file.kind == "photo" else "tệp"
+    return f"  [{kind} {reply.file.filename}]"
 
 
 def _codes_changed(old: list[str], new: list[str], codes: dict[str, str]) -> None:

@@ -1,4 +1,5 @@
-"""The report workbook: a summary sheet with a chart, and one sheet per unit (openpyxl)."""
+"""The report workbook: a summary sheet with the standing's picture (the one /thongke sends),
+and one sheet per unit (openpyxl)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ import io
 from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
+from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from campaign.ratings import Rating
 from campaign.titles import BY_CODE
+from handlers.chart import standing_png
 from handlers.context import Translate
 from handlers.messages import plain
 from storage.standing import MemberRow
@@ -98,27 +100,10 @@ def build_workbook(
             cell.number_format = "0%"
     _style(summary)
     units_with_rows = [r for r in results if r.unit is not None]
-    if units_with_rows and rules:
-        chart = BarChart()
-        chart.type = "col"
-        chart.title = _plain(t, "report.chart_title", year=year)
-        chart.y_axis.title = "%"
-        chart.y_axis.number_format = "0%"
-        chart.y_axis.scaling.min = 0
-        chart.y_axis.scaling.max = 1
-        first_target_col = 12
-        data = Reference(
-            summary,
-            min_col=first_target_col,
-            max_col=first_target_col + len(rules) - 1,
-            min_row=1,
-            max_row=1 + len(units_with_rows),
-        )
-        categories = Reference(summary, min_col=1, min_row=2, max_row=1 + len(units_with_rows))
-        chart.add_data(data, titles_from_data=True)
-        chart.set_categories(categories)
-        chart.width, chart.height = 24, 12
-        summary.add_chart(chart, f"A{len(results) + 4}")
+    if any(item.tally.members for item in results):  # the picture of /thongke, under the table
+        title = _plain(t, "chart.title", year=year)
+        picture = Image(io.BytesIO(standing_png(t, title, results)))
+        summary.add_image(picture, f"A{len(results) + 4}")
 
     for item in units_with_rows:
         assert item.unit is not None

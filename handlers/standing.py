@@ -7,13 +7,16 @@ department.
 
 from __future__ import annotations
 
+import asyncio
+
 from campaign.ratings import Rating
 from campaign.roles import Role
 from campaign.standing import Status
 from handlers import current
+from handlers.chart import standing_png
 from handlers.context import Context, Translate
 from handlers.formatting import unit_label
-from handlers.messages import Attachment, Reply, Safe, join
+from handlers.messages import Attachment, Reply, Safe, join, plain
 from handlers.registry import Command, Feature
 from storage import units
 from storage.models import CampaignDocument
@@ -129,7 +132,16 @@ async def stats_command(ctx: Context, args: str) -> list[Reply]:
         if item.unit is not None and item.unit.id in behind:
             lines.extend(_behind_lines(ctx, behind[item.unit.id]))
         blocks.append(join(lines))
-    return [Reply(join(blocks, "\n\n"))]
+    return [Reply(join(blocks, "\n\n"), file=await _chart(ctx, row.year, results))]
+
+
+async def _chart(ctx: Context, year: int, results: list[UnitStanding]) -> Attachment | None:
+    """The same figures as a picture; none when nobody is counted yet (no member anywhere)."""
+    if not any(item.tally.members for item in results):
+        return None
+    title = plain(ctx.t("chart.title", year=year))
+    png = await asyncio.to_thread(standing_png, ctx.t, title, results)
+    return Attachment(f"thong-ke-{year}.png", png, kind="photo")
 
 
 def _behind_lines(ctx: Context, behind: Behind) -> list[Safe]:
@@ -155,7 +167,8 @@ async def report_command(ctx: Context, args: str) -> list[Reply]:
 
     file = Attachment(
         f"bao-cao-thi-dua-{row.year}.xlsx",
-        report_bytes(ctx.services.catalog.translator("vi"), data),
+        # a picture and a workbook: seconds of CPU for a big agency, off the event loop
+        await asyncio.to_thread(report_bytes, ctx.services.catalog.translator("vi"), data),
     )
     return [Reply(ctx.t("report.ready", year=row.year), file=file)]
 
