@@ -58,6 +58,7 @@ from bot.channels.text import numbered, to_plain  # noqa: E402
 from bot.channels.zalo import ZaloChannel, strip_mention  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.delivery import Sender  # noqa: E402
+from bot.health import Watched  # noqa: E402
 from bot.scheduler import Scheduler  # noqa: E402
 from campaign import invites  # noqa: E402
 from handlers.messages import Incoming, Reply  # noqa: E402
@@ -260,7 +261,10 @@ class Replay:
             "zalo": PushRecorder("zalo", buttons=False),
             "telegram": PushRecorder("telegram", buttons=True),
         }
-        senders: dict[str, Sender] = dict(self.pushes)
+        senders: dict[str, Sender] = {  # watched, as bot/launch.py does: /trangthai reads it
+            name: Watched(name, recorder, self.app.db, self.clock)
+            for name, recorder in self.pushes.items()
+        }
         self.scheduler = Scheduler(self.app, senders=senders, owner="transcripts")
 
     async def close(self) -> None:

@@ -15,6 +15,7 @@ from storage import channel_state, failures
 from storage.models import SchedulerFailure
 from usecases.library import CampaignLibrary
 
+OPENS = "assessment_opens"
 WAITING = ("pending", "claimed", "sending")
 """Outbox statuses of rows still to go out."""
 
@@ -84,7 +85,8 @@ async def report(
             coming += [Deadline("assessment_closes", window.end)]
         if campaign.period_end is not None:
             coming.append(Deadline("campaign_ends", campaign.period_end))
-        deadline = min((d for d in coming if d.day >= today), key=lambda d: d.day, default=None)
+        ahead = [d for d in coming if d.day > today or (d.day == today and d.what != OPENS)]
+        deadline = min(ahead, key=lambda d: d.day, default=None)  # a last day counts on it
     return Status(
         channels=channels,
         failures=await failures.current(session),
