@@ -38,6 +38,17 @@ class RetryLater(DeliveryError):
         self.seconds = seconds
 
 
+class QuotaExceeded(DeliveryError):
+    """The platform refuses for a spent quota and does not say for how long (Zalo's 429 has
+    no retry_after): the n-th refusal of a message waits `delays[n]`, longer each time, so a
+    spent quota is not hammered; past the last delay the message is given up (dead) with
+    this reason, for admins to count, rather than kept for ever."""
+
+    def __init__(self, reason: str, delays: Sequence[float]) -> None:
+        super().__init__(reason)
+        self.delays = tuple(delays)
+
+
 class Transient(DeliveryError):
     """A network error or a 5xx: try again with back-off."""
 

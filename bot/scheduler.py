@@ -41,7 +41,15 @@ from dateutil.rrule import rrulestr
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
-from bot.delivery import ChatGone, ChatMoved, Permanent, RetryLater, Sender, Transient
+from bot.delivery import (
+    ChatGone,
+    ChatMoved,
+    Permanent,
+    QuotaExceeded,
+    RetryLater,
+    Sender,
+    Transient,
+)
 from campaign import calendar
 from campaign.calendar import Occurrence
 from campaign.dates import format_date, weekday_key
@@ -469,6 +477,10 @@ class Scheduler:
                 await outbox.retry_at(session, row.id, now + timedelta(seconds=error.seconds),
                                       str(error), count=False, owner=self.owner)  # fmt: skip
             return 0
+        except QuotaExceeded as error:
+            async with self.app.db.transaction() as session:
+                await self._over_quota(session, row, error, now)
+            return 0
         except ChatMoved as error:
             async with self.app.db.transaction() as session:
                 moved = await chats.migrate(session, chat.platform, chat.platform_chat_id,
@@ -501,6 +513,21 @@ class Scheduler:
                     session, chat.platform, chat.id, chat.platform_chat_id, payloads
                 )
         return 1
+
+    async def _over_quota(
+        self, session: AsyncSession, row: Outbox, error: QuotaExceeded, now: datetime
+    ) -> None:
+        """The next of the outcome's growing delays, counted as an attempt; past the last, the
+        row is dead and says why (how many refusals), so a spent quota ends in a dead letter
+        that admins can count (storage/outbox.py: dead_letters) instead of a retry for ever."""
+        if row.attempts >= len(error.delays):
+            reason = f"{error} (gave up after {row.attempts + 1} attempts)"
+            await outbox.give_up(session, row.id, "dead", reason, owner=self.owner)
+            log.warning("outbox row %s given up: %s", row.id, reason)
+            return
+        wait = timedelta(seconds=error.delays[row.attempts])
+        await outbox.retry_at(session, row.id, now + wait, str(error), count=True,
+                              owner=self.owner)  # fmt: skip
 
     async def sweep(self, now: datetime) -> None:
         """Forget what is no longer needed: old update ids, expired download links, outbox

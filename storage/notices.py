@@ -1,13 +1,15 @@
 """What the bot tells on its own: the groups that hear pushes, the members a nudge is for, and
-things a person is told at most once a day."""
+things a person (or a chat) is told at most once a day."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 from sqlalchemy import String, cast, exists, literal, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import seen
 from storage.chats import PRIVATE_CHAT_OF_ACCOUNT
 from storage.models import Account, Chat, Membership, Notice, Outbox, Person, Pledge
 
@@ -25,6 +27,21 @@ async def first_today(session: AsyncSession, person_id: int, topic: str, day: da
         row.day = day
     await session.flush()
     return True
+
+
+async def first_today_in_chat(
+    session: AsyncSession, platform: str, chat_id: str, topic: str, day: date
+) -> bool:
+    """`first_today` for a chat rather than a person: whether `topic` is still to be told in
+    this chat on `day`; records that it is. For what strangers may cause (a sticker from
+    someone the bot does not know yet, a group the bot cannot serve), where there is no
+    person to hang a `Notice` on. The mark is a key of seen_update (one insert, replays and
+    other processes agree), which the scheduler sweeps after a week: no table of its own."""
+    key = f"{topic}:{day.isoformat()}:{chat_id}"
+    if len(key) > 64:  # seen_update's key column: a long chat id is hashed, not cut
+        digest = hashlib.sha256(chat_id.encode()).hexdigest()[:32]
+        key = f"{topic[:20]}:{day.isoformat()}:{digest}"
+    return await seen.first_time(session, platform, key)
 
 
 def nudge_key(campaign_id: int, person_id: int) -> str:

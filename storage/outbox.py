@@ -258,5 +258,20 @@ async def purge(session: AsyncSession, before: datetime) -> int:
     return rowcount(result)
 
 
+async def dead_letters(session: AsyncSession) -> list[tuple[str, str, int]]:
+    """(platform, reason, rows) of the messages given up (status dead), the most first: what a
+    status view shows admins. The reason is the row's last error, which the dispatcher writes
+    without chat ids or times (a Zalo quota: "… (gave up after 6 attempts)"), so alike rows
+    group together. Kept KEPT days, like every finished row."""
+    result = await session.execute(
+        select(Chat.platform, Outbox.last_error, func.count(Outbox.id))
+        .join(Chat, Chat.id == Outbox.chat_id)
+        .where(Outbox.status == "dead")
+        .group_by(Chat.platform, Outbox.last_error)
+        .order_by(func.count(Outbox.id).desc(), Chat.platform, Outbox.last_error)
+    )
+    return [(platform, error or "", count) for platform, error, count in result.all()]
+
+
 async def rows(session: AsyncSession) -> list[Outbox]:
     return list(await session.scalars(select(Outbox).order_by(Outbox.id)))

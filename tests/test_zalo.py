@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import re
 import signal
 import subprocess
 import sys
 import time
+import unicodedata
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +23,8 @@ from sqlalchemy import select
 from bot.app import App, open_app
 from bot.channels.zalo import ZaloChannel, read_update, strip_mention
 from bot.config import load_settings
-from bot.delivery import ChatGone, Permanent, RetryLater, Transient
+from bot.delivery import ChatGone, Permanent, QuotaExceeded, RetryLater, Transient
+from bot.errors import UserError
 from bot.scheduler import Scheduler
 from bot.web import Hook, WebServer
 from handlers.messages import Attachment, Option, Reply, Safe
@@ -54,6 +58,21 @@ async def zapp(database_url: str) -> AsyncIterator[App]:
 
 @pytest.fixture
 async def bot(zapp: App, fake: FakeZalo) -> AsyncIterator[ZaloChannel]:
+    """The bot as Zalo's reference has it today: getMe says it cannot join groups."""
+    channel = ZaloChannel(
+        zapp, fake.token, base_url=fake.base_url, public_url=PUBLIC, poll_timeout=1, idle_gap=0.05
+    )
+    await channel.start()
+    yield channel
+    await channel.stop()
+
+
+@pytest.fixture
+async def group_bot(zapp: App, fake: FakeZalo) -> AsyncIterator[ZaloChannel]:
+    """The bot on a Zalo that lets it join groups (getMe: can_join_groups true), with a
+    display name besides its account name."""
+    fake.can_join_groups = True
+    fake.display_name = "Bot Thi Đua"
     channel = ZaloChannel(
         zapp, fake.token, base_url=fake.base_url, public_url=PUBLIC, poll_timeout=1, idle_gap=0.05
     )
@@ -122,6 +141,12 @@ async def test_a_replayed_update_is_answered_once(bot: ZaloChannel, fake: FakeZa
     assert len(fake.texts(LAN)) == 3  # two answers, not four, then the third question's
 
 
+async def group_idle(channel: ZaloChannel) -> None:
+    """Every update the channel took is handled (what it would send is sent)."""
+    while channel._tasks:
+        await asyncio.wait(set(channel._tasks))
+
+
 def _polled_past(fake: FakeZalo, count: int) -> Callable[[], bool]:
     """Whether the bot has polled the fake more than `count` times."""
     return lambda: len(fake.polls) > count
@@ -153,18 +178,97 @@ async def test_long_answers_are_split_under_2000_characters(bot: ZaloChannel) ->
     assert pieces[-1].endswith("1. Xong\n(Trả lời bằng số thứ tự, ví dụ: 1)")
 
 
-async def test_other_messages_get_an_explanation_in_private_only(
-    bot: ZaloChannel, fake: FakeZalo
+NON_TEXT = "Mình chỉ đọc được tin nhắn chữ. Gõ /trogiup để xem những gì mình làm được."
+
+
+async def test_pictures_and_stickers_are_explained_once_a_day_in_private_only(
+    zapp: App, group_bot: ZaloChannel, fake: FakeZalo
 ) -> None:
     image = fake.update(LAN, None, event="message.image.received")
     fake.push(image)
     fake.push(json.loads(json.dumps(image)))  # the same image handed out again
+    fake.message(LAN, None, event="message.sticker.received")  # another message, same day
+    fake.message(LAN, None, event="message.unsupported.received")
+    fake.message(LAN, "", event=None)  # no event_name, an empty text: nothing to read either
     fake.message(LAN, None, chat_id=GROUP, group=True, event="message.sticker.received")
-    texts = await fake.wait_sent(LAN, 1)
-    assert texts == ["Mình chỉ đọc được tin nhắn chữ. Gõ /trogiup để xem những gì mình làm được."]
+    fake.message(LAN, "/trogiup")  # answered after everything before it, in order
+    texts = await fake.wait_sent(LAN, 2)
+    assert texts[0] == NON_TEXT and texts[1].startswith("Bạn chưa thuộc đơn vị nào.")
+    assert fake.texts(GROUP) == []  # a sticker in a group is not for the bot
+    clock = zapp.services.clock
+    assert isinstance(clock, Clock)
+    clock.advance(days=1)  # the next day, the next sticker is explained again, once
+    fake.message(LAN, None, event="message.sticker.received")
+    fake.message(LAN, None, event="message.sticker.received")
+    fake.message(LAN, "/ngonngu")
+    texts = await fake.wait_sent(LAN, 4)
+    assert texts[2] == NON_TEXT and texts[3].startswith("Ngôn ngữ hiện tại")
     await fake.drained()
-    assert await say(fake, LAN, "/trogiup")
-    assert len(fake.texts(LAN)) == 2 and fake.texts(GROUP) == []
+    assert len(fake.texts(LAN)) == 4 and fake.texts(GROUP) == []
+
+
+async def test_the_text_is_read_whatever_the_event_name_says(
+    bot: ZaloChannel, fake: FakeZalo
+) -> None:
+    """The reference's event_name is required, yet the text is what counts: an update without
+    it, or with another event's name, is answered by its text."""
+    assert (await say(fake, LAN, "/ngonngu", event=None)).startswith("Ngôn ngữ hiện tại")
+    assert (await say(fake, LAN, "/trogiup", event="message.unsupported.received")).startswith(
+        "Bạn chưa thuộc đơn vị nào."
+    )
+    assert NON_TEXT not in fake.texts(LAN)
+
+
+NO_GROUPS = (
+    "Bot Zalo chưa tham gia được nhóm (Zalo chưa mở tính năng này cho bot), nên mình không trả "
+    "lời trong nhóm. Bạn nhắn riêng cho mình nhé: nhắc việc và thông báo của đơn vị đến từng "
+    "người qua tin nhắn riêng."
+)
+
+
+async def test_a_group_message_while_zalo_has_no_groups_is_told_once_a_day(
+    zapp: App, bot: ZaloChannel, fake: FakeZalo, caplog: pytest.LogCaptureFixture
+) -> None:
+    """getMe says can_join_groups false (the reference's sample): groups stay off. A group
+    message that comes anyway is not handled (the group is not linked), the group hears why
+    once a day, the log says it once, and private chats go on."""
+    caplog.set_level(logging.WARNING)
+    assert bot.names == ("bot.thidua",) and bot.groups is False  # the documented getMe
+    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await join(fake, HEAD, role="lead", name="Hùng")
+    for text in ("@bot.thidua /lienket KT", "@bot.thidua /lienket KT", "@bot.thidua hạn chót?"):
+        fake.message(HEAD, text, chat_id=GROUP, group=True)
+    fake.message(HEAD, None, chat_id=GROUP, group=True, event="message.sticker.received")
+    await fake.wait_sent(GROUP, 1)
+    await fake.drained()
+    assert (await say(fake, HEAD, "/ngonngu")).startswith("Ngôn ngữ hiện tại")  # private: on
+    await group_idle(bot)
+    assert fake.texts(GROUP) == [NO_GROUPS]
+    async with zapp.db.transaction() as session:
+        assert list(await session.scalars(select(Chat).where(Chat.kind == "group"))) == []
+    clock = zapp.services.clock
+    assert isinstance(clock, Clock)
+    clock.advance(days=1)
+    fake.message(HEAD, "@bot.thidua /lienket KT", chat_id=GROUP, group=True)
+    await fake.wait_sent(GROUP, 2)
+    assert fake.texts(GROUP) == [NO_GROUPS, NO_GROUPS]
+    assert caplog.text.count("getMe says the bot cannot join groups") == 1
+
+
+async def test_groups_follow_getme_and_mentions_use_its_names(
+    zapp: App, group_bot: ZaloChannel, fake: FakeZalo
+) -> None:
+    """With can_join_groups true, a group message is handled, and a mention of either of
+    getMe's names (account_name, display_name) is taken off, in any case or form."""
+    assert group_bot.groups is True
+    assert group_bot.names == ("bot.thidua", "Bot Thi Đua")
+    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await join(fake, HEAD, role="lead", name="Hùng")
+    fake.message(HEAD, "@Bot.ThiDua /lienket KT", chat_id=GROUP, group=True)
+    assert "Đã liên kết" in (await fake.wait_sent(GROUP, 1))[0]
+    fake.message(HEAD, unicodedata.normalize("NFD", "@bot thi đua hạn chót là khi nào"),
+                 chat_id=GROUP, group=True)  # fmt: skip
+    assert "31/12/2026" in (await fake.wait_sent(GROUP, 2))[1]
 
 
 async def test_the_report_is_offered_as_a_link_that_expires(
@@ -206,11 +310,15 @@ async def test_without_a_public_url_the_file_is_explained(zapp: App, fake: FakeZ
 
 
 async def test_a_reminder_reaches_a_linked_zalo_group(
-    zapp: App, bot: ZaloChannel, fake: FakeZalo
+    zapp: App, group_bot: ZaloChannel, fake: FakeZalo
 ) -> None:
+    """Where getMe says the bot can join groups; the mention typed as phones may send it
+    (decomposed accents, a non-breaking space, another case) is taken off."""
+    bot = group_bot
     await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
     await join(fake, HEAD, role="lead", name="Hùng")
-    fake.message(HEAD, "@Bot Thi Đua /lienket KT", chat_id=GROUP, group=True)
+    mention = unicodedata.normalize("NFD", "@bot\u00a0THI Đua")
+    fake.message(HEAD, f"{mention} /lienket KT", chat_id=GROUP, group=True)
     linked = (await fake.wait_sent(GROUP, 1))[0]
     assert "Đã liên kết" in linked and "Phòng Kế toán" in linked
     fake.message(HEAD, "@Bot Thi Đua /nhacnho 30 phút nữa Chuẩn bị họp giao ban", chat_id=GROUP,
@@ -245,48 +353,177 @@ async def test_a_private_reminder_is_snoozed_by_typing_its_number(
     assert fake.texts(ADMIN)[-1].startswith("🔔 Nhắc việc: Gọi Sở Nội vụ")
 
 
-async def test_the_dispatcher_knows_zalo_errors(zapp: App, fake: FakeZalo) -> None:
+@pytest.mark.parametrize("in_body", [False, True], ids=["http-status", "body-only"])
+async def test_each_documented_zalo_error_has_its_outcome(
+    zapp: App, fake: FakeZalo, in_body: bool
+) -> None:
+    """The reference's error table, not Telegram's: 403 is Zalo's internal error (retried,
+    the chat stays), 404 the chat not found, 429 a spent quota with no retry_after. Whether
+    Zalo sets the HTTP status or says the code only in the body, the outcome is the same."""
+    fake.errors_in_body = in_body
     channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url)
     await channel.connect()
+    expected: list[tuple[int, type[Exception]]] = [
+        (400, Permanent), (401, Transient), (403, Transient), (404, ChatGone),
+        (408, Transient), (429, QuotaExceeded), (502, Transient),
+    ]  # fmt: skip
     try:
-        fake.fail("sendMessage", 429, retry_after=7)
+        for code, outcome in expected:
+            fake.fail("sendMessage", code)
+            with pytest.raises(outcome) as raised:
+                await channel.send("c1", Reply(Safe("Họp")), push=True)
+            assert str(code) in str(raised.value)
+            if isinstance(raised.value, QuotaExceeded):
+                assert raised.value.delays == (30.0, 120.0, 600.0, 1800.0, 3600.0)
+        fake.fail("sendMessage", 429, retry_after=7)  # not in the reference; honoured if given
         with pytest.raises(RetryLater) as slow:
             await channel.send("c1", Reply(Safe("Họp")), push=True)
         assert slow.value.seconds == 7
-        fake.fail("sendMessage", 403)
-        with pytest.raises(ChatGone):
-            await channel.send("c1", Reply(Safe("Họp")), push=True)
-        fake.fail("sendMessage", 400, "Bad Request: chat_id is invalid")
-        with pytest.raises(Permanent):
-            await channel.send("c1", Reply(Safe("Họp")), push=True)
-        fake.fail("sendMessage", 502)
-        with pytest.raises(Transient):
-            await channel.send("c1", Reply(Safe("Họp")), push=True)
         assert await channel.send(
             "c1", Reply(Safe("<b>Họp</b> &amp; bàn"), (Option("Hoãn", "s:1"),)), push=True
         )
         assert fake.texts("c1") == ["Họp & bàn\n\n1. Hoãn"]
-
-        async with zapp.db.transaction() as session:
-            for chat_id in ("gone", "moved-on"):
-                session.add(Chat(platform="zalo", platform_chat_id=chat_id, kind="group"))
-            await session.flush()
-            for row in await session.scalars(select(Chat).where(Chat.platform == "zalo")):
-                await outbox.enqueue(session, chat_id=row.id, kind="announce", text="Họp",
-                                     dedupe_key=f"z:{row.platform_chat_id}", due_at=MONDAY_9)  # fmt: skip
-        fake.gone_chats.add("gone")
-        fake.fail("sendMessage", 429, chat="moved-on", retry_after=3)
-        scheduler = Scheduler(zapp, senders={"zalo": channel})
-        await scheduler.tick(MONDAY_9)
-        await scheduler.tick(MONDAY_9 + timedelta(seconds=3))
     finally:
         await channel.stop()
+
+
+async def _zalo_rows(zapp: App, *chat_ids: str) -> None:
+    """A push due at MONDAY_9 for each of these Zalo chats (private chats, as today)."""
+    async with zapp.db.transaction() as session:
+        for chat_id in chat_ids:
+            session.add(Chat(platform="zalo", platform_chat_id=chat_id, kind="private"))
+        await session.flush()
+        for row in await session.scalars(select(Chat).where(Chat.platform == "zalo")):
+            await outbox.enqueue(session, chat_id=row.id, kind="announce", text="Họp",
+                                 dedupe_key=f"z:{row.platform_chat_id}", due_at=MONDAY_9)  # fmt: skip
+
+
+async def _states(zapp: App) -> tuple[dict[str, bool], dict[str, tuple[str, int, datetime]]]:
+    """Each Zalo chat's active flag, and each row's (status, attempts, next attempt)."""
     async with zapp.db.transaction() as session:
         active = {c.platform_chat_id: c.active for c in await session.scalars(select(Chat))}
-        states = {r.dedupe_key: r.status for r in await session.scalars(select(Outbox))}
-    assert active == {"gone": False, "moved-on": True}
-    assert states == {"z:gone": "failed", "z:moved-on": "sent"}
-    assert fake.texts("moved-on") == ["Họp"]
+        rows = {
+            r.dedupe_key: (r.status, r.attempts, r.next_attempt_at)
+            for r in await session.scalars(select(Outbox))
+        }
+    return active, rows
+
+
+async def test_the_dispatcher_follows_zalo_errors(zapp: App, fake: FakeZalo) -> None:
+    """A chat not found (404) is gone; Zalo's 403 (its internal error) is retried with
+    back-off and the chat stays; a spent quota (429) waits 30 s, not 5."""
+    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url)
+    await channel.connect()
+    await _zalo_rows(zapp, "gone", "busy", "spent")
+    fake.gone_chats.add("gone")
+    fake.fail("sendMessage", 403, chat="busy")
+    fake.fail("sendMessage", 429, chat="spent")
+    scheduler = Scheduler(zapp, senders={"zalo": channel})
+    try:
+        await scheduler.tick(MONDAY_9)
+        active, rows = await _states(zapp)
+        assert active == {"gone": False, "busy": True, "spent": True}
+        assert rows["z:gone"][:2] == ("failed", 0)
+        assert rows["z:busy"] == ("pending", 1, MONDAY_9 + timedelta(seconds=5))
+        assert rows["z:spent"] == ("pending", 1, MONDAY_9 + timedelta(seconds=30))
+        await scheduler.tick(MONDAY_9 + timedelta(seconds=5))
+        assert fake.texts("busy") == ["Họp"] and fake.texts("spent") == []
+        await scheduler.tick(MONDAY_9 + timedelta(seconds=30))
+    finally:
+        await channel.stop()
+    _, rows = await _states(zapp)
+    assert {key: state[0] for key, state in rows.items()} == {
+        "z:gone": "failed", "z:busy": "sent", "z:spent": "sent",
+    }  # fmt: skip
+    assert fake.texts("spent") == ["Họp"] and fake.texts("gone") == []
+
+
+async def test_a_quota_storm_ends_in_a_dead_letter_that_admins_can_count(
+    zapp: App, fake: FakeZalo, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Zalo keeps answering 429 with no retry_after: the push waits 30 s, 2 min, 10 min, 30
+    min, 1 h (not every 5 s for ever), is given up at the sixth refusal with its reason, and
+    is counted among the dead letters; the quota is logged once, not at every refusal."""
+    caplog.set_level(logging.WARNING)
+    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url)
+    await channel.connect()
+    await _zalo_rows(zapp, "c9")
+    for _ in range(10):
+        fake.fail("sendMessage", 429, chat="c9")
+    scheduler = Scheduler(zapp, senders={"zalo": channel})
+    waits: list[float] = []
+    now = MONDAY_9
+    try:
+        for _ in range(6):
+            await scheduler.tick(now - timedelta(seconds=1))  # not due yet: nothing is sent
+            await scheduler.tick(now)
+            _, rows = await _states(zapp)
+            status, _, following = rows["z:c9"]
+            if status != "pending":
+                break
+            waits.append((following - now).total_seconds())
+            now = following
+    finally:
+        await channel.stop()
+    assert waits == [30, 120, 600, 1800, 3600]
+    assert status == "dead"
+    assert len(fake.sent("c9")) == 6  # six refusals, no more calls
+    reason = "Zalo error 429: Quota exceeded (gave up after 6 attempts)"
+    async with zapp.db.transaction() as session:
+        assert await outbox.dead_letters(session) == [("zalo", reason, 1)]
+    assert caplog.text.count("Zalo's quota is exceeded (429)") == 1
+
+
+async def test_a_refused_token_while_sending_is_retried_and_logged_once(
+    zapp: App, fake: FakeZalo, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A token refused after start (401) keeps pushes with back-off, like any transient
+    error, and says so once, not once a message."""
+    caplog.set_level(logging.WARNING)
+    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url)
+    await channel.connect()
+    await _zalo_rows(zapp, "t1", "t2", "t3")
+    for chat_id in ("t1", "t2", "t3"):
+        fake.fail("sendMessage", 401, chat=chat_id)
+    scheduler = Scheduler(zapp, senders={"zalo": channel})
+    try:
+        await scheduler.tick(MONDAY_9)
+        _, rows = await _states(zapp)
+        assert {state[:2] for state in rows.values()} == {("pending", 1)}
+        await scheduler.tick(MONDAY_9 + timedelta(seconds=5))
+    finally:
+        await channel.stop()
+    _, rows = await _states(zapp)
+    assert {state[0] for state in rows.values()} == {"sent"}
+    assert caplog.text.count("Zalo refuses the bot's token (401 Unauthorized)") == 1
+
+
+async def test_start_tells_a_bad_token_from_a_zalo_failure(zapp: App, fake: FakeZalo) -> None:
+    """At start 401 is the token; 403 is Zalo's internal error, not a refused token; and a
+    webhook address Zalo does not take (not HTTPS) is said in one line too."""
+    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url)
+    try:
+        fake.fail("getMe", 401)
+        with pytest.raises(UserError) as refused:
+            await channel.connect()
+        assert (
+            str(refused.value)
+            == "Token Zalo không hợp lệ (ZALO_BOT_TOKEN): Zalo từ chối token này."
+        )
+        fake.fail("getMe", 403)
+        with pytest.raises(UserError) as failing:
+            await channel.connect()
+        assert str(failing.value) == (
+            "Zalo đang báo lỗi (403 Internal server error). Thử khởi động lại sau ít phút."
+        )
+        with pytest.raises(UserError) as webhook:
+            await channel.start(Hook("http://thidua.example.gov.vn/hook/zalo", "s3cret-zalo"))
+        assert str(webhook.value).startswith(
+            "Zalo không nhận địa chỉ webhook http://thidua.example.gov.vn/hook/zalo (400 Bad request"
+        )
+        assert fake.webhook is None
+    finally:
+        await channel.stop()
 
 
 async def test_polling_waits_a_second_after_nothing_and_backs_off_on_errors(
@@ -381,12 +618,24 @@ def test_reading_updates_and_mentions() -> None:
         )  # fmt: skip
     assert read_update({"event_name": "x"}) is None
     assert read_update({"message": {"from": {}, "chat": {}}}) is None
+    without = {"message": update["message"]}  # no event_name: the text is still the text
+    assert (message := read_update(without)) is not None and message.text == "Xin chào"
     names = ("bot.thidua", "Bot Thi Đua")
     assert strip_mention("@Bot Thi Đua chỉ tiêu là gì", names) == "chỉ tiêu là gì"
     assert strip_mention("@bot thi dua: /lienket KT", names) == "/lienket KT"
     assert strip_mention("@Lan xem giúp", names) == "@Lan xem giúp"
     assert strip_mention("/lienket KT @Bot Thi Đua", names) == "/lienket KT"
     assert strip_mention("Chào @bot.thidua, hạn chót?", names) == "Chào hạn chót?"
+    # However the phone typed it: decomposed accents, non-breaking and narrow spaces, a
+    # zero-width space, capitals; the rest of the text is left exactly as typed.
+    nfd = unicodedata.normalize("NFD", "@Bot Thi Đua hạn chót?")
+    assert strip_mention(nfd, names) == unicodedata.normalize("NFD", "hạn chót?")
+    assert strip_mention("@BOT\u00a0THI\u202fĐUA /lienket KT", names) == "/lienket KT"
+    assert strip_mention("@Bot Thi\u200b Đua  \u00a0 /camket", names) == "/camket"
+    named_in_nfd = (unicodedata.normalize("NFD", "Bot Thi Đua"),)
+    assert strip_mention("@bot thi đua /camket", named_in_nfd) == "/camket"
+    assert strip_mention("@Bot Thi Đuaxyz hỏi", names) == "@Bot Thi Đuaxyz hỏi"  # not the bot
+    assert strip_mention("@bot.thidua @Bot Thi Đua /trogiup", names) == "/trogiup"
 
 
 def _free_port() -> int:
@@ -554,15 +803,27 @@ async def test_the_token_never_reaches_the_logs(
 
 
 async def test_a_long_push_is_sent_whole_once_despite_a_429(zapp: App, fake: FakeZalo) -> None:
-    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url)
+    waits: list[float] = []
+
+    async def sleep(delay: float) -> None:  # what the channel asks for, not what time did
+        waits.append(delay)
+
+    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url, sleep=sleep)
     await channel.connect()
     long = "\n\n".join(["Một đoạn thông báo dài của Văn phòng. " * 30] * 3)  # three pieces
     try:
-        fake.fail("sendMessage", 429, chat="c2", retry_after=0.2)  # on the first piece
-        with pytest.raises(RetryLater):  # nothing went out: the dispatcher retries it whole
+        fake.fail("sendMessage", 429, chat="c2")  # on the first piece
+        with pytest.raises(QuotaExceeded):  # nothing went out: the dispatcher retries it whole
             await channel.send("c2", Reply(Safe(long)), push=True)
-        fake.fail("sendMessage", 429, chat="c2", after=1, retry_after=0.2)  # the second piece
+        assert waits == []
+        fake.fail("sendMessage", 429, chat="c2", after=1)  # the second piece, twice: waited
+        fake.fail("sendMessage", 429, chat="c2")  # out in place, 30 s then 2 min
         assert await channel.send("c2", Reply(Safe(long)), push=True)
+        assert waits == [30.0, 120.0]
+        waits.clear()
+        fake.fail("sendMessage", 429, chat="c3")  # an answer to a person waits 5 s
+        await channel.send("c3", Reply(Safe("Chào")))
+        assert waits == [5.0] and fake.texts("c3") == ["Chào"]
     finally:
         await channel.stop()
     pieces = fake.texts("c2")
@@ -625,5 +886,23 @@ async def test_a_picture_is_shown_not_linked_and_kept_once(
     assert fake.texts(LAN) == ["Biểu đồ"]
     (photo,) = fake.sent(LAN, method="sendPhoto")
     assert photo.params["photo"].startswith(f"{PUBLIC}/files/")
+    assert "caption" not in photo.params and "_ok" in photo.params  # none rather than ""
     async with zapp.db.transaction() as session:
         assert len(list(await session.scalars(select(Download)))) == 1
+
+
+async def test_a_picture_caption_is_plain_and_at_most_2000_characters(
+    bot: ZaloChannel, fake: FakeZalo
+) -> None:
+    """The reference takes a caption of 1 to 2,000 characters: a longer one is clipped (the
+    fake refuses anything else, so a caption sent whole would fail the send)."""
+    long = "Biểu đồ <b>thi đua</b> " + "rất dài " * 400
+    for caption in (long, "  ", "Tỷ lệ &amp; mục tiêu"):
+        picture = Attachment("chart.png", b"\x89PNG", kind="photo", caption=caption)
+        await bot.send(LAN, Reply(Safe(""), file=picture))
+    clipped, blank, short = (c.params for c in fake.sent(LAN, method="sendPhoto"))
+    assert all("_ok" in params for params in (clipped, blank, short))
+    assert len(clipped["caption"]) == 2000 and clipped["caption"].endswith("…")
+    assert clipped["caption"].startswith("Biểu đồ thi đua rất dài")
+    assert "caption" not in blank
+    assert short["caption"] == "Tỷ lệ & mục tiêu"

@@ -1,22 +1,34 @@
-"""The Zalo channel: the Zalo Bot API over httpx, by long polling or webhook.
+"""The Zalo channel: the Zalo Bot API over httpx, by webhook (production) or long polling.
 
-The Zalo Bot API is shaped like Telegram's (`POST <base>/bot<token>/<method>` with JSON,
-answers `{"ok", "result", "error_code", "description"}`) but offers less, and the channel makes
-up for it:
+It follows the published reference of the Zalo Bot Platform (bot.zaloplatforms.com/docs; a
+full copy: github.com/lamdt1/ckvn-bot, docs/zalo-bot-doc.md). The API is shaped like
+Telegram's (`POST <base>/bot<token>/<method>` with JSON, answers `{"ok", "result",
+"error_code", "description"}`) but offers less, and its error codes mean other things; the
+channel makes up for it:
 
-- getUpdates hands out one update per call, answers 408 when there is none, has no offset and
-  may hand an update again: polling waits a second after an empty call, backs off on errors,
-  and a replay is recognised by its message id (the router's seen-update table).
+- Webhook for production, getUpdates "for development" (the reference's words): both work,
+  the webhook when BOT_WEBHOOK_URL is set. getUpdates hands out one update per call, answers
+  408 when there is none, has no offset and may hand an update again: polling waits a second
+  after an empty call, backs off on errors, and a replay is recognised by its message id.
+- An update's text is `message.text`, whatever `event_name` says (or whether it is there);
+  an update without text (an image, a sticker, "unsupported") gets one explanation per chat
+  per day.
 - No formatting, buttons or command menu: replies are plain text, options become numbered
   lines answered by number (the router maps "2" to the second option), and texts are split
   under 2,000 characters at paragraph breaks.
 - No file upload: a file becomes a short summary and, when BOT_PUBLIC_URL is set, a link to
-  download it from the bot's own web server (bot/web.py).
-- Groups are mention-gated by Zalo itself: every group message that reaches the bot is
-  addressed to it; the mention is taken off the text.
+  download it from the bot's own web server (bot/web.py); a picture is sent by URL, with a
+  caption only when there is one (1 to 2,000 characters).
+- Groups only when getMe says `can_join_groups: true` (today it says false: Zalo's groups are
+  "coming soon"); a group message that comes anyway is answered once a day with where to
+  write instead. With groups, Zalo passes on only messages that mention the bot or reply to
+  it, so every one is addressed to it; the mention is taken off the text.
+- Errors by Zalo's own table (`_delivery_error`): 403 is Zalo's internal error, not
+  "forbidden"; 429 is a spent quota with no retry_after, waited out longer each time and
+  given up after a few refusals.
 
-The PyPI wrappers for this API are thin and unmaintained (docs/decisions.md); httpx, which the
-project already uses, is all it takes.
+The SDK the reference points to (python-zalo-bot) was weighed and not taken
+(docs/decisions.md); httpx, which the project already uses, is all it takes.
 """
 
 from __future__ import annotations
@@ -24,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,17 +46,17 @@ from urllib.parse import quote
 import httpx
 
 from bot.app import App
+from bot.channels.mentions import strip_mention
 from bot.channels.ordering import ChatLocks
 from bot.channels.text import numbered, split_text, to_plain
-from bot.delivery import ChatGone, Permanent, RetryLater, Transient, answer
+from bot.delivery import ChatGone, Permanent, QuotaExceeded, RetryLater, Transient, answer
 from bot.errors import UserError
 from bot.redact import hide_in_logs
 from bot.web import Hook
 from campaign.dates import format_datetime
-from campaign.text import fold
 from handlers.context import Translate
 from handlers.messages import Attachment, Incoming, Reply
-from storage import downloads, seen
+from storage import downloads, notices
 
 PLATFORM = "zalo"
 DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com"
@@ -56,12 +69,25 @@ IDLE_GAP = 1.0
 MAX_BACKOFF = 60.0
 SENDS_PER_SECOND = 10.0
 """Zalo publishes no figure; ten messages a second, evenly paced, stays well clear of its
-throttling, and a 429 that comes anyway is honoured (its retry_after, else RETRY_AFTER)."""
+throttling."""
 RETRY_AFTER = 5.0
+"""How long an answer to a person waits after a 429 (twice at most): someone is waiting."""
+QUOTA_DELAYS = (30.0, 120.0, 600.0, 1800.0, 3600.0)
+"""Zalo's 429 is "Quota exceeded" and says not for how long: a push waits 30 s, 2 min, 10 min,
+30 min, then an hour, and at the sixth refusal it is given up (a dead letter admins count)."""
+PIECE_WAITS = QUOTA_DELAYS[:2]
+"""A 429 on a later piece of a long push is waited out in place (30 s, then 2 min), since
+sending the whole again would repeat the pieces already out."""
+NON_TEXT = "non_text"
+NO_GROUPS = "zalo_no_groups"
+"""Topics of what a chat is told at most once a day (storage/notices.py)."""
 TYPING_AFTER = 1.0
 CONCURRENT_UPDATES = 16
 RECENT_IDS = 10_000
 """Message ids remembered in memory to drop quick replays (a few hours of a busy department)."""
+TROUBLE_LOG_EVERY = 3600.0
+"""A refused token or a spent quota is logged once in this many seconds, however many sends
+it refuses."""
 DOWNLOAD_LIFETIME = timedelta(hours=24)
 """How long a file link works: reports hold personal data, so not for ever."""
 
@@ -164,8 +190,10 @@ class ZaloMessage:
 
 
 def read_update(body: dict[str, Any]) -> ZaloMessage | None:
-    """An update as getUpdates hands it, or a webhook body (sometimes wrapped in {"ok",
-    "result"}); None for anything without a message."""
+    """An update as getUpdates hands it, or a webhook body (the reference wraps it in {"ok",
+    "result"}; taken bare too); None for anything without a message. The text is the
+    message's `text` whatever `event_name` says, or whether it is there at all; an empty or
+    blank text is no text."""
     update: dict[str, Any] = body["result"] if isinstance(body.get("result"), dict) else body
     message = update.get("message")
     if not isinstance(message, dict):
@@ -184,22 +212,9 @@ def read_update(body: dict[str, Any]) -> ZaloMessage | None:
         user_name=str(sender.get("display_name") or sender.get("name") or ""),
         chat_id=chat_id,
         group=str(chat.get("chat_type") or "").upper() == "GROUP",
-        text=text if isinstance(text, str) else None,
+        text=text if isinstance(text, str) and text.strip() else None,
         from_bot=bool(sender.get("is_bot")),
     )
-
-
-def strip_mention(text: str, names: tuple[str, ...]) -> str:
-    """The text without the mention of the bot, wherever it stands and however it is typed:
-    "@Bot Thi Đua chỉ tiêu là gì", "/lienket KT @bot thi dua" → "chỉ tiêu là gì", "/lienket KT"."""
-    folded = fold(text)
-    for name in sorted(names, key=len, reverse=True):
-        mention = "@" + fold(name)
-        start = folded.find(mention) if name else -1
-        if start >= 0 and len(folded) == len(text):  # folding kept the positions
-            end = start + len(mention)
-            return f"{text[:start].rstrip()} {text[end:].lstrip(' ,:')}".strip()
-    return text.strip()
 
 
 class ZaloChannel:
@@ -230,6 +245,13 @@ class ZaloChannel:
         self.pacer = pacer or Pacer(sends_per_second)
         self._sleep = sleep
         self.names: tuple[str, ...] = ()
+        """The bot's names from getMe (account_name, and display_name when given), for
+        mentions."""
+        self.groups = False
+        """Whether the bot serves groups: only when getMe says `can_join_groups: true`."""
+        self._troubles: dict[int, float] = {}
+        """When a refused token (401) or a spent quota (429) was last logged (monotonic)."""
+        self._told_no_groups = False
         self._chats = ChatLocks()
         self._gate = asyncio.Semaphore(CONCURRENT_UPDATES)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -252,23 +274,47 @@ class ZaloChannel:
     # -- life cycle ------------------------------------------------------------------------
 
     async def connect(self) -> None:
-        """getMe: a wrong token or an unreachable API fails here, as one line for the user."""
+        """getMe: a wrong token or an unreachable API fails here, as one line for the user.
+        Its answer names the bot (`account_name`; `display_name` where given) and says
+        whether it can join groups (`can_join_groups`), which turns groups on."""
         try:
             me = await self.api.call("getMe")
         except ZaloError as error:
-            if error.code in (401, 403, 404):
-                raise UserError(self._t()("cli.zalo_bad_token")) from None
-            raise UserError(self._t()("cli.zalo_unreachable", error=error.description)) from None
+            raise UserError(self._start_error(error)) from None
         me = me if isinstance(me, dict) else {}
         names = (me.get("account_name"), me.get("display_name"), me.get("name"))
-        self.names = tuple(str(n) for n in names if n)
+        self.names = tuple(dict.fromkeys(str(n).strip() for n in names if n and str(n).strip()))
+        self.groups = me.get("can_join_groups") is True
+        if not self.groups:
+            log.info("Zalo: the bot cannot join groups (getMe: can_join_groups false); unit "
+                     "pushes reach Zalo members privately")  # fmt: skip
+
+    def _start_error(self, error: ZaloError) -> str:
+        """The one line for a getMe that failed, by Zalo's error table: 401 (and 404, all a
+        call without parameters can be "not found" for) is the token; 400 a wrong path, like
+        no answer at all, is the address; the rest (403 is Zalo's internal error, 408, 429,
+        5xx) is Zalo failing for now."""
+        t = self._t()
+        if error.code in (401, 404):
+            return t("cli.zalo_bad_token")
+        if error.code in (0, 400):
+            return t("cli.zalo_unreachable", error=error.description)
+        return t("cli.zalo_failing", error=f"{error.code} {error.description}".strip())
 
     async def start(self, hook: Hook | None = None) -> None:
-        """Connect, then poll, or (with a Hook) have Zalo post updates to the web server."""
+        """Connect, then (with a Hook, the production mode) have Zalo post updates to the web
+        server, or poll getUpdates (the reference's mode for development)."""
         await self.connect()
         if hook is not None:
-            await self.api.call("setWebhook", url=hook.url, secret_token=hook.secret)
+            try:
+                await self.api.call("setWebhook", url=hook.url, secret_token=hook.secret)
+            except ZaloError as error:
+                detail = f"{error.code} {error.description}".strip()
+                message = self._t()("cli.zalo_webhook_refused", url=hook.url, error=detail)
+                raise UserError(message) from None
             return
+        log.info("Zalo: polling getUpdates (for trying the bot; set BOT_WEBHOOK_URL in "
+                 "production)")  # fmt: skip
         with contextlib.suppress(ZaloError):  # polling only works without a webhook
             await self.api.call("deleteWebhook")
         self._poller = asyncio.create_task(self._poll())
@@ -323,8 +369,29 @@ class ZaloChannel:
 
     async def _back_off(self, failures: int, error: Exception) -> None:
         pause = min(MAX_BACKOFF, self.idle_gap * 2**failures)
-        log.warning("Zalo getUpdates failed (%s); trying again in %.1f s", error, pause)
+        if not (isinstance(error, ZaloError) and self._trouble(error)):
+            log.warning("Zalo getUpdates failed (%s); trying again in %.1f s", error, pause)
         await self._sleep(pause)
+
+    def _trouble(self, error: ZaloError) -> bool:
+        """Log a refused token (401) or a spent quota (429) once an hour at most, not at
+        every call (a storm of refusals is one line); True when the error is one of those."""
+        if error.code not in (401, 429):
+            return False
+        now = time.monotonic()
+        last = self._troubles.get(error.code)
+        if last is not None and now - last < TROUBLE_LOG_EVERY:
+            return True
+        self._troubles[error.code] = now
+        if error.code == 401:
+            log.error("Zalo refuses the bot's token (401 Unauthorized): check ZALO_BOT_TOKEN; "
+                      "pushes are retried with back-off, then given up (logged once an hour "
+                      "at most)")  # fmt: skip
+        else:
+            log.warning("Zalo's quota is exceeded (429): pushes wait 30 s, 2 min, 10 min… and "
+                        "are given up at the %dth refusal (logged once an hour at most)",
+                        len(QUOTA_DELAYS) + 1)  # fmt: skip
+        return True
 
     async def feed(self, body: dict[str, Any]) -> None:
         """A webhook request's body, handled before this returns: the web server answers
@@ -365,12 +432,12 @@ class ZaloChannel:
                 log.exception("failed to answer Zalo message %s", message.message_id)
 
     async def _answer(self, message: ZaloMessage) -> None:
-        if message.text is None or not message.event.startswith("message.text"):
-            if message.group:
-                return  # a sticker in a group is not for the bot
-            if message.message_id and not await self._first_time(message.message_id):
-                return
-            await self.answer(message.chat_id, [Reply(self._t()("channel.non_text"))])
+        if message.group and not self.groups:
+            await self._no_groups(message)
+            return
+        if message.text is None:  # an image, a sticker, "unsupported": no text to read
+            if not message.group and await self._first_today(message.chat_id, NON_TEXT):
+                await self.answer(message.chat_id, [Reply(self._t()("channel.non_text"))])
             return
         incoming = Incoming(
             platform=PLATFORM,
@@ -389,9 +456,25 @@ class ZaloChannel:
             typing.cancel()
         await self.answer(message.chat_id, replies)
 
-    async def _first_time(self, message_id: str) -> bool:
+    async def _no_groups(self, message: ZaloMessage) -> None:
+        """A group message though getMe said the bot cannot join groups: not handled (a
+        group the bot cannot serve must not be linked to a unit), logged once, and the
+        group told once a day where to write instead."""
+        if not self._told_no_groups:
+            self._told_no_groups = True
+            log.warning("Zalo passed on a message from group %s, but getMe says the bot "
+                        "cannot join groups (can_join_groups: false): group messages are "
+                        "not handled, and each group is told once a day to write to the "
+                        "bot privately (logged once)", message.chat_id)  # fmt: skip
+        if await self._first_today(message.chat_id, NO_GROUPS):
+            await self.answer(message.chat_id, [Reply(self._t()("zalo.no_groups"))])
+
+    async def _first_today(self, chat_id: str, topic: str) -> bool:
+        """Whether the chat is still to be told `topic` today (the bot's time zone)."""
+        services = self.app.services
+        today = services.clock().astimezone(services.zone).date()
         async with self.app.db.transaction() as session:
-            return await seen.first_time(session, PLATFORM, message_id)
+            return await notices.first_today_in_chat(session, PLATFORM, chat_id, topic, today)
 
     async def _typing_later(self, chat_id: str) -> None:
         await asyncio.sleep(TYPING_AFTER)
@@ -405,37 +488,51 @@ class ZaloChannel:
 
     async def send(self, chat_id: str, reply: Reply, *, push: bool = False) -> str:
         """One Reply as plain text: options numbered, pieces under 2,000 characters, a file
-        as a link (a picture shown by URL). A 429 on a later piece is waited out here (sending
+        as a link (a picture shown by URL). A 429 is waited out here for an answer (a person
+        is waiting: RETRY_AFTER, twice) and for a later piece of a push (PIECE_WAITS: sending
         the whole again would repeat the first pieces); on the first piece of a push it is
         raised, and the dispatcher sends the whole later. Zalo's errors come out as delivery
-        errors."""
+        errors (`_delivery_error`)."""
         sent: Any = None
         try:
             for number, piece in enumerate(await self.render(reply, hint=not push)):
                 if number == 0 and push:
                     await self.pacer.wait()
-                    sent = await self.api.call("sendMessage", chat_id=chat_id, text=piece)
+                    sent = await self._call("sendMessage", chat_id=chat_id, text=piece)
                 else:
-                    sent = await self._send_text(chat_id, piece)
+                    waits = PIECE_WAITS if push else (RETRY_AFTER, RETRY_AFTER)
+                    sent = await self._send_text(chat_id, piece, waits)
             if reply.file is not None and self._as_photo(reply.file):
                 link, _ = await self._link(reply.file)
+                photo: dict[str, Any] = {"chat_id": chat_id, "photo": link}
+                caption = photo_caption(reply.file.caption)
+                if caption:  # Zalo takes a caption of 1 to 2,000 characters, or none
+                    photo["caption"] = caption
                 await self.pacer.wait()
-                sent = await self.api.call("sendPhoto", chat_id=chat_id, photo=link,
-                                           caption=reply.file.caption)  # fmt: skip
+                sent = await self._call("sendPhoto", **photo)
         except ZaloError as error:
             raise _delivery_error(error) from error
         return str(sent.get("message_id") or "") if isinstance(sent, dict) else ""
 
-    async def _send_text(self, chat_id: str, text: str) -> Any:
-        """sendMessage, waiting out a 429 (twice at most) rather than losing an answer."""
-        for attempt in range(3):
+    async def _call(self, method: str, **params: Any) -> Any:
+        """A send, whose refused token or spent quota is logged once (`_trouble`)."""
+        try:
+            return await self.api.call(method, **params)
+        except ZaloError as error:
+            self._trouble(error)
+            raise
+
+    async def _send_text(self, chat_id: str, text: str, waits: tuple[float, ...]) -> Any:
+        """sendMessage, waiting out a 429 (Zalo's retry_after if it ever gives one, else the
+        next of `waits`) rather than losing a piece; raised after the last wait."""
+        for attempt in range(len(waits) + 1):
             await self.pacer.wait()
             try:
-                return await self.api.call("sendMessage", chat_id=chat_id, text=text)
+                return await self._call("sendMessage", chat_id=chat_id, text=text)
             except ZaloError as error:
-                if error.code != 429 or attempt == 2:
+                if error.code != 429 or attempt == len(waits):
                     raise
-                await asyncio.sleep(error.retry_after or RETRY_AFTER)
+                await self._sleep(error.retry_after or waits[attempt])
         return None
 
     async def render(self, reply: Reply, *, hint: bool = True) -> list[str]:
@@ -477,17 +574,41 @@ class ZaloChannel:
 
 
 def _delivery_error(error: ZaloError) -> Exception:
-    """What the dispatcher should do about a Zalo error."""
+    """What the dispatcher should do about a Zalo error, by the reference's error table
+    ("Bảng mã lỗi"), which is not Telegram's:
+
+    | code | Zalo says                                   | outcome                            |
+    |------|---------------------------------------------|------------------------------------|
+    | 400  | bad request: wrong path or method name      | Permanent: the same fails again    |
+    | 401  | unauthorized: the token expired or is wrong | Transient (logged once): retried   |
+    |      |                                             | with back-off until it is fixed,   |
+    |      |                                             | then given up                      |
+    | 403  | internal server error (not "forbidden")     | Transient                          |
+    | 404  | not found: the request reaches nothing      | ChatGone: the chat or user sent to |
+    | 408  | request timeout                             | Transient                          |
+    | 429  | quota exceeded (no retry_after)             | QuotaExceeded: QUOTA_DELAYS, then  |
+    |      |                                             | a dead letter                      |
+    | 0    | no answer (network)                         | Transient                          |
+
+    Codes the table does not have (5xx from a proxy) are Transient."""
     if error.code == 429:
-        return RetryLater(error.retry_after or RETRY_AFTER)
-    if error.code in (403, 404):  # the bot left the group or the user blocked it
-        return ChatGone(error.description)
-    if error.code == 401:  # the token was revoked: keep the messages until someone fixes it
-        log.error("Zalo refuses the bot's token (401); messages wait until ZALO_BOT_TOKEN works")
-        return RetryLater(300)
+        if error.retry_after:  # not in Zalo's reference; honoured should it ever come
+            return RetryLater(error.retry_after)
+        return QuotaExceeded(str(error), QUOTA_DELAYS)
+    if error.code == 404:
+        return ChatGone(str(error))
     if error.code == 400:
-        return Permanent(error.description)
-    return Transient(str(error))  # network (0), 408, 5xx and codes Zalo has not documented
+        return Permanent(str(error))
+    return Transient(str(error))
+
+
+def photo_caption(caption: str) -> str:
+    """A picture's caption as Zalo takes it: plain text of 1 to 2,000 characters, clipped
+    with "…" when longer; "" for none (then no caption is sent: an empty one is refused)."""
+    text = to_plain(caption).strip() if caption else ""
+    if len(text) > MAX_TEXT:
+        text = text[: MAX_TEXT - 1].rstrip() + "…"
+    return text
 
 
 def _size(length: int) -> str:
