@@ -1,5 +1,6 @@
 """Each channel's sends watched for the status view: a send that goes through marks the
-platform up, a network error or a platform that asks to wait marks it down with the error.
+platform up; a network error, a platform that asks to wait or a spent quota marks it down
+with the error.
 
 Per-chat refusals (a blocked bot, a message refused) say nothing about the platform and are
 not counted. The database row (storage/channel_state.py) is written when the state or the
@@ -12,7 +13,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.delivery import RetryLater, Sender, Transient
+from bot.delivery import QuotaExceeded, RetryLater, Sender, Transient
 from handlers.messages import Reply
 from storage import channel_state
 from storage.db import Database
@@ -35,7 +36,7 @@ class Watched:
     async def send(self, chat_id: str, reply: Reply, *, push: bool = False) -> str:
         try:
             sent = await self.sender.send(chat_id, reply, push=push)
-        except (RetryLater, Transient) as error:
+        except (RetryLater, QuotaExceeded, Transient) as error:
             await self.note(up=False, error=str(error))
             raise
         await self.note(up=True, error=None)

@@ -58,6 +58,7 @@ def as_json(report: status.Status) -> dict[str, Any]:
                 "waiting": c.waiting,
                 "dead": c.dead,
                 "failed": c.failed,
+                "dead_reasons": [{"reason": r, "count": n} for r, n in c.dead_reasons],
             }
             for c in report.channels
         ],

@@ -11,10 +11,20 @@ from handlers.context import Translate
 from handlers.messages import Safe, join
 from usecases.status import ChannelReport, Status
 
+MAX_REASONS = 3
+"""Reasons shown per platform for messages given up: the commonest; the JSON has them all."""
+
 
 def render(t: Translate, status: Status, zone: ZoneInfo) -> Safe:
     lines: list[Safe] = [t("status.title")]
-    lines += [_channel(t, channel, zone) for channel in status.channels] or [t("status.no_channel")]
+    for channel in status.channels:
+        lines.append(_channel(t, channel, zone))
+        lines += [
+            t("status.dead_reason", reason=reason, count=count)
+            for reason, count in channel.dead_reasons[:MAX_REASONS]
+        ]
+    if not status.channels:
+        lines.append(t("status.no_channel"))
     if status.failures:
         lines.append(t("status.scheduler_failing", count=len(status.failures)))
         for row in status.failures:

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from bot.app import App
+from bot.delivery import QuotaExceeded
 from bot.health import Watched
 from bot.scheduler import MAX_ATTEMPTS, Scheduler, backoff
 from tests.conftest import (
@@ -104,3 +105,25 @@ async def test_status_is_for_admins_and_escapes_errors(app: App, admin: User, cl
     assert "&lt;b&gt;quota&lt;/b&gt; &amp; more" in str(replies[0].text)
     clock.advance(days=400)  # no campaign covers the day
     assert "Hôm nay không có phong trào nào đang diễn ra." in await admin.say("/trangthai")
+
+
+async def test_a_spent_quota_ends_in_a_dead_letter_that_the_status_names(
+    app: App, admin: User, clock: Clock
+) -> None:
+    zalo = FakeChannel()
+    dispatcher = Scheduler(app, senders={"zalo": Watched("zalo", zalo, app.db, clock)})
+    await admin.say("/donvi them KT Phòng Kế toán")
+    lan = User(app, "z-lan", name="Lan", platform="zalo")
+    await lan.say(f"/start {found(INVITE_CODE, await admin.say('/moi KT'))}")
+    await lan.say("/nhacnho 10 phút nữa Gọi Sở")
+    delays = (30.0, 120.0)
+    zalo.fail("z-lan", *[QuotaExceeded("Zalo error 429: Quota exceeded", delays)] * 3)
+    clock.advance(minutes=10)
+    for wait in (*delays, 0.0):
+        await dispatcher.tick(clock.now)
+        clock.advance(seconds=wait)
+    text = await admin.say("/trangthai")
+    assert "• Zalo: đang lỗi từ 09:12 02/03/2026: Zalo error 429: Quota exceeded;" in text
+    assert "bỏ sau nhiều lần thử 1" in text
+    assert "    bỏ 1 tin: Zalo error 429: Quota exceeded (gave up after 3 attempts)" in text
+    assert zalo.to("z-lan") == []

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import channel_state, failures
+from storage import channel_state, failures, outbox
 from storage.models import SchedulerFailure
 from usecases.library import CampaignLibrary
 
@@ -32,6 +32,8 @@ class ChannelReport:
     waiting: int
     dead: int
     failed: int
+    dead_reasons: list[tuple[str, int]]
+    """Why messages were given up, the most first: (last error, rows)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,9 @@ async def report(
     states = {row.platform: row for row in await channel_state.states(session)}
     counts = await channel_state.outbox_counts(session)
     deliveries = await channel_state.last_deliveries(session)
+    reasons: dict[str, list[tuple[str, int]]] = {}
+    for platform, reason, rows in await outbox.dead_letters(session):
+        reasons.setdefault(platform, []).append((reason, rows))
     names = sorted(set(platforms) | set(states) | set(counts) | set(deliveries))
     channels = []
     for name in names:
@@ -73,6 +78,7 @@ async def report(
                 waiting=sum(count.get(status, 0) for status in WAITING),
                 dead=count.get("dead", 0),
                 failed=count.get("failed", 0),
+                dead_reasons=reasons.get(name, []),
             )
         )
     campaign = await library.current(session, today)
