@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from handlers.messages import Reply
@@ -63,6 +64,11 @@ class ChatMoved(DeliveryError):
     def __init__(self, new_chat_id: str) -> None:
         super().__init__(f"moved to {new_chat_id}")
         self.new_chat_id = new_chat_id
+
+
+class TopicGone(DeliveryError):
+    """The forum topic the message was addressed to (`Reply.thread`) no longer exists (it was
+    deleted); the chat itself is still there, and its main thread takes messages."""
 
 
 class Permanent(DeliveryError):
@@ -123,17 +129,58 @@ class Channel(Sender, Protocol):
 async def answer(
     channel: Sender, db: Database, platform: str, chat_id: str, replies: Sequence[Reply]
 ) -> None:
-    """A person's answers, in order, through `channel.send`. A chat that is gone is marked
-    inactive (no more pushes go there); any other failure is logged and the rest of the
-    answer dropped, since its later parts would make no sense alone."""
+    """A person's answers, in order, through `channel.send`. A group that became a supergroup
+    (ChatMoved) is followed once: the chat's row takes the new id (its unit link kept), and
+    the reply goes again to the new id, as do the rest. A deleted topic (TopicGone) is left
+    once: the reply goes to the chat's main thread, as do the rest, and the chat's pushes
+    too when it was their topic. A chat that is gone is marked inactive (no more pushes go
+    there); any other failure (or a second move) is logged and the rest of the answer
+    dropped, since its later parts would make no sense alone."""
+    moved = topic_gone = False
     for reply in replies:
-        try:
-            await channel.send(chat_id, reply)
-        except ChatGone as error:
-            log.info("%s chat %s is gone (%s); marking it inactive", platform, chat_id, error)
-            async with db.transaction() as session:
-                await chats.set_active(session, platform, chat_id, False)
-            return
-        except DeliveryError as error:
-            log.warning("could not answer in %s chat %s: %s", platform, chat_id, error)
-            return
+        if topic_gone:
+            reply = replace(reply, thread=None)
+        while True:
+            try:
+                await channel.send(chat_id, reply)
+                break
+            except ChatMoved as error:
+                if moved:
+                    log.warning("could not answer in %s chat %s: %s again", platform, chat_id,
+                                error)  # fmt: skip
+                    return
+                moved = True
+                log.info("%s chat %s %s; answering there", platform, chat_id, error)
+                async with db.transaction() as session:
+                    await chats.migrate(session, platform, chat_id, error.new_chat_id)
+                chat_id = error.new_chat_id
+            except TopicGone as error:
+                if topic_gone or reply.thread is None:
+                    log.warning("could not answer in %s chat %s: %s", platform, chat_id, error)
+                    return
+                topic_gone = True
+                async with db.transaction() as session:
+                    linked = await chats.leave_topic(session, platform, chat_id, reply.thread)
+                log_topic_gone(platform, chat_id, reply.thread, error, linked)
+                reply = replace(reply, thread=None)
+            except ChatGone as error:
+                log.info("%s chat %s is gone (%s); marking it inactive", platform, chat_id, error)
+                async with db.transaction() as session:
+                    await chats.set_active(session, platform, chat_id, False)
+                return
+            except DeliveryError as error:
+                log.warning("could not answer in %s chat %s: %s", platform, chat_id, error)
+                return
+
+
+def log_topic_gone(
+    platform: str, chat_id: str, thread: str, error: DeliveryError, linked: bool
+) -> None:
+    """One warning when a linked topic is found gone (whoever finds it first clears the link,
+    so it is said once); a passing mention otherwise."""
+    if linked:
+        log.warning("%s chat %s: topic %s is gone (%s); its pushes go to the main thread now",
+                    platform, chat_id, thread, error)  # fmt: skip
+    else:
+        log.info("%s chat %s: topic %s is gone (%s); to the main thread instead",
+                 platform, chat_id, thread, error)  # fmt: skip

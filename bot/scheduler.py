@@ -32,7 +32,7 @@ import os
 import secrets
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -48,7 +48,9 @@ from bot.delivery import (
     QuotaExceeded,
     RetryLater,
     Sender,
+    TopicGone,
     Transient,
+    log_topic_gone,
 )
 from campaign import calendar
 from campaign.calendar import Occurrence
@@ -470,7 +472,8 @@ class Scheduler:
         if not mine:  # another dispatcher took the row over: it sends it
             return 0
         try:
-            reply = Reply.from_json(outbox.message_of(row))
+            # into the chat's linked topic as it is now (a relinked or deleted one is followed)
+            reply = replace(Reply.from_json(outbox.message_of(row)), thread=chat.thread_id)
             message_id = await sender.send(chat.platform_chat_id, reply, push=True)
         except RetryLater as error:
             async with self.app.db.transaction() as session:
@@ -487,6 +490,15 @@ class Scheduler:
                                             error.new_chat_id)  # fmt: skip
                 if moved is not None:
                     await outbox.move_chat(session, row.id, moved, owner=self.owner)
+            return 0
+        except TopicGone as error:  # to the main thread: the row goes again at once, counted
+            assert chat.thread_id is not None  # a channel says so only of a topic it was given
+            async with self.app.db.transaction() as session:
+                linked = await chats.leave_topic(session, chat.platform, chat.platform_chat_id,
+                                                 chat.thread_id)  # fmt: skip
+                await outbox.retry_at(session, row.id, now, str(error), count=True,
+                                      owner=self.owner)  # fmt: skip
+            log_topic_gone(chat.platform, chat.platform_chat_id, chat.thread_id, error, linked)
             return 0
         except ChatGone as error:
             async with self.app.db.transaction() as session:

@@ -1,4 +1,8 @@
-"""/lienket UNIT: link a group chat to a unit so it receives that unit's messages."""
+"""/lienket UNIT: link a group chat to a unit so it receives that unit's messages.
+
+Typed inside a topic of a forum (a Telegram supergroup with topics), it links the unit to
+that topic: pushes go there rather than to the General topic. Typed in General (or in a group
+without topics) it links the whole chat. One chat holds one link: linking again moves it."""
 
 from __future__ import annotations
 
@@ -24,19 +28,22 @@ async def link_command(ctx: Context, args: str) -> list[Reply]:
     if await ctx.is_chat_admin() is False:
         return [ctx.reply("link.not_chat_admin")]
     previous = ctx.chat.unit
-    if previous is not None and previous.id == unit.id:
-        return [ctx.reply("link.already", unit=unit_label(ctx, unit))]
+    topic = ctx.incoming.thread_id  # typed in a forum topic: the unit's pushes go there
+    if previous is not None and previous.id == unit.id and ctx.chat.thread_id == topic:
+        already = "link.already_topic" if topic else "link.already"
+        return [ctx.reply(already, unit=unit_label(ctx, unit))]
+    previous_topic = ctx.chat.thread_id
     ctx.chat.unit_id = unit.id
-    await ctx.audit(
-        "chat.link",
-        unit.code,
-        {
-            "platform": ctx.chat.platform,
-            "chat": ctx.chat.platform_chat_id,
-            "previous": previous.code if previous else None,
-        },
-    )
-    return [ctx.reply("link.done", unit=unit_label(ctx, unit))]
+    ctx.chat.thread_id = topic
+    detail = {
+        "platform": ctx.chat.platform,
+        "chat": ctx.chat.platform_chat_id,
+        "previous": previous.code if previous else None,
+    }
+    if topic or previous_topic:  # the topics only where there are topics
+        detail |= {"topic": topic, "previous_topic": previous_topic}
+    await ctx.audit("chat.link", unit.code, detail)
+    return [ctx.reply("link.done_topic" if topic else "link.done", unit=unit_label(ctx, unit))]
 
 
 FEATURE = Feature(

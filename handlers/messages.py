@@ -60,6 +60,10 @@ class Incoming:
     """In a group: the bot was mentioned or replied to. Private chats are always addressed."""
     update_id: str | None = None
     """The platform's id of this update: a replay with the same id is ignored."""
+    thread_id: str | None = None
+    """The forum topic the message was written in (Telegram supergroups with topics), None
+    for the chat's main thread: the answer goes back there, and `/lienket` typed there links
+    the unit to that topic."""
 
     def __post_init__(self) -> None:
         """Every text that comes in, cleaned once, here, whichever channel built it: what the
@@ -119,6 +123,11 @@ class Reply:
     key: str | None = field(default=None, compare=False)
     """The catalogue key the text came from, when it came from one: what the role matrix test
     and logs name a reply by, whatever the language."""
+    thread: str | None = field(default=None, compare=False)
+    """Where in the chat it goes: a forum topic (Telegram), None for the chat's main thread;
+    channels without topics ignore it. Not part of the stored message (`to_json`): the
+    channel sets it on an answer from the message answered, the dispatcher on a push from
+    the chat's linked topic when it sends it, so a relinked or deleted topic is followed."""
 
     def to_json(self) -> dict[str, Any]:
         """The reply as JSON values, as the outbox keeps a message until it is sent: options as

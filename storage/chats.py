@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from storage.limits import clip
 from storage.models import Account, Chat, DialogState, Person
+from storage.rowcount import rowcount
 
 
 def _chat_with_unit(platform: str, chat_id: str) -> Select[Chat]:
@@ -25,10 +26,12 @@ def _chat_with_unit(platform: str, chat_id: str) -> Select[Chat]:
 async def _create_chat(
     session: AsyncSession, platform: str, chat_id: str, kind: str, title: str | None
 ) -> Chat:
-    """A chat seen for the first time, linked to no unit yet (`unit=None`): handlers may read
-    `chat.unit` at once, and nothing needs to be read back after the insert."""
+    """A chat seen for the first time, linked to no unit (`unit=None`) nor topic yet: handlers
+    may read `chat.unit` and `chat.thread_id` at once, and nothing needs to be read back after
+    the insert (a column left unset would be, lazily, which async code cannot do)."""
     title = clip(title, Chat.title) if title else title
-    chat = Chat(platform=platform, platform_chat_id=chat_id, kind=kind, title=title, unit=None)
+    chat = Chat(platform=platform, platform_chat_id=chat_id, kind=kind, title=title, unit=None,
+                thread_id=None)  # fmt: skip
     session.add(chat)
     await session.flush()
     return chat
@@ -108,12 +111,30 @@ async def migrate(session: AsyncSession, platform: str, old_id: str, new_id: str
     if new is None:
         old.platform_chat_id = new_id
         return old
-    new.unit_id = new.unit_id or old.unit_id
+    if new.unit_id is None:  # the link (unit and topic) moves over
+        new.unit_id, new.thread_id = old.unit_id, old.thread_id
     new.title = new.title or old.title
     new.active = True
     old.active = False
-    old.unit_id = None
+    old.unit_id = old.thread_id = None
     return new
+
+
+async def leave_topic(session: AsyncSession, platform: str, chat_id: str, thread_id: str) -> bool:
+    """The forum topic `thread_id` of this chat is gone (deleted): pushes go to the chat's
+    main thread from now on, the unit stays linked. True when this call cleared it (the
+    topic was still the linked one), so that only the first one to notice says so."""
+    result = await session.execute(
+        update(Chat)
+        .where(
+            Chat.platform == platform,
+            Chat.platform_chat_id == chat_id,
+            Chat.thread_id == thread_id,
+        )
+        .values(thread_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(result) == 1
 
 
 PRIVATE_CHAT_OF_ACCOUNT = (Account.platform == Chat.platform) & (

@@ -174,6 +174,9 @@ class Chat(Base):
     unit_id: Mapped[int | None] = mapped_column(
         ForeignKey("unit.id", ondelete="SET NULL"), index=True
     )
+    thread_id: Mapped[str | None] = mapped_column(String(32))
+    """The topic of a forum (a Telegram supergroup with topics) where pushes into this chat go:
+    the one `/lienket` was typed in. None: the chat's main thread (Telegram's "General")."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

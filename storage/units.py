@@ -124,7 +124,8 @@ async def delete_unit(session: AsyncSession, unit_id: int) -> None:
     await session.execute(delete(Membership).where(Membership.unit_id == unit_id))
     await session.execute(delete(Invite).where(Invite.unit_id == unit_id))
     await session.execute(delete(Reminder).where(Reminder.unit_id == unit_id))
-    await session.execute(update(Chat).where(Chat.unit_id == unit_id).values(unit_id=None))
+    unlinked = {"unit_id": None, "thread_id": None}  # the link is the unit and its topic
+    await session.execute(update(Chat).where(Chat.unit_id == unit_id).values(**unlinked))
     await session.execute(delete(Unit).where(Unit.id == unit_id))
 
 

@@ -70,6 +70,25 @@ async def test_telegram_is_answered_after_the_reply_is_sent(
     assert len(fake.texts(4242)) == 5  # the replay was not answered
 
 
+async def test_telegram_asks_for_what_the_bot_handles_and_an_edit_is_not_answered(
+    telegram: tuple[FakeTelegram, str],
+) -> None:
+    """setWebhook names the update types the bot handles; an edited message posted anyway
+    (a webhook set by an older version asked for every type) is accepted and not answered:
+    the webhook is answered once the update is handled, so nothing can come after."""
+    fake, url = telegram
+    (hook,) = fake.sent(method="setWebhook")
+    assert sorted(hook.params["allowed_updates"]) == ["callback_query", "message", "my_chat_member"]
+    assert fake.allowed == [("setWebhook", ["message", "callback_query", "my_chat_member"])]
+    headers = {TelegramChannel.secret_header: SECRET}
+    asked = telegram_update(fake, 1, 4242, "/q1")
+    edited = {"update_id": 2, "edited_message": {**asked["message"], "edit_date": 1}}
+    async with httpx.AsyncClient(timeout=60) as client:
+        assert (await client.post(url, json=asked, headers=headers)).status_code == 200
+        assert (await client.post(url, json=edited, headers=headers)).status_code == 200
+    assert len(fake.texts(4242)) == 1
+
+
 async def test_zalo_is_answered_after_the_reply_is_sent(fresh_app: App) -> None:
     fake = FakeZalo().start()
     channel = ZaloChannel(fresh_app, fake.token, base_url=fake.base_url)

@@ -4,6 +4,12 @@ Telegram users expect buttons, formatting and a command menu: Replies are sent a
 text is already safe HTML), options become inline keyboards whose presses come back as
 payloads, long texts are split at paragraph boundaries, files are uploaded as documents. In a
 group the bot hears commands, mentions of itself and replies to its own messages only.
+
+Only the updates it handles are asked for (ALLOWED_UPDATES, in polling and in setWebhook): new
+messages, button presses, and changes of its own membership. An edited message is not a new
+one: it is not asked for, and one that comes anyway (Telegram may still deliver updates
+created before the bot asked) is ignored, so editing "/trogiup" does not answer twice. In a
+forum (a supergroup with topics) the answer goes to the topic the message was written in.
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ import asyncio
 import contextlib
 import io
 import logging
+import re
 from collections.abc import Awaitable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -46,6 +54,7 @@ from telegram.ext import (
     ChatMemberHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -53,7 +62,7 @@ from bot.app import App
 from bot.channels.ordering import ChatLocks
 from bot.channels.pacing import PUSH, PacedLimiter, paced_limiter
 from bot.channels.text import split_text
-from bot.delivery import ChatGone, ChatMoved, Permanent, RetryLater, Transient, answer
+from bot.delivery import ChatGone, ChatMoved, Permanent, RetryLater, TopicGone, Transient, answer
 from bot.errors import UserError
 from bot.redact import hide_in_logs
 from bot.web import Hook, NotAnUpdate
@@ -65,6 +74,13 @@ MAX_TEXT = 4096
 TYPING_AFTER = 1.0
 """Seconds after which the user sees "typing…": a report or a busy hour; most answers need none."""
 CONCURRENT_UPDATES = 16
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER)
+"""The update types the handlers below take: new messages (migration service messages among
+them), button presses, the bot added to or removed from a chat. Nothing else is asked for."""
+TOPIC_GONE = ("message thread not found", "topic_deleted")
+"""What Telegram answers (400) a send into a forum topic that was deleted, in PTB's words
+(lower case): "Bad Request: message thread not found" (and TOPIC_DELETED on some
+methods). A closed topic (TOPIC_CLOSED) still exists: that send fails as Permanent."""
 
 log = logging.getLogger(__name__)
 
@@ -122,9 +138,8 @@ class TelegramChannel:
             Application.builder().token(token).concurrent_updates(PerChatUpdateProcessor())
         )  # typed loosely: the rate limiter changes the bot's type parameter
         if base_url:
-            builder = builder.base_url(base_url).base_file_url(
-                base_url.replace("/bot", "/file/bot")
-            )
+            api, files = api_urls(base_url)
+            builder = builder.base_url(api).base_file_url(files)
         limiter = rate_limiter or paced_limiter(max_per_second)
         if limiter is not None:
             builder = builder.rate_limiter(limiter)
@@ -134,14 +149,17 @@ class TelegramChannel:
         self.poll_timeout = poll_timeout
         self.username = ""
         self.bot_id = 0
+        self._ignored: set[str] = set()
+        new_message = filters.UpdateType.MESSAGE  # not an edit, a channel post, a business one
         self.application.add_handler(
             ChatMemberHandler(self.on_membership, ChatMemberHandler.MY_CHAT_MEMBER)
         )
         self.application.add_handler(
-            MessageHandler(filters.StatusUpdate.MIGRATE, self.on_migration)
+            MessageHandler(new_message & filters.StatusUpdate.MIGRATE, self.on_migration)
         )
         self.application.add_handler(CallbackQueryHandler(self.on_button))
-        self.application.add_handler(MessageHandler(filters.ALL, self.on_message))
+        self.application.add_handler(MessageHandler(new_message, self.on_message))
+        self.application.add_handler(TypeHandler(Update, self.on_unasked))
         self.application.add_error_handler(self.on_error)
 
     @classmethod
@@ -181,14 +199,14 @@ class TelegramChannel:
         assert updater is not None
         if hook is not None:
             await self.application.bot.set_webhook(
-                hook.url, secret_token=hook.secret, allowed_updates=Update.ALL_TYPES
+                hook.url, secret_token=hook.secret, allowed_updates=list(ALLOWED_UPDATES)
             )
             return
         await self.application.bot.delete_webhook()
         await updater.start_polling(
             poll_interval=self.poll_interval,
             timeout=self.poll_timeout,
-            allowed_updates=Update.ALL_TYPES,
+            allowed_updates=list(ALLOWED_UPDATES),
         )
 
     async def feed(self, body: dict[str, Any]) -> None:
@@ -256,11 +274,20 @@ class TelegramChannel:
             return
         if message.chat.type == ChatType.PRIVATE and not message.text:
             t = self.app.services.catalog.translator(self.app.services.default_language)
-            await self.answer(message.chat_id, [Reply(t("channel.non_text"))])
+            await self.answer(message.chat_id, [Reply(t("channel.non_text"))], topic(message))
             return
         incoming = self.incoming(update, message)
         if incoming is not None:
             await self.handle(incoming, message.chat_id)
+
+    async def on_unasked(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An update of a type the bot does not ask for (an edit made before it asked, or a
+        webhook set by an older version): ignored, and said once per type."""
+        kind = next((k for k, v in update.to_dict().items() if k != "update_id" and v), "?")
+        if kind not in self._ignored:
+            self._ignored.add(kind)
+            log.info("ignored a Telegram %s update (and will ignore the next ones): the bot "
+                     "answers new messages only", kind)  # fmt: skip
 
     def incoming(self, update: Update, message: Message) -> Incoming | None:
         user = update.effective_user
@@ -272,13 +299,12 @@ class TelegramChannel:
             if not text:
                 return None
             head = text.split(" ", 1)[0]
-            if head.startswith("/") and "@" in head and head.split("@", 1)[1] != self.username:
+            if head.startswith("/") and "@" in head and not self._is_me(head.split("@", 1)[1]):
                 return None  # a command for another bot
-            mention = f"@{self.username}"
-            if mention.lower() in text.lower():
+            mention = _mention(self.username)
+            if mention is not None and mention.search(text):
                 addressed = True
-                start = text.lower().index(mention.lower())
-                text = (text[:start] + text[start + len(mention) :]).strip()
+                text = mention.sub("", text, count=1).strip()
             reply_to = message.reply_to_message
             if reply_to is not None and reply_to.from_user and reply_to.from_user.id == self.bot_id:
                 addressed = True
@@ -294,7 +320,12 @@ class TelegramChannel:
             chat_title=message.chat.title,
             addressed=addressed,
             update_id=str(update.update_id),
+            thread_id=topic(message),
         )
+
+    def _is_me(self, username: str) -> bool:
+        """Telegram usernames are case-insensitive: /trogiup@Thidua_Bot is for @thidua_bot."""
+        return bool(self.username) and username.casefold() == self.username.casefold()
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -336,6 +367,7 @@ class TelegramChannel:
             username=query.from_user.username,
             addressed=True,
             update_id=str(update.update_id),
+            thread_id=topic(message) if message is not None else None,
         )
         await self.handle(incoming, chat_id)
 
@@ -376,27 +408,42 @@ class TelegramChannel:
         log.error("Telegram update %s failed", update_id, exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat is not None:
             t = self.app.services.catalog.translator(self.app.services.default_language)
+            message = update.effective_message
+            thread = topic(message) if message is not None else None
             with contextlib.suppress(TelegramError):
                 await self.application.bot.send_message(
-                    update.effective_chat.id, str(t("error.unexpected")), parse_mode=ParseMode.HTML
+                    update.effective_chat.id,
+                    str(t("error.unexpected")),
+                    parse_mode=ParseMode.HTML,
+                    message_thread_id=int(thread) if thread else None,
                 )
 
     # -- replies out -------------------------------------------------------------------------------
 
     async def handle(self, incoming: Incoming, chat_id: int) -> None:
-        typing = asyncio.create_task(self._typing_later(chat_id))
+        """The router's answer to `incoming`, in the topic it was written in."""
+        thread = incoming.thread_id
+        typing = asyncio.create_task(self._typing_later(chat_id, thread))
         try:
             replies = await self.app.router.handle(incoming)
         finally:
             typing.cancel()
-        await self.answer(chat_id, replies)
+        await self.answer(chat_id, replies, thread)
 
-    async def _typing_later(self, chat_id: int) -> None:
+    async def _typing_later(self, chat_id: int, thread: str | None) -> None:
         await asyncio.sleep(TYPING_AFTER)
         with contextlib.suppress(TelegramError):
-            await self.application.bot.send_chat_action(chat_id, ChatAction.TYPING)
+            await self.application.bot.send_chat_action(
+                chat_id, ChatAction.TYPING, message_thread_id=int(thread) if thread else None
+            )
 
-    async def answer(self, chat_id: int | str, replies: list[Reply]) -> None:
+    async def answer(
+        self, chat_id: int | str, replies: list[Reply], thread: str | None = None
+    ) -> None:
+        """Answers in the chat (in the forum topic `thread` when given), through
+        delivery.answer: a moved chat and a deleted topic are followed there."""
+        if thread is not None:
+            replies = [replace(reply, thread=thread) for reply in replies]
         await answer(self, self.app.db, PLATFORM, str(chat_id), replies)
 
     async def send(self, chat_id: str | int, reply: Reply, *, push: bool = False) -> str:
@@ -405,6 +452,7 @@ class TelegramChannel:
         errors come out as delivery errors; a push waits behind answers in the pace."""
         bot = self.application.bot
         chat = int(chat_id)
+        thread = int(reply.thread) if reply.thread else None  # a forum topic, else the chat
         priority = PUSH if push and self.limiter is not None else None
         pieces = split_text(str(reply.text), MAX_TEXT) if reply.text else []
         markup = _keyboard(reply)
@@ -418,6 +466,7 @@ class TelegramChannel:
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup if last else None,
                     disable_web_page_preview=True,
+                    message_thread_id=thread,
                     rate_limit_args=priority,
                 )
             if reply.file is not None:
@@ -425,9 +474,11 @@ class TelegramChannel:
                 caption = reply.file.caption or None
                 if reply.file.kind == "photo":
                     sent = await bot.send_photo(chat, upload, caption=caption,
+                                                message_thread_id=thread,
                                                 rate_limit_args=priority)  # fmt: skip
                 else:
                     sent = await bot.send_document(chat, upload, caption=caption,
+                                                   message_thread_id=thread,
                                                    rate_limit_args=priority)  # fmt: skip
         except RetryAfter as error:
             raise RetryLater(_seconds(error.retry_after)) from error
@@ -436,10 +487,38 @@ class TelegramChannel:
         except Forbidden as error:
             raise ChatGone(str(error)) from error
         except BadRequest as error:
+            if thread is not None and any(s in error.message.lower() for s in TOPIC_GONE):
+                raise TopicGone(str(error)) from error
             raise Permanent(str(error)) from error
         except (TimedOut, NetworkError) as error:
             raise Transient(str(error)) from error
         return str(sent.message_id) if sent is not None else ""
+
+
+def topic(message: Message) -> str | None:
+    """The forum topic a message is in, as a thread id for Reply.thread; None in a chat's
+    main thread. Only `is_topic_message` counts: a reply in a group without topics (or in
+    the General topic) carries a `message_thread_id` too, which is no topic to send to."""
+    if message.is_topic_message and message.message_thread_id:
+        return str(message.message_thread_id)
+    return None
+
+
+def api_urls(base_url: str) -> tuple[str, str]:
+    """TELEGRAM_API_BASE_URL as PTB wants it: the Bot API address with or without its
+    trailing `/bot` (`http://localhost:8081` or `http://localhost:8081/bot`, a slash at the
+    end or not) → (the method base `…/bot`, the file base `…/file/bot`)."""
+    root = base_url.strip().rstrip("/")
+    root = root.removesuffix("/bot")
+    return f"{root}/bot", f"{root}/file/bot"
+
+
+def _mention(username: str) -> re.Pattern[str] | None:
+    """@username as a whole word, in any letter case (Telegram usernames are
+    case-insensitive): not the start of a longer name (@thidua_bot2)."""
+    if not username:
+        return None
+    return re.compile(rf"@{re.escape(username)}(?![A-Za-z0-9_])", re.IGNORECASE)
 
 
 def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

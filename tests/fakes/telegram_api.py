@@ -4,6 +4,28 @@ It speaks the Bot API's HTTP protocol (`POST /bot<token>/<method>`, form or mult
 whose values are JSON, answers `{"ok": …, "result": …}`), keeps a queue of updates that tests
 push, records every call the bot makes, and can be told to answer 429 with retry_after or 403.
 The standard library's threaded HTTP server runs it, so it needs nothing beyond Python.
+
+What it says follows the published reference, https://core.telegram.org/bots/api, in these
+sections (a shape the bot never sees is left out, never invented):
+
+- "Making requests": the `{"ok", "result"}` / `{"ok": false, "error_code", "description",
+  "parameters"}` envelope; "ResponseParameters": `retry_after` on 429 and
+  `migrate_to_chat_id` on the 400 a group upgraded to a supergroup answers (`fail`; the
+  descriptions are the texts Telegram's servers send, e.g. "Bad Request: group chat was
+  upgraded to a supergroup chat").
+- "getUpdates" and "setWebhook": `allowed_updates` is recorded (`allowed_updates`, `allowed`)
+  and obeyed as documented: an empty list or none at all means every type except
+  chat_member, message_reaction and message_reaction_count; a call without it keeps the
+  previous setting; and "this parameter doesn't affect updates created before the call", so
+  an update pushed before the bot asked keeps being delivered whatever its type.
+- "Update": `message`, `edited_message` (`edit`), `callback_query` (`press`),
+  `my_chat_member` (`membership`).
+- "Message" and "Chat": in a forum supergroup (`Chat.is_forum`), a message written in a topic
+  has `message_thread_id` and `is_topic_message` (`message(..., thread=…)`); one in the General
+  topic has neither. "sendMessage": `message_thread_id` targets a topic of a forum; the message
+  sent is in that topic. A topic that does not exist (never declared with `forum`, or deleted
+  with `delete_topic`) is refused with 400 "Bad Request: message thread not found", the text
+  Telegram's servers answer (tdlib/telegram-bot-api issues 472 and 854).
 """
 
 from __future__ import annotations
@@ -23,6 +45,17 @@ from tests.fakes.loopback import LoopbackServer
 
 BOT_ID = 777000111
 USER_FIELDS = {"is_bot": False, "language_code": "vi"}
+NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+"""Update types not delivered unless asked for by name ("getUpdates", allowed_updates)."""
+DESCRIPTIONS = {
+    400: "Bad Request: chat not found",
+    403: "Forbidden: bot was blocked by the user",
+    429: "Too Many Requests: retry after {retry_after}",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+}
+MIGRATED = "Bad Request: group chat was upgraded to a supergroup chat"
+THREAD_NOT_FOUND = "Bad Request: message thread not found"
 
 
 @dataclass
@@ -40,8 +73,16 @@ class FakeTelegram(LoopbackServer):
         self.username = username
         self.calls: list[Call] = []
         self.updates: list[dict[str, Any]] = []
-        self.failures: dict[str, list[tuple[int, dict[str, Any], int | None]]] = {}
-        """method → queue of (status, parameters, chat or None for any) to answer instead."""
+        self.failures: dict[str, list[tuple[int, dict[str, Any], int | None, str]]] = {}
+        """method → queue of (status, parameters, chat or None for any, description) to answer
+        instead."""
+        self.allowed: list[tuple[str, list[str]]] = []
+        """(method, allowed_updates) of every getUpdates or setWebhook call that named them."""
+        self._allowed: frozenset[str] | None = None
+        self._allowed_since = 0
+        """Updates pushed from this index on obey `_allowed`; earlier ones are delivered."""
+        self.forums: dict[int, set[int]] = {}
+        """Forum supergroups (`forum`): chat id → the ids of its topics that exist."""
         self.forbidden_chats: set[int] = set()
         self.chat_admins: dict[int, set[int]] = {}
         self.poll_wait = 0.5
@@ -72,6 +113,22 @@ class FakeTelegram(LoopbackServer):
 
     # -- what tests do ---------------------------------------------------------------------------
 
+    @property
+    def allowed_updates(self) -> list[str] | None:
+        """The update types the bot last asked for (None: it never named any)."""
+        with self._lock:
+            return sorted(self._allowed) if self._allowed is not None else None
+
+    def forum(self, chat_id: int, *topics: int) -> None:
+        """Make `chat_id` a forum supergroup with these topics (message_thread_id values)."""
+        with self._lock:
+            self.forums.setdefault(chat_id, set()).update(topics)
+
+    def delete_topic(self, chat_id: int, topic: int) -> None:
+        """An admin deleted the topic: sends into it are refused from now on."""
+        with self._lock:
+            self.forums.get(chat_id, set()).discard(topic)
+
     def push(self, update: dict[str, Any]) -> int:
         with self._lock:
             update.setdefault("update_id", next(self._ids))
@@ -85,6 +142,9 @@ class FakeTelegram(LoopbackServer):
     def chat(self, chat_id: int, kind: str = "private", title: str = "") -> dict[str, Any]:
         if kind == "private":
             return {"id": chat_id, "type": "private", "first_name": f"User {chat_id}"}
+        if chat_id in self.forums:
+            return {"id": chat_id, "type": "supergroup", "title": title or f"Forum {chat_id}",
+                    "is_forum": True}  # fmt: skip
         return {"id": chat_id, "type": kind, "title": title or f"Group {chat_id}"}
 
     def message(
@@ -97,8 +157,45 @@ class FakeTelegram(LoopbackServer):
         name: str = "",
         reply_to_bot: bool = False,
         update_id: int | None = None,
+        thread: int | None = None,
         **extra: Any,
     ) -> int:
+        """A user writes `text` (with `thread`: in that topic of a forum, see `forum`)."""
+        message = self._message(user_id, text, chat_id, kind, name, reply_to_bot, thread, extra)
+        update: dict[str, Any] = {"message": message}
+        if update_id is not None:
+            update["update_id"] = update_id
+        return self.push(update)
+
+    def edit(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        chat_id: int | None = None,
+        kind: str = "private",
+        message_id: int | None = None,
+        thread: int | None = None,
+    ) -> int:
+        """The user edits a message they wrote: an `edited_message` update, the message as it
+        reads now with its `edit_date`."""
+        message = self._message(user_id, text, chat_id, kind, "", False, thread, {})
+        if message_id is not None:
+            message["message_id"] = message_id
+        message["edit_date"] = message["date"] + 1
+        return self.push({"edited_message": message})
+
+    def _message(
+        self,
+        user_id: int,
+        text: str,
+        chat_id: int | None,
+        kind: str,
+        name: str,
+        reply_to_bot: bool,
+        thread: int | None,
+        extra: dict[str, Any],
+    ) -> dict[str, Any]:
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
@@ -106,6 +203,9 @@ class FakeTelegram(LoopbackServer):
             "from": self.user(user_id, name),
             **extra,
         }
+        if thread is not None:
+            message["message_thread_id"] = thread
+            message["is_topic_message"] = True
         if text:
             message["text"] = text
             if text.startswith("/"):
@@ -124,10 +224,7 @@ class FakeTelegram(LoopbackServer):
                 },
                 "text": "…",
             }
-        update: dict[str, Any] = {"message": message}
-        if update_id is not None:
-            update["update_id"] = update_id
-        return self.push(update)
+        return message
 
     def press(self, user_id: int, sent: Call, data: str) -> int:
         """The user presses the button with callback `data` under a message the bot sent."""
@@ -164,10 +261,26 @@ class FakeTelegram(LoopbackServer):
             }
         )
 
-    def fail(self, method: str, status: int, chat: int | None = None, **parameters: Any) -> None:
-        """Answer the next call of `method` (into `chat`, if given) with this error (429 takes
-        retry_after=…, 400 may take migrate_to_chat_id=…)."""
-        self.failures.setdefault(method, []).append((status, parameters, chat))
+    def fail(
+        self,
+        method: str,
+        status: int,
+        chat: int | None = None,
+        *,
+        description: str | None = None,
+        **parameters: Any,
+    ) -> None:
+        """Answer the next call of `method` (into `chat`, if given) with this error: its
+        `parameters` are ResponseParameters (429 takes retry_after=…, 400 may take
+        migrate_to_chat_id=…), its description Telegram's text for the status unless given."""
+        if description is None:
+            if "migrate_to_chat_id" in parameters:
+                description = MIGRATED
+            else:
+                text = DESCRIPTIONS.get(status, "Bad Request")
+                description = text.format(retry_after=parameters.get("retry_after", 1))
+        with self._lock:
+            self.failures.setdefault(method, []).append((status, parameters, chat, description))
 
     def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[Call]:
         with self._lock:
@@ -185,7 +298,12 @@ class FakeTelegram(LoopbackServer):
 
     async def drained(self, timeout: float = 15.0) -> None:
         """Every pushed update has been fetched and acknowledged by the bot."""
-        await self.wait_for(lambda: not self._pending(self._offset), timeout)
+
+        def empty() -> bool:
+            with self._lock:
+                return not self._pending(self._offset)
+
+        await self.wait_for(empty, timeout)
 
     # -- the server side -------------------------------------------------------------------------
 
@@ -210,7 +328,28 @@ class FakeTelegram(LoopbackServer):
         return True
 
     def _pending(self, offset: int) -> list[dict[str, Any]]:
-        return [u for u in self.updates if u["update_id"] >= offset]
+        """Called under the lock: the updates from `offset` on that the bot asked for."""
+        allowed, since = self._allowed, self._allowed_since
+        return [
+            u for index, u in enumerate(self.updates)
+            if u["update_id"] >= offset and self._wanted(u, allowed if index >= since else None)
+        ]  # fmt: skip
+
+    @staticmethod
+    def _wanted(update: dict[str, Any], allowed: frozenset[str] | None) -> bool:
+        kind = next((key for key in update if key != "update_id"), "")
+        return kind in allowed if allowed else kind not in NOT_BY_DEFAULT
+
+    def _ask_for(self, method: str, params: dict[str, Any]) -> None:
+        """getUpdates / setWebhook with `allowed_updates`: the types from now on."""
+        if "allowed_updates" not in params:
+            return  # "If not specified, the previous setting will be used."
+        asked = [str(kind) for kind in params["allowed_updates"] or []]
+        with self._lock:
+            self.allowed.append((method, asked))
+            wanted = frozenset(asked)
+            if wanted != self._allowed:
+                self._allowed, self._allowed_since = wanted, len(self.updates)
 
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         path = request.path.split("?", 1)[0]
@@ -225,6 +364,8 @@ class FakeTelegram(LoopbackServer):
         if method.startswith("send") and self._hold():
             return  # never answered nor delivered: the client died waiting (see hold_after)
         call = Call(method, params, files)
+        if method in ("getUpdates", "setWebhook"):
+            self._ask_for(method, params)
         if method != "getUpdates":
             with self._lock:
                 self.calls.append(call)
@@ -249,15 +390,18 @@ class FakeTelegram(LoopbackServer):
             )
             if match is not None:
                 queue.remove(match)
-                status, parameters, _ = match
+                status, parameters, _, description = match
                 body: dict[str, Any] = {
                     "ok": False,
                     "error_code": status,
-                    "description": "Too Many Requests" if status == 429 else "Forbidden",
+                    "description": description,
                 }
                 if parameters:
                     body["parameters"] = parameters
                 return status, body
+        refused = self._no_such_topic(method, params)
+        if refused is not None:
+            return refused
         chat = params.get("chat_id")
         if self.limit_scale and method == "sendMessage" and chat is not None:
             with self._lock:
@@ -271,6 +415,19 @@ class FakeTelegram(LoopbackServer):
                 "description": "Forbidden: bot was blocked by the user",
             }
         return None
+
+    def _no_such_topic(
+        self, method: str, params: dict[str, Any]
+    ) -> tuple[int, dict[str, Any]] | None:
+        """A send into a topic that does not exist (or into a chat that has no topics)."""
+        thread = params.get("message_thread_id")
+        if not method.startswith("send") or thread is None:
+            return None
+        with self._lock:
+            topics = self.forums.get(int(params.get("chat_id") or 0), set())
+            if int(thread) in topics:
+                return None
+        return 400, {"ok": False, "error_code": 400, "description": THREAD_NOT_FOUND}
 
     def _over_limit(self, chat: int) -> tuple[int, dict[str, Any]] | None:
         """Called under the lock: a 429 when this send would break a flood limit."""
@@ -335,6 +492,9 @@ class FakeTelegram(LoopbackServer):
                 ]
             if params.get("reply_markup"):
                 message["reply_markup"] = params["reply_markup"]
+            if params.get("message_thread_id") is not None:
+                message["message_thread_id"] = int(params["message_thread_id"])
+                message["is_topic_message"] = True
             return message
         if method in ("editMessageText", "editMessageReplyMarkup"):
             return True
