@@ -390,3 +390,33 @@ async def test_the_token_never_reaches_the_logs(
         await app.close()
     assert "HTTP Request: POST" in caplog.text  # httpx did log the requests
     assert fake.token not in caplog.text
+
+
+async def test_thongke_is_a_picture_with_its_figures_as_caption(
+    bot: App, fake: FakeTelegram
+) -> None:
+    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await join(fake, LAN)
+    fake.message(ADMIN, "/thongke KT")
+    (photo,) = await fake.wait_for(lambda: fake.sent(ADMIN, method="sendPhoto"))
+    assert photo.files["thong-ke-2026.png"].startswith(b"\x89PNG\r\n")
+    assert photo.params["parse_mode"] == "HTML"
+    assert "<b>Phòng Kế toán</b> (KT) — 1 thành viên" in photo.params["caption"]
+    assert not any("thành viên" in text for text in fake.texts(ADMIN)[-1:])  # one message
+
+
+async def test_figures_too_long_for_a_caption_come_as_text_then_the_picture(
+    bot: App, fake: FakeTelegram
+) -> None:
+    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    for n in range(8):  # an admin's view of many units: longer than a caption may be
+        await say(fake, ADMIN, f"/donvi them U{n} Phòng số {n} có tên rất dài để thử")
+    await join(fake, LAN)
+    before = len(fake.sent(ADMIN))
+    fake.message(ADMIN, "/thongke")
+    (photo,) = await fake.wait_for(lambda: fake.sent(ADMIN, method="sendPhoto"))
+    assert "caption" not in photo.params
+    pieces = fake.sent(ADMIN)[before:]
+    figures = "".join(str(call.params["text"]) for call in pieces)
+    assert len(figures) > 1024 and "Phòng số 7" in figures  # split where it must be
+    assert all(call.at <= photo.at for call in pieces)  # the picture after its figures

@@ -906,3 +906,41 @@ async def test_a_picture_caption_is_plain_and_at_most_2000_characters(
     assert clipped["caption"].startswith("Biểu đồ thi đua rất dài")
     assert "caption" not in blank
     assert short["caption"] == "Tỷ lệ & mục tiêu"
+
+
+async def test_thongke_shows_its_picture_served_by_the_bots_web_server(
+    zapp: App, bot: ZaloChannel, fake: FakeZalo
+) -> None:
+    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await join(fake, LAN)
+    web = WebServer("127.0.0.1", 0)
+    web.downloads(zapp.db, zapp.services.clock)
+    await web.start()
+    try:
+        figures = await say(fake, ADMIN, "/thongke")
+        assert "Phòng Kế toán (KT) — 1 thành viên" in figures
+        (photo,) = await fake.wait_for(lambda: fake.sent(ADMIN, method="sendPhoto"))
+        assert "caption" not in photo.params  # the figures came as text just before
+        local = photo.params["photo"].replace(PUBLIC, f"http://127.0.0.1:{web.port}")
+        async with httpx.AsyncClient() as client:
+            got = await client.get(local)
+        assert got.status_code == 200 and got.content.startswith(b"\x89PNG\r\n")
+    finally:
+        await web.stop()
+
+
+async def test_without_a_public_address_the_figures_come_as_text_only(
+    zapp: App, fake: FakeZalo
+) -> None:
+    channel = ZaloChannel(zapp, fake.token, base_url=fake.base_url, poll_timeout=1,
+                          idle_gap=0.05)  # fmt: skip
+    await channel.start()
+    try:
+        await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+        await join(fake, LAN)
+        figures = await say(fake, ADMIN, "/thongke")
+        assert "Phòng Kế toán (KT) — 1 thành viên" in figures
+        assert "BOT_PUBLIC_URL" not in figures  # no note about a file nobody can open
+        assert fake.sent(ADMIN, method="sendPhoto") == []
+    finally:
+        await channel.stop()

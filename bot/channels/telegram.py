@@ -71,6 +71,9 @@ from storage import chats
 
 PLATFORM = "telegram"
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
+"""Telegram's limit on a photo's caption (after entities are parsed: the HTML is longer, so
+a caption within this in HTML is surely within it)."""
 TYPING_AFTER = 1.0
 """Seconds after which the user sees "typing…": a report or a busy hour; most answers need none."""
 CONCURRENT_UPDATES = 16
@@ -456,6 +459,9 @@ class TelegramChannel:
         priority = PUSH if push and self.limiter is not None else None
         pieces = split_text(str(reply.text), MAX_TEXT) if reply.text else []
         markup = _keyboard(reply)
+        caption = escape(reply.file.caption) if reply.file is not None else ""  # sent as HTML
+        if _captions(reply) and len(pieces) == 1 and len(pieces[0]) <= MAX_CAPTION:
+            caption, pieces = pieces[0], []  # the picture with its figures, one message
         sent: Message | None = None
         try:
             for number, piece in enumerate(pieces):
@@ -471,13 +477,15 @@ class TelegramChannel:
                 )
             if reply.file is not None:
                 upload = InputFile(io.BytesIO(reply.file.data), filename=reply.file.filename)
-                caption = reply.file.caption or None
                 if reply.file.kind == "photo":
-                    sent = await bot.send_photo(chat, upload, caption=caption,
+                    sent = await bot.send_photo(chat, upload, caption=caption or None,
+                                                parse_mode=ParseMode.HTML,
+                                                reply_markup=markup if not pieces else None,
                                                 message_thread_id=thread,
                                                 rate_limit_args=priority)  # fmt: skip
                 else:
-                    sent = await bot.send_document(chat, upload, caption=caption,
+                    sent = await bot.send_document(chat, upload, caption=caption or None,
+                                                   parse_mode=ParseMode.HTML,
                                                    message_thread_id=thread,
                                                    rate_limit_args=priority)  # fmt: skip
         except RetryAfter as error:
@@ -493,6 +501,12 @@ class TelegramChannel:
         except (TimedOut, NetworkError) as error:
             raise Transient(str(error)) from error
         return str(sent.message_id) if sent is not None else ""
+
+
+def _captions(reply: Reply) -> bool:
+    """A picture with no caption of its own takes the reply's text as its caption, when the
+    text fits: the chart of /thongke arrives with its figures under it."""
+    return reply.file is not None and reply.file.kind == "photo" and not reply.file.caption
 
 
 def topic(message: Message) -> str | None:

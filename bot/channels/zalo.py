@@ -544,8 +544,10 @@ class ZaloChannel:
             lines = numbered(o.label for o in reply.options)
             hints = [to_plain(t("zalo.answer_by_number"))] if hint else []
             parts.append("\n".join([*lines, *hints]))
-        if reply.file is not None and not self._as_photo(reply.file):
+        if reply.file is not None and reply.file.kind != "photo":
             parts.append(await self._file_note(reply.file, t))
+        # A picture goes by sendPhoto when the bot has a public address; without one it is
+        # left out: the text beside it (the figures of /thongke) says what it shows.
         text = "\n\n".join(p for p in parts if p)
         return split_text(text, MAX_TEXT) if text else []
 
