@@ -9,10 +9,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.app import App
+from bot.channels.telegram import TelegramChannel
+from bot.channels.zalo import ZaloChannel
 from bot.scheduler import Scheduler
 from storage import chats, outbox
 from tests.conftest import INVITE_CODE, Clock, User, found
 from tests.fakes.channel import FakeChannel
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.zalo_api import FakeZalo
 
 MONDAY_9 = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 ANNOUNCED = "📣 <b>Thông báo</b> (Hùng):\nChiều nay 15h họp toàn phòng"
@@ -187,3 +191,38 @@ async def test_muting_asks_which_unit_when_there_are_several(app: App, admin: Us
     )
     assert await lan.say("/ngonngu en") == "Switched to English."
     assert "Send /unmute with a unit code, or /unmute all." in await lan.say("/unmute")
+
+
+async def test_end_to_end_on_both_fakes_one_copy_each(app: App, admin: User, clock: Clock) -> None:
+    """The real channels against the fake Telegram and Zalo servers: the unit's Telegram group
+    hears once, Zalo members privately once each, the person on both apps not twice."""
+    await unit_on_two_apps(app, admin, clock)
+    both = await join(admin, User(app, "104", name="Ngọc", platform="telegram"))
+    link = found(r"Mã liên kết tài khoản của bạn: ([A-Z0-9]{8})", await both.say("/taikhoan"))
+    ngoc_zalo = User(app, "z-ngoc", name="Ngọc", platform="zalo")
+    assert "Mình đã gửi yêu cầu" in await ngoc_zalo.say(f"/taikhoan {link}")
+    async with app.db.transaction() as session:
+        row = [r for r in await outbox.rows(session) if r.options][-1]
+    assert "Đã liên kết" in await both.say(payload=row.options[0]["payload"])
+    telegram_api, zalo_api = FakeTelegram().start(), FakeZalo().start()
+    telegram = TelegramChannel(app, telegram_api.token, base_url=telegram_api.base_url)
+    zalo = ZaloChannel(app, zalo_api.token, base_url=zalo_api.base_url)
+    await telegram.connect()
+    await zalo.connect()
+    try:
+        assert "• Zalo: 0 nhóm chat, 2 người" in await admin.say("/thongbao Mai nghỉ lễ")
+        await admin.say("1")
+        dispatcher = Scheduler(app, senders={"telegram": telegram, "zalo": zalo})
+        await dispatcher.tick(clock.now + timedelta(seconds=5))
+        pushed = [c for c in telegram_api.sent() if "Mai nghỉ lễ" in str(c.params["text"])]
+        assert [int(c.params["chat_id"]) for c in pushed] == [-500]
+        private = [c for c in zalo_api.sent() if "Mai nghỉ lễ" in str(c.params["text"])]
+        assert sorted(c.params["chat_id"] for c in private) == ["z-lan", "z-tu"]
+        await dispatcher.tick(clock.now + timedelta(minutes=5))  # nothing goes twice
+        again = [c for c in [*telegram_api.sent(), *zalo_api.sent()] if "nghỉ lễ" in str(c.params)]
+        assert len(again) == len(pushed) + len(private) == 3
+    finally:
+        await telegram.application.shutdown()
+        await zalo.stop()
+        telegram_api.stop()
+        zalo_api.stop()
