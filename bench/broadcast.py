@@ -66,6 +66,17 @@ async def fresh_app(url: str, **settings: str) -> App:
     return await open_app(load_settings(BOT_DATABASE_URL=url, **settings))
 
 
+async def drain(app: App, scheduler: Scheduler, limit: float = 900) -> None:
+    """Dispatch until every outbox row is sent (or `limit` seconds have passed)."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        await scheduler.tick(datetime.now(UTC))
+        async with app.db.transaction() as session:
+            if all(row.status == "sent" for row in await outbox.rows(session)):
+                return
+        await asyncio.sleep(0.05)
+
+
 async def run(url: str, groups: int, privates: int, scale: float) -> dict:
     app = await fresh_app(url)
     now = datetime.now(UTC)
@@ -90,13 +101,7 @@ async def run(url: str, groups: int, privates: int, scale: float) -> dict:
     scheduler = Scheduler(app, senders={"telegram": channel}, concurrency=16, batch=200)
     started = time.monotonic()
     try:
-        while True:
-            await scheduler.tick(datetime.now(UTC))
-            async with app.db.transaction() as session:
-                left = [r for r in await outbox.rows(session) if r.status != "sent"]
-            if not left or time.monotonic() - started > 900:
-                break
-            await asyncio.sleep(0.05)
+        await drain(app, scheduler)
     finally:
         elapsed = time.monotonic() - started
         await channel.application.shutdown()
@@ -156,13 +161,7 @@ async def run_people(url: str, units: int, members: int, scale: float) -> dict:
     scheduler = Scheduler(app, senders=senders, concurrency=16, batch=200)
     started = time.monotonic()
     try:
-        while True:
-            await scheduler.tick(datetime.now(UTC))
-            async with app.db.transaction() as session:
-                left = [r for r in await outbox.rows(session) if r.status != "sent"]
-            if not left or time.monotonic() - started > 900:
-                break
-            await asyncio.sleep(0.05)
+        await drain(app, scheduler)
     finally:
         elapsed = time.monotonic() - started
         await to_telegram.application.shutdown()
