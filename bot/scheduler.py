@@ -284,10 +284,8 @@ class Scheduler:
         self, session: AsyncSession, reminder: Reminder, *, late: bool
     ) -> int:
         made = 0
-        targets = await reminders.target_chats(session, reminder)
-        languages = await chats.reader_languages(session, [chat.id for chat in targets])
-        for chat in targets:
-            t = self._t(languages.get(chat.id))
+        for chat, language in await reminders.target_readers(session, reminder):
+            t = self._t(language)
             text = t("push.reminder_late" if late else "push.reminder", text=reminder.text)
             options = (Option(t("push.snooze"), f"snooze:{reminder.id}"),)
             message = Reply(text, options if chat.kind == "private" else ()).to_json()
@@ -310,7 +308,7 @@ class Scheduler:
         reached = await audience.of_units(session, None)
         if not reached:
             return following
-        readers = [(chat, None) for chat in reached.groups] + reached.people  # groups: the bot's
+        readers = reached.readers
         observances = await self.app.services.library.observances(session, local.date())
         coming = calendar.upcoming(
             [o for o in observances if o.scope in NOTICE_SCOPES],

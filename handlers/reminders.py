@@ -242,8 +242,7 @@ async def _announce_answer(
     reached = await _audience(ctx)
     batch = uuid.uuid4().hex[:12]
     by = ctx.person.display_name or ""
-    readers = [(chat, None) for chat in reached.groups] + reached.people  # groups: the bot's
-    for chat, language in readers:
+    for chat, language in reached.readers:
         t = ctx.services.catalog.translator(language or ctx.services.default_language)
         await outbox.enqueue(
             ctx.session, chat_id=chat.id, kind="announce",

@@ -31,8 +31,9 @@ class Audience:
     it, or blocked it): nothing can reach them until they do."""
 
     @property
-    def chats(self) -> list[Chat]:
-        return [*self.groups, *(chat for chat, _ in self.people)]
+    def readers(self) -> list[tuple[Chat, str | None]]:
+        """Every chat with the language to write in: None for groups (the bot's)."""
+        return [*((chat, None) for chat in self.groups), *self.people]
 
     def reach(self) -> dict[str, tuple[int, int]]:
         """Per platform: (groups, people privately), for the sender's confirmation."""

@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audience
+from storage.chats import reader_languages
 from storage.models import Chat, Reminder
 
 
@@ -54,11 +55,16 @@ async def find(session: AsyncSession, reminder_id: int) -> Reminder | None:
     return await session.get(Reminder, reminder_id)
 
 
-async def target_chats(session: AsyncSession, reminder: Reminder) -> list[Chat]:
-    """The chats a reminder goes to now: its chat; or for a unit (all units) their groups
-    and, privately, the members no group reaches (storage/audience.py)."""
+async def target_readers(
+    session: AsyncSession, reminder: Reminder
+) -> list[tuple[Chat, str | None]]:
+    """The chats a reminder goes to now, each with its reader's language (None: the bot's):
+    its chat; or for a unit (all units) their groups and, privately, the members no group
+    reaches (storage/audience.py)."""
     if reminder.target == "chat":
         chat = await session.get(Chat, reminder.chat_id)
-        return [chat] if chat is not None and chat.active else []
+        if chat is None or not chat.active:
+            return []
+        return [(chat, (await reader_languages(session, [chat.id])).get(chat.id))]
     units = None if reminder.target == "all" else [reminder.unit_id] if reminder.unit_id else []
-    return (await audience.of_units(session, units)).chats
+    return (await audience.of_units(session, units)).readers
