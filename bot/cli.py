@@ -30,11 +30,13 @@ from bot.errors import UserError
 from bot.i18n import Catalog
 from bot.scheduler import scheduler_for
 from campaign import timephrase
+from campaign.commands import parse_slash
 from campaign.dates import format_datetime, weekday_key
 from campaign.document import DocumentError
 from campaign.inputs import MAX_DAYS, MAX_ID, clean_text, read_int
 from campaign.roles import parse_unit_role
 from campaign.standing import TargetRule
+from campaign.understand import Reading, as_json, understand
 from handlers import audit_view
 from handlers.answer_view import occurrence_line
 from handlers.context import Translate
@@ -327,6 +329,25 @@ async def _when(app: App, args: argparse.Namespace, t: Translate) -> int:
     return 0
 
 
+async def _understand(app: App, args: argparse.Namespace, t: Translate) -> int:
+    """Each message as the chat would read it: a slash command, or campaign/understand."""
+    texts = [args.text] if args.text is not None else [line.rstrip("\n") for line in sys.stdin]
+    now = app.services.clock().astimezone(app.services.zone)
+    phrases = app.router.registry.phrases
+    for text in texts:
+        slash = parse_slash(text)
+        reading = (
+            Reading("command", slash.name, slash.args)
+            if slash is not None
+            else understand(text, phrases, now)
+        )
+        if args.json:
+            print(json.dumps(as_json(reading), ensure_ascii=False))
+        else:
+            print(f"{reading.kind}\t{reading.command or ''}\t{reading.args}")
+    return 0
+
+
 def _now(app: App) -> datetime:
     return app.services.clock()
 
@@ -511,6 +532,7 @@ _ACTIONS: dict[str, Callable[[App, argparse.Namespace, Translate], Awaitable[int
     "audit": _audit,
     "ask": _ask,
     "when": _when,
+    "understand": _understand,
     "events": _events,
     "campaign import": _campaign_import,
     "campaign list": _campaign_list,

@@ -89,6 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument("--now", default=None, help="ISO time in BOT_TIMEZONE (default: now)")
     when.add_argument("--json", action="store_true")
 
+    understand = sub.add_parser("understand", help="what the bot makes of typed messages")
+    understand.add_argument(
+        "text",
+        nargs="?",
+        default=None,
+        help="one message (default: one per line from standard input)",
+    )
+    understand.add_argument("--json", action="store_true")
+
     sub.add_parser("dispatch", help="send every due message of the outbox, then exit")
 
     stats = sub.add_parser("stats", help="units against the campaign targets")

@@ -13,8 +13,9 @@ from contextlib import suppress
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from campaign.commands import closest, match_phrase, parse_slash
+from campaign.commands import closest, parse_slash
 from campaign.inputs import read_int
+from campaign.understand import understand
 from handlers.context import Context, Services
 from handlers.messages import Incoming, Reply
 from handlers.registry import Command, Registry
@@ -99,8 +100,8 @@ class Router:
         if slash is not None:
             command = self.registry.get(slash.name)
             return command is not None and command.writes
-        phrase = match_phrase(text, self.registry.phrases)
-        command = None if phrase is None else self.registry.get(phrase.name)
+        said = understand(text, self.registry.phrases).command  # no time looked for: cheap
+        command = self.registry.get(said) if said else None
         return command is not None and command.writes
 
     async def _attempt(
@@ -257,16 +258,19 @@ class Router:
                 return [self._unknown(ctx, slash.name)]
             return await self._run(ctx, command, slash.args)
 
-        phrase = match_phrase(text, self.registry.phrases)
-        if phrase is not None and speaks_to_bot:
-            command = self.registry.get(phrase.name)
-            if command is not None:
-                return await self._run(ctx, command, phrase.args)
-
         if not speaks_to_bot:
             return []
         if not text:
             return [ctx.reply("error.empty")]
+        # A sentence: a command said in words, smalltalk, or a question (campaign/understand).
+        reading = understand(text, self.registry.phrases, ctx.now().astimezone(self.services.zone))
+        command = self.registry.get(reading.command) if reading.command else None
+        if command is not None:
+            return await self._run(ctx, command, reading.args)
+        if reading.kind == "smalltalk":
+            return [ctx.reply("understand.smalltalk")]
+        if reading.kind == "unknown":
+            return [ctx.reply("understand.unknown")]
         if self.registry.free_text is not None:
             return await self.registry.free_text(ctx, text)
         return [ctx.reply("fallback.free_text")]

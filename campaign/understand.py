@@ -1,0 +1,281 @@
+"""What a free-typed message means: a command with its arguments, a question for the documents,
+smalltalk, or nothing to read (pure; the router and `python -m bot understand` call it).
+
+Staff type sentences, not commands: "nhắc tôi 8h sáng mai nộp báo cáo", "em xong 70% rồi",
+"mình đã đăng ký chưa", "cảm ơn nhé". Each intent below is a small set of cue patterns on the
+folded text (lowercase, no diacritics, so typing with or without accents is alike), tried in
+order; the arguments are cut from the user's own spelling at the same place. A message that
+asks something (a question word, a question mark) and fits no personal intent stays a
+question for the documents: "hạn chót đăng ký là khi nào" is about the document, not a wish to
+register. Reminders find their time anywhere in the sentence with the time-phrase grammar
+(campaign/timephrase.py) and put it first, where /nhacnho reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from campaign.commands import match_phrase
+from campaign.text import fold, fold_aligned, squeeze
+from campaign.timephrase import TimePhraseError, read
+
+Kind = Literal["command", "question", "smalltalk", "unknown"]
+MAX_TIME_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Reading:
+    kind: Kind
+    command: str | None = None
+    """The Vietnamese command name ("nhacnho"), for kind "command"."""
+    args: str = ""
+
+
+QUESTION = re.compile(
+    r"\?|\b(khi nao|bao gio|luc nao|la gi|la ai|gi|nao|ra sao|the nao|nhu the nao|bao nhieu|"
+    r"o dau|tai sao|vi sao|co phai|what|when|who|how|why|which)\b"
+)
+"""A question word anywhere, or a question mark."""
+ME = r"(toi|minh|em|anh|chi|tao|me|my|us|ca nhom|ca phong|moi nguoi|chung ta|chung toi)"
+SMALLTALK_WORDS = frozenset(
+    "chao xin hi hello hey alo cam on thanks thank you ok oke okay okie vang da u uh uhm duoc "
+    "tot good great bye tam biet hen gap lai morning buoi sang nhe nha nhe a ah bot ban em anh "
+    "chi nhieu rat lam roi nhe ha hi hihi haha thankyou tks thx cool yes no khong sure fine "
+    "got it".split()
+)
+SMALLTALK_CORE = frozenset(
+    "chao hi hello hey alo cam on thanks thank ok oke okay okie vang da u uh uhm duoc bye "
+    "tam biet thankyou tks thx cool yes sure fine".split()
+)
+"""At least one of these makes a short message smalltalk rather than noise."""
+SMALLTALK_MAX_WORDS = 5
+
+Rule = Callable[[str, str, datetime | None], Reading | None]
+"""(original text, folded text aligned with it, now) → a reading, or None: not this intent."""
+
+
+def understand(
+    text: str, phrases: Mapping[str, str] | None = None, now: datetime | None = None
+) -> Reading:
+    """The reading of a message that is not a slash command. `phrases`: the registry's
+    command words (folded → name), the last resort before "question"; `now`: when the message
+    was written, to find a reminder's time (None: times are not looked for)."""
+    text = squeeze(text)
+    folded = fold_aligned(text.lower())
+    words = re.findall(r"[a-z0-9]+", folded)
+    if not words:
+        return Reading("unknown")
+    if _smalltalk(words):
+        return Reading("smalltalk")
+    for rule in RULES:
+        found = rule(text, folded, now)
+        if found is not None:
+            return found
+    asks = QUESTION.search(folded) is not None
+    phrase = match_phrase(text, dict(phrases or {}))
+    if phrase is not None and not asks:
+        return Reading("command", phrase.name, phrase.args)
+    return Reading("question", args=text)
+
+
+def _smalltalk(words: list[str]) -> bool:
+    return (
+        len(words) <= SMALLTALK_MAX_WORDS
+        and all(w in SMALLTALK_WORDS for w in words)
+        and any(w in SMALLTALK_CORE for w in words)
+    )
+
+
+def _after(text: str, match: re.Match[str]) -> str:
+    """The user's own words after a match of the folded text."""
+    return text[match.end() :].strip(" ,.:;-")
+
+
+def _asks(folded: str) -> bool:
+    return QUESTION.search(folded) is not None
+
+
+# -- the intents, in the order they are tried ------------------------------------------------
+
+REMIND = re.compile(
+    rf"^(?:(?:hay|nho|vui long|please)\s+)?(?:nhac(?:\s+nho)?\s+{ME}|"
+    rf"dat\s+(?:lich\s+)?nhac(?:\s+viec)?(?:\s+cho\s+{ME})?|"
+    rf"remind\s+{ME}|set\s+(?:a\s+)?reminder)(?:\s+(?:la|rang|to|that|ve))?\b"
+)
+CANCEL_REMINDER = re.compile(
+    r"\b(?:huy|xoa|bo|cancel|delete)\s+(?:cai\s+)?(?:nhac(?:\s+viec)?|reminder)"
+    r"(?:\s+(?:so|number|#))?\s*#?(\d+)\b"
+)
+LIST_REMINDERS = re.compile(
+    r"\b(?:(?:xem|liet ke|danh sach|cac|nhung)\s+(?:cac\s+)?nhac(?:\s+viec)?|lich nhac|"
+    r"(?:my|list|show)\s+(?:my\s+)?reminders)\b"
+)
+PERCENT = re.compile(r"\b(\d{1,3})\s*(?:%|phan tram|percent)")
+PROGRESS = re.compile(
+    r"\b(?:tien do|cap nhat tien do|progress|(?:da\s+)?(?:xong|hoan thanh|lam duoc|dat|done))\b"
+)
+COMMITMENT_DONE = re.compile(
+    r"\bcam ket\s+(?:so\s+)?(\d{1,2})\s+(?:da\s+)?(?:xong|hoan thanh|done)\b"
+)
+MY_PLEDGE = re.compile(
+    rf"\b(?:(?:da|co)\s+dang ky\s+(?:thi dua\s+)?chua|(?:xem\s+)?cam ket\s+(?:cua\s+)?{ME}|"
+    r"xem cam ket|my pledge|my commitments)\b"
+)
+REGISTER = re.compile(
+    r"^(?:(?:em|toi|minh|anh|chi)\s+)?(?:(?:muon|xin|can|se|cho|de)\s+)*dang ky(?:\s+thi dua)?\b"
+    r"|^(?:i want to\s+)?(?:register|sign up)\b"
+)
+STANDING = re.compile(
+    r"\b(?:thong ke|(?:don vi|phong|to|ban|doan|cong doan|chi doan)\s+(?:cua\s+)?"
+    rf"{ME}\s+(?:the nao|ra sao|sao roi|dang the nao|co dat|dat chua)|"
+    r"how is my unit|standing|stats)\b"
+)
+EVENTS = re.compile(r"\b(?:su kien|ngay le|ngay ky niem|ky niem|le ky niem|events?|holidays?)\b")
+SOON = re.compile(
+    r"\b(?:sap toi|sap|tuan nay|tuan toi|thang nay|thang toi|nam nay|gan day|coming|upcoming|"
+    r"this week|next week|this month)\b"
+)
+HELP = re.compile(
+    r"\b(?:(?:bot|ban|em)\s+(?:lam duoc|lam|giup duoc|biet lam|co the lam)\s+(?:nhung\s+)?gi|"
+    r"huong dan(?:\s+su dung)?|tro giup|cach dung|what can you do|how to use)\b"
+)
+LANGUAGE = re.compile(
+    r"\b(?:(?:chuyen|doi)\s+(?:sang|qua)\s+tieng\s+(anh|viet)|"
+    r"(?:switch|change)\s+(?:to\s+)?(english|vietnamese)|(?:speak|in)\s+(english|vietnamese))\b"
+)
+SELF_ASSESS = re.compile(r"^(?:(?:em|toi|minh)\s+)?tu danh gia\b")
+REPORT = re.compile(
+    r"\b(?:(?:xuat|tai|lay|gui|lam|tao)\s+(?:file\s+)?bao cao|bao cao excel|"
+    r"export(?: the)? report)\b"
+)
+ANNOUNCE = re.compile(
+    r"^(?:gui\s+)?thong bao\s+(?:cho|toi|den)\s+(?:ca|toan|tat ca|moi|cac)\s+"
+    r"(?:\w+\s+){0,2}?(?:phong|don vi|co quan|nhom|nguoi|doan|ban|to|anh chi em)\b"
+)
+
+
+def _remind(text: str, folded: str, now: datetime | None) -> Reading | None:
+    match = REMIND.search(folded)
+    if match is None:
+        return None
+    return Reading("command", "nhacnho", _time_first(_after(text, match), now))
+
+
+def _time_first(rest: str, now: datetime | None) -> str:
+    """The reminder's words with its time phrase moved to the front ("nộp báo cáo 8h mai" →
+    "8h mai nộp báo cáo"); unchanged when the time already leads or none is found."""
+    words = rest.split(" ")
+    if now is None or len(words) < 2:
+        return rest
+    for start in range(len(words)):
+        for size in range(min(MAX_TIME_WORDS, len(words) - start), 0, -1):
+            try:
+                read(" ".join(words[start : start + size]), now)
+            except TimePhraseError:
+                continue
+            if start == 0:
+                return rest
+            moved = words[start : start + size] + words[:start] + words[start + size :]
+            return " ".join(moved)
+    return rest
+
+
+def _cancel_reminder(text: str, folded: str, now: datetime | None) -> Reading | None:
+    match = CANCEL_REMINDER.search(folded)
+    return None if match is None else Reading("command", "huynhac", match.group(1))
+
+
+def _list_reminders(text: str, folded: str, now: datetime | None) -> Reading | None:
+    return Reading("command", "lichnhac") if LIST_REMINDERS.search(folded) else None
+
+
+def _progress(text: str, folded: str, now: datetime | None) -> Reading | None:
+    done = COMMITMENT_DONE.search(folded)
+    if done is not None:
+        return Reading("command", "tiendo", f"{done.group(1)} 100")
+    percent = PERCENT.search(folded)
+    if percent is not None and (PROGRESS.search(folded) or folded.startswith(percent.group(1))):
+        return Reading("command", "tiendo", percent.group(1))
+    if re.search(rf"\btien do\s+(?:cua\s+)?{ME}\b|\bmy progress\b", folded):
+        return Reading("command", "tiendo")
+    return None
+
+
+def _my_pledge(text: str, folded: str, now: datetime | None) -> Reading | None:
+    return Reading("command", "camket") if MY_PLEDGE.search(folded) else None
+
+
+def _register(text: str, folded: str, now: datetime | None) -> Reading | None:
+    match = REGISTER.search(folded)
+    if match is None or _asks(folded):
+        return None
+    return Reading("command", "dangky", _after(text, match))
+
+
+def _standing(text: str, folded: str, now: datetime | None) -> Reading | None:
+    return Reading("command", "thongke") if STANDING.search(folded) else None
+
+
+def _events(text: str, folded: str, now: datetime | None) -> Reading | None:
+    if EVENTS.search(folded) and (SOON.search(folded) or _asks(folded)):
+        return Reading("command", "sukien")
+    return None
+
+
+def _help(text: str, folded: str, now: datetime | None) -> Reading | None:
+    return Reading("command", "trogiup") if HELP.search(folded) else None
+
+
+def _language(text: str, folded: str, now: datetime | None) -> Reading | None:
+    match = LANGUAGE.search(folded)
+    if match is None:
+        return None
+    name = next(group for group in match.groups() if group)
+    return Reading("command", "ngonngu", "en" if name in ("anh", "english") else "vi")
+
+
+def _self_assess(text: str, folded: str, now: datetime | None) -> Reading | None:
+    match = SELF_ASSESS.search(folded)
+    if match is None or _asks(folded):
+        return None
+    return Reading("command", "tudanhgia", _after(text, match))
+
+
+def _report(text: str, folded: str, now: datetime | None) -> Reading | None:
+    return Reading("command", "baocao") if REPORT.search(folded) else None
+
+
+def _announce(text: str, folded: str, now: datetime | None) -> Reading | None:
+    match = ANNOUNCE.search(folded)
+    return None if match is None else Reading("command", "thongbao", _after(text, match))
+
+
+RULES: tuple[Rule, ...] = (
+    _announce,
+    _cancel_reminder,
+    _list_reminders,
+    _remind,
+    _language,
+    _progress,
+    _my_pledge,
+    _self_assess,
+    _register,
+    _standing,
+    _events,
+    _help,
+    _report,
+)
+"""Most specific first: "huỷ nhắc số 3" before any reminder, a pledge's status before the
+wish to register."""
+
+
+def as_json(reading: Reading) -> dict[str, str | None]:
+    """The shape `python -m bot understand --json` prints."""
+    return {"kind": reading.kind, "command": reading.command, "args": reading.args}
+
+
+__all__ = ["Reading", "as_json", "fold", "understand"]

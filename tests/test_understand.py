@@ -1,0 +1,129 @@
+"""campaign/understand.py: sentences become commands, smalltalk or questions; typed with or
+without diacritics, in either language. The dev set of ../shared/eval is scored apart
+(eval_intents.py); these are other sentences of the same kinds, and the edges."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.app import App
+from campaign.understand import Reading, understand
+from handlers.features import build_registry
+from tests.conftest import CAMPAIGN_2026, Clock, User, import_file, members_of_kt, run_cli
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+PHRASES = build_registry().phrases
+
+
+def read(text: str) -> Reading:
+    return understand(text, PHRASES, NOW)
+
+
+@pytest.mark.parametrize(
+    ("text", "command", "args"),
+    [
+        ("Nhắc mình 14h thứ năm họp chi bộ", "nhacnho", "14h thứ năm họp chi bộ"),
+        ("nhac em 7h sang mai goi dien cho so", "nhacnho", "7h sang mai goi dien cho so"),
+        ("nhắc tôi nộp hồ sơ lúc 8h sáng thứ sáu", "nhacnho", None),
+        ("remind me tomorrow at 10 to call the ministry", "nhacnho", None),
+        ("xoá nhắc việc số 12", "huynhac", "12"),
+        ("cancel reminder 4", "huynhac", "4"),
+        ("danh sách nhắc việc", "lichnhac", ""),
+        ("mình làm xong 45% rồi", "tiendo", "45"),
+        ("tiến độ 90 phần trăm", "tiendo", "90"),
+        ("cam ket so 3 da hoan thanh", "tiendo", "3 100"),
+        ("tien do cua em", "tiendo", ""),
+        ("em đã đăng ký thi đua chưa nhỉ", "camket", ""),
+        ("tôi muốn đăng ký lao động tiên tiến", "dangky", "lao động tiên tiến"),
+        ("phòng mình ra sao rồi", "thongke", ""),
+        ("tháng này có ngày kỷ niệm nào không", "sukien", ""),
+        ("ban lam duoc nhung gi", "trogiup", ""),
+        ("đổi sang tiếng Việt", "ngonngu", "vi"),
+        ("speak english please", "ngonngu", "en"),
+        ("tải báo cáo về", "baocao", ""),
+        ("thông báo cho toàn cơ quan sáng mai nghỉ điện", "thongbao", "sáng mai nghỉ điện"),
+        ("trợ giúp", "trogiup", ""),  # a command's own words still work
+    ],
+)
+def test_sentences_become_commands(text: str, command: str, args: str | None) -> None:
+    reading = read(text)
+    assert (reading.kind, reading.command) == ("command", command), reading
+    if args is not None:
+        assert reading.args == args
+
+
+def test_a_reminders_time_is_found_anywhere_and_put_first() -> None:
+    assert read("nhắc tôi nộp hồ sơ 8h sáng mai").args == "8h sáng mai nộp hồ sơ"
+    assert understand("nhắc tôi nộp hồ sơ 8h sáng mai").args == "nộp hồ sơ 8h sáng mai"  # no clock
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hạn chót nộp hồ sơ khen thưởng là khi nào",
+        "đăng ký thi đua đến bao giờ thì hết hạn?",  # about registering: the document answers
+        "tieu chuan chien si thi dua co so la gi",
+        "đoàn thanh niên phụ trách việc gì",
+        "ai ký kế hoạch này",
+    ],
+)
+def test_questions_stay_questions(text: str) -> None:
+    assert read(text).kind == "question"
+
+
+@pytest.mark.parametrize("text", ["xin chào", "Cảm ơn bot nhiều nhé", "oke", "thanks!", "hi"])
+def test_smalltalk(text: str) -> None:
+    assert read(text).kind == "smalltalk"
+
+
+@pytest.mark.parametrize("text", ["🙂👍", "...", "   "])
+def test_nothing_to_read(text: str) -> None:
+    assert read(text) == Reading("unknown")
+
+
+def test_smalltalk_needs_a_greeting_or_thanks_and_few_words() -> None:
+    assert read("ok em gửi báo cáo quý 1 cho phòng tài chính rồi ạ").kind != "smalltalk"
+    assert read("bot ơi").kind != "smalltalk"
+
+
+async def test_the_chat_does_what_the_sentence_says(app: App, admin: User, clock: Clock) -> None:
+    await import_file(app, CAMPAIGN_2026)
+    _head, lan = await members_of_kt(app, admin)
+    assert (await lan.say("nhắc tôi nộp báo cáo 8h sáng mai")) == (
+        "Đã đặt nhắc việc #1 cho bạn: Thứ Ba, 08:00 03/03/2026 — nộp báo cáo"
+    )
+    assert (await lan.say("xem các nhắc việc của tôi")).startswith("1 nhắc việc:")
+    assert await lan.say("huỷ nhắc số 1") == "Đã huỷ nhắc việc #1: nộp báo cáo"
+    assert "không phải số" not in await lan.say("tiến độ của tôi")
+    assert (await lan.say("cảm ơn nhé")).startswith("Dạ, mình đây!")
+    assert (await lan.say("👍")).startswith("Mình chưa đọc được tin nhắn này.")
+    assert "31/3/2026" in await lan.say("hạn chót đăng ký thi đua là khi nào")  # answered
+    assert (await lan.say("switch to English")) == "Switched to English."
+
+
+async def test_a_sentence_meets_the_same_role_check_as_its_command(app: App, admin: User) -> None:
+    await admin.say("/donvi them KT Phòng Kế toán")
+    await members_of_kt(app, admin)
+    stranger = User(app, "khach")
+    assert (await stranger.say("thông báo cho cả phòng chiều nay họp")).startswith(
+        "Bạn không có quyền dùng /thongbao"
+    )
+
+
+def test_the_command_line_reads_messages_as_the_chat_does(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    one = run_cli("understand", "--json", "cảm ơn bot", database_url=url, cwd=tmp_path)
+    assert json.loads(one.stdout) == {"kind": "smalltalk", "command": None, "args": ""}
+    lines = run_cli("understand", "--json", database_url=url, cwd=tmp_path,
+                    stdin="huỷ nhắc số 3\n/tiendo 50\nai ký kế hoạch này\n")  # fmt: skip
+    readings = [json.loads(line) for line in lines.stdout.splitlines()]
+    assert [(r["kind"], r["command"], r["args"]) for r in readings] == [
+        ("command", "huynhac", "3"),
+        ("command", "tiendo", "50"),
+        ("question", None, "ai ký kế hoạch này"),
+    ]
