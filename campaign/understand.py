@@ -273,9 +273,18 @@ RULES: tuple[Rule, ...] = (
 wish to register."""
 
 
+LEAVE_WORDS = frozenset({"huy", "thoi", "thoat", "dung", "cancel", "stop", "exit", "quit"})
+"""Words that leave any dialog, in either language, typed alone (or as a slash command)."""
+
+
+def leaves(text: str) -> bool:
+    """Whether the message asks to leave the dialog in progress: "huỷ", "thôi", "/cancel"."""
+    return fold(text).strip(" /!.") in LEAVE_WORDS
+
+
 def as_json(reading: Reading) -> dict[str, str | None]:
     """The shape `python -m bot understand --json` prints."""
     return {"kind": reading.kind, "command": reading.command, "args": reading.args}
 
 
-__all__ = ["Reading", "as_json", "fold", "understand"]
+__all__ = ["LEAVE_WORDS", "Reading", "as_json", "fold", "leaves", "understand"]

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from campaign.understand import leaves
 from handlers.context import Context
 from handlers.messages import Reply
 
@@ -69,8 +70,9 @@ class DialogTable(Generic[P]):
     states: Mapping[str, State[P]]
     cancels: Callable[[str], bool] = _never
     """Whether an answer, in any state, abandons the dialog."""
-    cancelled: str = "error.stale_choice"
-    """What abandoning it says (a catalogue key)."""
+    cancelled: str = "dialog.left"
+    """What abandoning it says (a catalogue key). "huỷ", "thôi", "cancel" (campaign.understand
+    LEAVE_WORDS) leave every dialog; `cancels` adds a dialog's own words and buttons."""
 
     async def start(self, ctx: Context, state: str, payload: P) -> Reply:
         """Show the question of `state` and wait for its answer."""
@@ -81,7 +83,7 @@ class DialogTable(Generic[P]):
     ) -> list[Reply]:
         """The dialog handler the registry knows: one answer, one transition."""
         state = self.states.get(step)
-        if self.cancels(answer) or state is None:
+        if leaves(answer) or self.cancels(answer) or state is None:
             await ctx.end_dialog()
             return [ctx.reply(self.cancelled if state is not None else "error.stale_choice")]
         outcome = await state.on_answer(ctx, answer, self._load(data))

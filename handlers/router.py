@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaign.commands import closest, parse_slash
 from campaign.inputs import read_int
-from campaign.understand import understand
+from campaign.understand import leaves, understand
 from handlers.context import Context, Services
 from handlers.messages import Incoming, Reply
 from handlers.registry import Command, Registry
@@ -253,6 +253,8 @@ class Router:
         if slash is not None:
             if state is not None:
                 await ctx.end_dialog()
+                if leaves(slash.name):  # "/cancel", "/huy": only leave
+                    return [ctx.reply("dialog.left")]
             command = self.registry.get(slash.name)
             if command is None:
                 return [self._unknown(ctx, slash.name)]
@@ -294,7 +296,8 @@ class Router:
         return await command.run(ctx, args)
 
     def _unknown(self, ctx: Context, name: str) -> Reply:
-        suggestion = closest(name, self.registry.names)
+        # a mistyped name ("/trogup"), else a word the sentence reader knows ("/register")
+        suggestion = closest(name, self.registry.names) or understand(name).command
         if suggestion is None:
             return ctx.reply("error.unknown_command", command=f"/{name}")
         command = self.registry.get(suggestion)

@@ -127,3 +127,18 @@ def test_the_command_line_reads_messages_as_the_chat_does(tmp_path: Path) -> Non
         ("command", "tiendo", "50"),
         ("question", None, "ai ký kế hoạch này"),
     ]
+
+
+async def test_any_dialog_is_left_with_huy_thoi_or_cancel(app: App, admin: User) -> None:
+    await import_file(app, CAMPAIGN_2026)
+    _head, lan = await members_of_kt(app, admin)
+    for leave in ("thôi", "/cancel", "Huỷ"):
+        assert "Bạn có chắc muốn xoá" in await lan.say("/xoadulieu")
+        assert await lan.say(leave) == "Đã thoát, mình không lưu gì thêm. Bạn cần gì cứ nhắn nhé."
+    assert "Bạn phấn đấu đạt danh hiệu nào?" in await lan.say("/dangky")
+    assert await lan.say("/huy") == "Đã thoát, mình không lưu gì thêm. Bạn cần gì cứ nhắn nhé."
+    assert (await lan.say("/camket")).startswith("Bạn chưa đăng ký")  # nothing was kept
+
+
+async def test_an_english_command_name_gets_a_suggestion(app: App, admin: User) -> None:
+    assert "/dangky" in await admin.say("/register")
