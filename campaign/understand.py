@@ -184,13 +184,18 @@ def _time_first(rest: str, now: datetime | None) -> str:
     return rest
 
 
+def _when_said(pattern: re.Pattern[str], command: str) -> Rule:
+    """The rule of an intent that takes no arguments: the command when `pattern` is found."""
+
+    def rule(text: str, folded: str, now: datetime | None) -> Reading | None:
+        return Reading("command", command) if pattern.search(folded) else None
+
+    return rule
+
+
 def _cancel_reminder(text: str, folded: str, now: datetime | None) -> Reading | None:
     match = CANCEL_REMINDER.search(folded)
     return None if match is None else Reading("command", "huynhac", match.group(1))
-
-
-def _list_reminders(text: str, folded: str, now: datetime | None) -> Reading | None:
-    return Reading("command", "lichnhac") if LIST_REMINDERS.search(folded) else None
 
 
 def _progress(text: str, folded: str, now: datetime | None) -> Reading | None:
@@ -205,10 +210,6 @@ def _progress(text: str, folded: str, now: datetime | None) -> Reading | None:
     return None
 
 
-def _my_pledge(text: str, folded: str, now: datetime | None) -> Reading | None:
-    return Reading("command", "camket") if MY_PLEDGE.search(folded) else None
-
-
 def _register(text: str, folded: str, now: datetime | None) -> Reading | None:
     match = REGISTER.search(folded)
     if match is None or _asks(folded):
@@ -216,18 +217,10 @@ def _register(text: str, folded: str, now: datetime | None) -> Reading | None:
     return Reading("command", "dangky", _after(text, match))
 
 
-def _standing(text: str, folded: str, now: datetime | None) -> Reading | None:
-    return Reading("command", "thongke") if STANDING.search(folded) else None
-
-
 def _events(text: str, folded: str, now: datetime | None) -> Reading | None:
     if EVENTS.search(folded) and (SOON.search(folded) or _asks(folded)):
         return Reading("command", "sukien")
     return None
-
-
-def _help(text: str, folded: str, now: datetime | None) -> Reading | None:
-    return Reading("command", "trogiup") if HELP.search(folded) else None
 
 
 def _language(text: str, folded: str, now: datetime | None) -> Reading | None:
@@ -245,10 +238,6 @@ def _self_assess(text: str, folded: str, now: datetime | None) -> Reading | None
     return Reading("command", "tudanhgia", _after(text, match))
 
 
-def _report(text: str, folded: str, now: datetime | None) -> Reading | None:
-    return Reading("command", "baocao") if REPORT.search(folded) else None
-
-
 def _announce(text: str, folded: str, now: datetime | None) -> Reading | None:
     match = ANNOUNCE.search(folded)
     return None if match is None else Reading("command", "thongbao", _after(text, match))
@@ -257,17 +246,17 @@ def _announce(text: str, folded: str, now: datetime | None) -> Reading | None:
 RULES: tuple[Rule, ...] = (
     _announce,
     _cancel_reminder,
-    _list_reminders,
+    _when_said(LIST_REMINDERS, "lichnhac"),
     _remind,
     _language,
     _progress,
-    _my_pledge,
+    _when_said(MY_PLEDGE, "camket"),
     _self_assess,
     _register,
-    _standing,
+    _when_said(STANDING, "thongke"),
     _events,
-    _help,
-    _report,
+    _when_said(HELP, "trogiup"),
+    _when_said(REPORT, "baocao"),
 )
 """Most specific first: "huỷ nhắc số 3" before any reminder, a pledge's status before the
 wish to register."""
