@@ -519,3 +519,136 @@ class ChannelState(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ok_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Activity(Base):
+    """A union or youth activity (a blood drive, volunteer work, a collection …) that people
+    sign up for. Its audience is its units (activity_unit); none: everyone."""
+
+    __tablename__ = "activity"
+    __table_args__ = (Index("ix_activity_upcoming", "status", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    """campaign.activities kinds: hien_mau, tinh_nguyen, trong_cay, the_thao, van_nghe,
+    quyen_gop, hoc_tap, khac."""
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    place: Mapped[str | None] = mapped_column(String(200))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    """Places; None: no limit. Past it, sign-ups join the waitlist."""
+    signup_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Sign-ups close then; None: at the start."""
+    organiser_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    """open, cancelled."""
+    checkin_code: Mapped[str | None] = mapped_column(String(16))
+    checkin_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checkin_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ActivityUnit(Base):
+    """A unit an activity is meant for."""
+
+    __tablename__ = "activity_unit"
+    __table_args__ = (UniqueConstraint("activity_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+
+
+class Signup(Base):
+    """One person's sign-up for an activity: confirmed, on the waitlist, or withdrawn (kept, so
+    absences and withdrawals can be counted). The waitlist moves up in `queued_at` order."""
+
+    __tablename__ = "activity_signup"
+    __table_args__ = (UniqueConstraint("activity_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    """confirmed, waitlist, withdrawn."""
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    """The organiser who added them by name; None: they signed up themselves."""
+    attended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Contribution(Base):
+    """A contribution to a collection (an activity of kind quyen_gop): money in VND or items,
+    by a person or on behalf of a unit, confirmed by the organiser."""
+
+    __tablename__ = "contribution"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activity.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="SET NULL"))
+    """The unit it counts for (the giver's unit, or the unit that gave as a whole)."""
+    amount: Mapped[int | None] = mapped_column(BigInteger)
+    """VND; None when items were given."""
+    items: Mapped[str | None] = mapped_column(String(500))
+    confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Poll(Base):
+    """A quick poll: a question, 2–10 options, single or multiple choice, named or anonymous,
+    closing at a time. Its audience is its units (poll_unit); none: everyone."""
+
+    __tablename__ = "poll"
+    __table_args__ = (Index("ix_poll_open", "status", "closes_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question: Mapped[str] = mapped_column(String(500))
+    multiple: Mapped[bool] = mapped_column(Boolean, default=False)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    """open, closed (its results were announced)."""
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PollUnit(Base):
+    """A unit a poll is put to."""
+
+    __tablename__ = "poll_unit"
+    __table_args__ = (UniqueConstraint("poll_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+
+
+class PollOption(Base):
+    __tablename__ = "poll_option"
+    __table_args__ = (UniqueConstraint("poll_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(200))
+
+
+class PollVote(Base):
+    """One person's choice of one option (several rows on a multiple-choice poll)."""
+
+    __tablename__ = "poll_vote"
+    __table_args__ = (UniqueConstraint("option_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"), index=True)
+    option_id: Mapped[int] = mapped_column(ForeignKey("poll_option.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
