@@ -16,16 +16,21 @@ from storage.models import (
     Account,
     AccountLinkAttempt,
     AccountLinkCode,
+    Activity,
     Assessment,
     AuditLog,
     CampaignDocument,
+    Contribution,
     CustomEvent,
     Invite,
     Membership,
     Notice,
     Person,
     Pledge,
+    Poll,
+    PollVote,
     Reminder,
+    Signup,
 )
 
 JOINED: tuple[InstrumentedAttribute[Any], ...] = (
@@ -33,6 +38,8 @@ JOINED: tuple[InstrumentedAttribute[Any], ...] = (
     Membership.person_id,
     Pledge.person_id,
     Assessment.person_id,
+    Signup.person_id,
+    PollVote.person_id,
 )
 """What a person is made of: these rows move to the issuer, under the rules of campaign.merge
 where the issuer may already have one (one role per unit, one pledge or rating per campaign)."""
@@ -43,6 +50,11 @@ REPOINTED: tuple[InstrumentedAttribute[Any], ...] = (
     CustomEvent.created_by,
     AuditLog.actor_id,
     Assessment.final_by,
+    Activity.organiser_id,
+    Signup.added_by,
+    Contribution.person_id,
+    Contribution.confirmed_by,
+    Poll.created_by,
 )
 """Who made or did something: the same human did it, so these rows now name the issuer."""
 
@@ -106,6 +118,8 @@ async def merge_people(session: AsyncSession, keep_id: int, drop_id: int) -> Joi
     assessments = await _join_per_campaign(
         session, Assessment, keep_id, drop_id, _assessment_candidate
     )
+    await _join_once_each(session, Signup.person_id, Signup.activity_id, keep_id, drop_id)
+    await _join_once_each(session, PollVote.person_id, PollVote.option_id, keep_id, drop_id)
     await _move(session, Account.person_id, drop_id, keep_id)
     for column in REPOINTED:
         await _move(session, column, drop_id, keep_id)
@@ -137,6 +151,22 @@ async def _join_memberships(session: AsyncSession, keep_id: int, drop_id: int) -
     if doubles:
         await session.execute(delete(Membership).where(Membership.id.in_(doubles)))
     await _move(session, Membership.person_id, drop_id, keep_id)
+
+
+async def _join_once_each(
+    session: AsyncSession,
+    person: InstrumentedAttribute[Any],
+    per: InstrumentedAttribute[Any],
+    keep_id: int,
+    drop_id: int,
+) -> None:
+    """Rows a person has at most one of per `per` (a sign-up per activity, a vote per option):
+    the dropped person's go where the kept one has none; a double is deleted, the kept one's
+    (signed up earlier or later, it is the same human's) stands."""
+    model = person.class_
+    kept = select(per).where(person == keep_id).scalar_subquery()
+    await session.execute(delete(model).where(person == drop_id, per.in_(kept)))
+    await _move(session, person, drop_id, keep_id)
 
 
 Record = TypeVar("Record", Pledge, Assessment)

@@ -13,17 +13,23 @@ from storage.models import (
     Account,
     AccountLinkAttempt,
     AccountLinkCode,
+    Activity,
     Assessment,
     AuditLog,
     Base,
     CampaignDocument,
     Commitment,
+    Contribution,
     CustomEvent,
     Invite,
     Membership,
     Person,
     Pledge,
+    Poll,
+    PollOption,
+    PollVote,
     Reminder,
+    Signup,
     Unit,
 )
 from tests.conftest import Clock, User, found, row_counts
@@ -393,6 +399,29 @@ async def test_merge_people_repoints_every_row(app: App) -> None:
                                 expires_at=at),
                 Pledge(person_id=drop.id, campaign_id=campaign.id, title="ldtt",
                        created_at=at, updated_at=at),
+            ]
+        )  # fmt: skip
+        await session.flush()
+        drive = Activity(name="Hiến máu", kind="hien_mau", starts_at=at, organiser_id=drop.id)
+        walk = Activity(name="Đi bộ", kind="the_thao", starts_at=at)
+        poll = Poll(question="Đi đâu?", closes_at=at, created_by=drop.id)
+        session.add_all([drive, walk, poll])
+        await session.flush()
+        option = PollOption(poll_id=poll.id, position=1, text="Biển")
+        session.add(option)
+        await session.flush()
+        session.add_all(
+            [
+                # both signed up for the drive: one sign-up stays; the walk moves over
+                Signup(activity_id=drive.id, person_id=keep.id, status="confirmed", queued_at=at),
+                Signup(activity_id=drive.id, person_id=drop.id, status="waitlist", queued_at=at),
+                Signup(activity_id=walk.id, person_id=drop.id, status="confirmed", queued_at=at),
+                Signup(activity_id=walk.id, person_id=lead.id, status="confirmed", queued_at=at,
+                       added_by=drop.id),
+                Contribution(activity_id=drive.id, person_id=drop.id, amount=500_000,
+                             confirmed_by=drop.id),
+                PollVote(poll_id=poll.id, option_id=option.id, person_id=keep.id),
+                PollVote(poll_id=poll.id, option_id=option.id, person_id=drop.id),
             ]
         )  # fmt: skip
         await session.flush()
