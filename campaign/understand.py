@@ -23,6 +23,8 @@ from campaign.commands import match_phrase
 from campaign.text import fold, fold_aligned, squeeze
 from campaign.timephrase import TimePhraseError, read
 
+ASK = "hoi"
+"""The command that asks the documents: a sentence that begins with it is just a question."""
 Kind = Literal["command", "question", "smalltalk", "unknown"]
 MAX_TIME_WORDS = 8
 
@@ -33,6 +35,9 @@ class Reading:
     command: str | None = None
     """The Vietnamese command name ("nhacnho"), for kind "command"."""
     args: str = ""
+    doubt: Reading | None = None
+    """Another reading the sentence may well mean (a reminder that reads as a question too):
+    the chat asks which one, with a button for each."""
 
 
 QUESTION = re.compile(
@@ -79,6 +84,10 @@ def understand(
     phrase = match_phrase(text, dict(phrases or {}))
     if phrase is not None and not asks:
         return Reading("command", phrase.name, phrase.args)
+    if phrase is not None and phrase.name != ASK:
+        # "đăng ký thi đua thế nào?": begins as the command (match_phrase reads only the
+        # beginning), asks like a question
+        return Reading("question", args=text, doubt=Reading("command", phrase.name, phrase.args))
     return Reading("question", args=text)
 
 
@@ -162,26 +171,40 @@ def _remind(text: str, folded: str, now: datetime | None) -> Reading | None:
     match = REMIND.search(folded)
     if match is None:
         return None
-    return Reading("command", "nhacnho", _time_first(_after(text, match), now))
+    rest = _after(text, match)
+    found = _time_in(rest, now)
+    reading = Reading("command", "nhacnho", _time_first(rest, found))
+    if now is not None and found is None and _asks(folded):
+        # "nhắc tôi hạn nộp báo cáo là khi nào": no time to remind at, and it asks
+        question = Reading("question", args=rest)  # what to remind of, asked instead
+        return Reading(reading.kind, reading.command, reading.args, question)
+    return reading
 
 
-def _time_first(rest: str, now: datetime | None) -> str:
-    """The reminder's words with its time phrase moved to the front ("nộp báo cáo 8h mai" →
-    "8h mai nộp báo cáo"); unchanged when the time already leads or none is found."""
+def _time_in(rest: str, now: datetime | None) -> tuple[int, int] | None:
+    """Where the first time phrase of the words is (first word, number of words); None when
+    there is none, or no `now` to read one against."""
     words = rest.split(" ")
-    if now is None or len(words) < 2:
-        return rest
+    if now is None:
+        return None
     for start in range(len(words)):
         for size in range(min(MAX_TIME_WORDS, len(words) - start), 0, -1):
             try:
                 read(" ".join(words[start : start + size]), now)
             except TimePhraseError:
                 continue
-            if start == 0:
-                return rest
-            moved = words[start : start + size] + words[:start] + words[start + size :]
-            return " ".join(moved)
-    return rest
+            return start, size
+    return None
+
+
+def _time_first(rest: str, found: tuple[int, int] | None) -> str:
+    """The reminder's words with its time phrase moved to the front ("nộp báo cáo 8h mai" →
+    "8h mai nộp báo cáo"); unchanged when the time already leads or none was found."""
+    if found is None or found[0] == 0:
+        return rest
+    words = rest.split(" ")
+    start, size = found
+    return " ".join(words[start : start + size] + words[:start] + words[start + size :])
 
 
 def _when_said(pattern: re.Pattern[str], command: str) -> Rule:
@@ -271,9 +294,27 @@ def leaves(text: str) -> bool:
     return fold(text).strip(" /!.") in LEAVE_WORDS
 
 
+INTERRUPTING = frozenset({"nhacnho", "huynhac", "lichnhac", "trogiup", "ngonngu"})
+"""Commands a sentence asks for unmistakably ("nhắc tôi …", "chuyển sang tiếng Anh"): typed
+while a dialog waits for free text, they are run and the dialog keeps waiting."""
+
+
+def interrupts(text: str, reading: Reading, choosing: bool) -> bool:
+    """Whether a message typed while a dialog waits is clearly something else: a question or
+    another command, to answer or run while the dialog keeps waiting. `choosing`: the dialog
+    asked to pick among options, so any command or any question word is something else; a
+    dialog that waits for free text (a commitment, a name) takes everything but a sentence
+    ending in "?" and the unmistakable commands."""
+    if reading.kind == "command":
+        return choosing or reading.command in INTERRUPTING
+    if reading.kind == "question":
+        return text.rstrip().endswith("?") or (choosing and _asks(fold(text)))
+    return False
+
+
 def as_json(reading: Reading) -> dict[str, str | None]:
     """The shape `python -m bot understand --json` prints."""
     return {"kind": reading.kind, "command": reading.command, "args": reading.args}
 
 
-__all__ = ["LEAVE_WORDS", "Reading", "as_json", "fold", "leaves", "understand"]
+__all__ = ["LEAVE_WORDS", "Reading", "as_json", "fold", "interrupts", "leaves", "understand"]

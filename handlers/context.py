@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.messages import Incoming, Option, Reply, Safe
+from handlers.messages import Incoming, Option, Reply, Safe, join
 from storage import audit, dialogs
 from storage.models import Account, Chat, Person
 from usecases.access import Actor
@@ -95,6 +95,9 @@ class Context:
     language: str
     t: Translate
     services: Services
+    dialog_changed: bool = False
+    """A dialog was asked or ended while handling this message (the router tells a dialog
+    that still waits from one that was replaced)."""
 
     def now(self) -> datetime:
         return self.services.clock()
@@ -119,7 +122,9 @@ class Context:
         """
         data["_options"] = [option.payload for option in reply.options]
         await dialogs.save_dialog(self.session, self.account.id, self.chat.id, dialog, step, data)
-        return reply
+        self.dialog_changed = True
+        hint = self.t("dialog.how_to_leave")
+        return replace(reply, text=join([reply.text, hint], "\n\n"))
 
     async def audit(
         self, action: str, target: str | None = None, detail: dict[str, Any] | None = None
@@ -143,4 +148,5 @@ class Context:
         )
 
     async def end_dialog(self) -> None:
+        self.dialog_changed = True
         await dialogs.end_dialog(self.session, self.account.id, self.chat.id)

@@ -56,6 +56,13 @@ Outcome = Goto[P] | Stay | End
 class State(Generic[P]):
     prompt: Callable[[Context, P], Awaitable[Reply]]
     on_answer: Callable[[Context, str, P], Awaitable[Outcome[P]]]
+    takes_text: bool = False
+    """The answer is free text (a commitment, a comment), not a choice among the options
+    shown: the router then lets only unmistakable commands and "…?" questions through."""
+
+
+TAKES_TEXT = "_text"
+"""Kept in a dialog's data while it waits for free text (State.takes_text)."""
 
 
 def _never(answer: str) -> bool:
@@ -95,8 +102,12 @@ class DialogTable(Generic[P]):
         return [await self._enter(ctx, outcome)]
 
     async def _enter(self, ctx: Context, goto: Goto[P]) -> Reply:
-        reply = goto.reply or await self.states[goto.state].prompt(ctx, goto.payload)
-        return await ctx.ask(self.name, goto.state, reply, **asdict(goto.payload))
+        state = self.states[goto.state]
+        reply = goto.reply or await state.prompt(ctx, goto.payload)
+        data = asdict(goto.payload)
+        if state.takes_text:
+            data[TAKES_TEXT] = True
+        return await ctx.ask(self.name, goto.state, reply, **data)
 
     def _load(self, data: Mapping[str, Any]) -> P:
         names = {f.name for f in fields(self.payload)}

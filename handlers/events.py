@@ -11,6 +11,7 @@ import re
 
 from campaign.dates import format_date
 from campaign.inputs import is_number, read_int
+from campaign.roles import Role
 from campaign.text import fold
 from handlers import current
 from handlers.answer_view import occurrence_line
@@ -127,5 +128,14 @@ def _day_month(row: CustomEvent) -> str:
 
 
 FEATURE = Feature(
-    commands=(Command("sukien", "events", ("sự kiện", "ngày lễ"), events_command, writes=False),)
+    commands=(
+        Command(
+            "sukien",
+            "events",
+            ("sự kiện", "ngày lễ"),
+            events_command,
+            more_for=Role.ADMIN,
+            writes=False,
+        ),
+    )
 )

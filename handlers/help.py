@@ -6,8 +6,17 @@ from collections.abc import Callable
 
 from handlers.context import Context
 from handlers.formatting import role_name, shown_name
-from handlers.messages import Reply, join
+from handlers.messages import Reply, Safe, join
 from handlers.registry import Command, Feature, Registry
+from handlers.setup_view import setup_lines
+
+
+def _what(ctx: Context, command: Command) -> Safe:
+    """What a command does, with what leads or admins may do besides when the reader may."""
+    what = ctx.t(command.help_key)
+    if command.more_for is not None and ctx.actor.may_use(command.more_for):
+        return join([what, ctx.t(f"help_more.{command.name}")], "; ")
+    return what
 
 
 def make_feature(registry: Callable[[], Registry]) -> Feature:
@@ -16,7 +25,7 @@ def make_feature(registry: Callable[[], Registry]) -> Feature:
     async def show_help(ctx: Context, args: str) -> list[Reply]:
         level = ctx.actor.level
         lines = [
-            ctx.t("help.line", command=shown_name(ctx, command), what=ctx.t(command.help_key))
+            ctx.t("help.line", command=shown_name(ctx, command), what=_what(ctx, command))
             for command in registry().commands
             if ctx.actor.may_use(command.required)
             and (ctx.incoming.chat_kind == "private" or command.in_groups)
@@ -26,7 +35,9 @@ def make_feature(registry: Callable[[], Registry]) -> Feature:
             if level is not None
             else ctx.t("help.header_guest")
         )
-        return [Reply(join([header, join(lines), ctx.t("help.footer")], "\n\n"))]
+        steps = await setup_lines(ctx)  # an admin: what is still to set up
+        parts = [header, join(lines), *([steps] if steps else []), ctx.t("help.footer")]
+        return [Reply(join(parts, "\n\n"))]
 
     return Feature(
         commands=(Command("trogiup", "help", ("trợ giúp", "giúp đỡ"), show_help, writes=False),)

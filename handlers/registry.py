@@ -29,6 +29,9 @@ class Command:
     """The lowest role that may use it anywhere; None for everyone."""
     in_groups: bool = True
     """Whether it makes sense in a group chat (menus of group chats show only these)."""
+    more_for: Role | None = None
+    """The role from which help adds `help_more.<name>` (what leads or admins may do besides):
+    a member's help shows a member's commands only."""
     writes: bool = True
     """False for commands that only read (help, events, questions, the standing view): on
     SQLite they run first without the writer lock; one that writes after all (an admin's

@@ -262,7 +262,12 @@ ANNOUNCING = DialogTable(
 FEATURE = Feature(
     commands=(
         Command(
-            "nhacnho", "remind", ("nhắc nhở", "nhắc việc"), remind_command, required=Role.MEMBER
+            "nhacnho",
+            "remind",
+            ("nhắc nhở", "nhắc việc"),
+            remind_command,
+            required=Role.MEMBER,
+            more_for=Role.LEAD,
         ),
         Command("lichnhac", "reminders", ("lịch nhắc",), list_command),
         Command("huynhac", "cancel", ("huỷ nhắc", "hủy nhắc"), cancel_command),

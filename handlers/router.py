@@ -2,7 +2,10 @@
 
 Order (ARCHITECTURE.md): a pending dialog step of this user in this chat, a command
 ("/dangky"), a command typed as Vietnamese words ("đăng ký", "dang ky"), then free text.
-A slash command typed in the middle of a dialog leaves the dialog, as users expect.
+A dialog listens: "huỷ", "thôi", "/cancel" leave it; another command, or a message that is
+clearly a question or a command (campaign.understand.interrupts), is run or answered and the
+dialog keeps waiting, which one line under the answer says. A sentence that reads two ways
+("nhắc tôi hạn nộp là khi nào") is answered with a question and a button for each reading.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaign.commands import closest, parse_slash
 from campaign.inputs import read_int
-from campaign.understand import leaves, understand
+from campaign.understand import Reading, interrupts, leaves, understand
 from handlers.context import Context, Services
-from handlers.messages import Incoming, Reply
+from handlers.dialog import TAKES_TEXT
+from handlers.formatting import shown_name
+from handlers.messages import Incoming, Option, Reply
 from handlers.registry import Command, Registry
 from storage import chats, dialogs, identity, locks, notices, people, seen
 from storage.db import Database, NeedsWrite
@@ -35,6 +40,10 @@ MAX_TEXT = 4096
 
 SEEN_DELAY = 0.5
 """Seconds an update answered in a read session waits to be marked seen with others."""
+
+CHOICE = "understand.choice"
+"""The dialog of a sentence read two ways: its two buttons, "run" and "ask"."""
+RUN, ASK = "choice:run", "choice:ask"
 
 SEEN_BATCH = 500
 """Update keys marked seen in one statement (3 parameters each, far under SQLite's limit)."""
@@ -229,11 +238,14 @@ class Router:
         slash = parse_slash(text)
         speaks_to_bot = incoming.chat_kind == "private" or incoming.addressed
         payload = incoming.payload
-        if state is not None and state.name == dialogs.PUSHED_CHOICE:
-            # Options of a reminder or nudge, numbered on a platform without buttons: "1"
-            # chooses; anything else is a new message, and the offer is over either way.
+        if state is not None and state.name in (dialogs.PUSHED_CHOICE, CHOICE):
+            # Options offered once (a reminder's, a sentence's two readings), numbered on a
+            # platform without buttons: "1" chooses; anything else is a new message, and the
+            # offer is over either way.
             await ctx.end_dialog()
             payload = payload or (None if slash else _option_by_number(text, state.data))
+            if state.name == CHOICE and payload in (RUN, ASK):
+                return await self._chosen(ctx, payload, state.data)
             state = None
         if state is not None and slash is None and (payload or (text and speaks_to_bot)):
             handler = self.registry.dialogs.get(state.name)
@@ -241,8 +253,13 @@ class Router:
             # pick a value the question never offered (another button is handled below).
             offered = not payload or payload in (state.data.get("_options") or [])
             if handler is not None and offered:
-                answer = payload or _option_by_number(text, state.data) or text
-                return await handler(ctx, answer, state.step, dict(state.data))
+                chosen = payload or _option_by_number(text, state.data)
+                if chosen is None and not leaves(text):
+                    reading = self._read(ctx, text)
+                    choosing = bool(state.data.get("_options")) and not state.data.get(TAKES_TEXT)
+                    if interrupts(text, reading, choosing):
+                        return self._still_open(ctx, await self._sentence(ctx, text, reading))
+                return await handler(ctx, chosen or text, state.step, dict(state.data))
         if payload:
             prefix = payload.split(":", 1)[0] + ":"
             button = self.registry.buttons.get(prefix)
@@ -251,21 +268,37 @@ class Router:
             return [ctx.reply("error.stale_choice")]
 
         if slash is not None:
-            if state is not None:
+            if state is not None and leaves(slash.name):  # "/cancel", "/huy": only leave
                 await ctx.end_dialog()
-                if leaves(slash.name):  # "/cancel", "/huy": only leave
-                    return [ctx.reply("dialog.left")]
+                return [ctx.reply("dialog.left")]
             command = self.registry.get(slash.name)
-            if command is None:
-                return [self._unknown(ctx, slash.name)]
-            return await self._run(ctx, command, slash.args)
+            replies = (
+                [self._unknown(ctx, slash.name)]
+                if command is None
+                else await self._run(ctx, command, slash.args)
+            )
+            return replies if state is None else self._still_open(ctx, replies)
 
         if not speaks_to_bot:
             return []
         if not text:
             return [ctx.reply("error.empty")]
         # A sentence: a command said in words, smalltalk, or a question (campaign/understand).
-        reading = understand(text, self.registry.phrases, ctx.now().astimezone(self.services.zone))
+        reading = self._read(ctx, text)
+        if reading.doubt is not None and self._may(ctx, reading) and self._may(ctx, reading.doubt):
+            return [await self._which(ctx, text, reading)]
+        return await self._sentence(ctx, text, reading)
+
+    def _read(self, ctx: Context, text: str) -> Reading:
+        return understand(text, self.registry.phrases, ctx.now().astimezone(self.services.zone))
+
+    def _may(self, ctx: Context, reading: Reading) -> bool:
+        """Whether this person may do what the reading says (a question: everyone may ask)."""
+        command = self.registry.get(reading.command) if reading.command else None
+        return command is None or ctx.actor.may_use(command.required)
+
+    async def _sentence(self, ctx: Context, text: str, reading: Reading) -> list[Reply]:
+        """Do what a sentence was read as: run its command, answer its smalltalk or question."""
         command = self.registry.get(reading.command) if reading.command else None
         if command is not None:
             return await self._run(ctx, command, reading.args)
@@ -276,6 +309,45 @@ class Router:
         if self.registry.free_text is not None:
             return await self.registry.free_text(ctx, text)
         return [ctx.reply("fallback.free_text")]
+
+    async def _which(self, ctx: Context, text: str, reading: Reading) -> Reply:
+        """Ask which of its two readings a sentence means, the command's first."""
+        assert reading.doubt is not None
+        as_command = reading if reading.kind == "command" else reading.doubt
+        command = self.registry.get(as_command.command or "")
+        assert command is not None
+        name = shown_name(ctx, command)
+        reply = ctx.reply(
+            "understand.which",
+            command=name,
+            options=(
+                Option(ctx.t("understand.which_run", command=name), RUN),
+                Option(ctx.t("understand.which_ask"), ASK),
+            ),
+        )
+        question = reading.doubt if reading.kind == "command" else reading
+        return await ctx.ask(
+            CHOICE,
+            "offered",
+            reply,
+            text=question.args or text,
+            command=command.name,
+            args=as_command.args,
+        )
+
+    async def _chosen(self, ctx: Context, choice: str, data: dict) -> list[Reply]:
+        """The reading picked by a button of _which."""
+        command = self.registry.get(str(data.get("command") or ""))
+        if choice == RUN and command is not None:
+            return await self._run(ctx, command, str(data.get("args") or ""))
+        return await self._sentence(ctx, str(data.get("text") or ""), Reading("question"))
+
+    def _still_open(self, ctx: Context, replies: list[Reply]) -> list[Reply]:
+        """Answers given while a dialog waits, and a line saying that it still waits (unless
+        what was run ended the dialog or started another)."""
+        if ctx.dialog_changed:
+            return replies
+        return [*replies, ctx.reply("dialog.still_open")]
 
     async def _notices(self, ctx: Context) -> list[Reply]:
         """What admins and leads are told once a day in private: that no campaign covers today
@@ -292,7 +364,9 @@ class Router:
 
     async def _run(self, ctx: Context, command: Command, args: str) -> list[Reply]:
         if not ctx.actor.may_use(command.required):
-            return [ctx.reply("error.not_allowed", command=f"/{command.name}")]
+            if ctx.actor.level is None:  # in no unit yet: nothing else will work either
+                return [ctx.reply("error.join_first", command=shown_name(ctx, command))]
+            return [ctx.reply("error.not_allowed", command=shown_name(ctx, command))]
         return await command.run(ctx, args)
 
     def _unknown(self, ctx: Context, name: str) -> Reply:
@@ -303,7 +377,9 @@ class Router:
         command = self.registry.get(suggestion)
         assert command is not None
         return ctx.reply(
-            "error.unknown_command_suggest", command=f"/{name}", suggestion=f"/{command.name}"
+            "error.unknown_command_suggest",
+            command=f"/{name}",
+            suggestion=shown_name(ctx, command),
         )
 
 

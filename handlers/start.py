@@ -6,8 +6,9 @@ from campaign.invites import invite_problem, normalize_code
 from campaign.roles import Role
 from handlers.context import Context
 from handlers.formatting import role_name, unit_label
-from handlers.messages import Reply
+from handlers.messages import Reply, join
 from handlers.registry import Command, Feature
+from handlers.setup_view import setup_lines
 from storage import invites, units
 
 
@@ -15,7 +16,12 @@ async def start(ctx: Context, args: str) -> list[Reply]:
     if args:
         return [await _join(ctx, args)]
     name = ctx.person.display_name or ctx.t("start.friend")
-    if not ctx.actor.units and not ctx.actor.is_admin:
+    if ctx.actor.is_admin:
+        # an admin is shown what is still to set up (all of it, on a new installation)
+        steps = await setup_lines(ctx)
+        greeting = ctx.t("start.welcome_admin", name=name)
+        return [Reply(join([greeting, steps] if steps else [greeting], "\n\n"))]
+    if not ctx.actor.units:
         return [ctx.reply("start.welcome_new", name=name, account=ctx.actor_ref)]
     return [ctx.reply("start.welcome_back", name=name)]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from campaign.roles import Role
 from campaign.text import fold
 from campaign.units import guess_kind, is_valid_code, normalize_code
 from handlers.context import Context
@@ -168,6 +169,6 @@ DELETE = DialogTable(DIALOG, Doomed, {"confirm": State(_delete_prompt, _delete_a
 
 
 FEATURE = Feature(
-    commands=(Command("donvi", "units", ("đơn vị",), units_command),),
+    commands=(Command("donvi", "units", ("đơn vị",), units_command, more_for=Role.ADMIN),),
     dialogs={DIALOG: DELETE.answer},
 )

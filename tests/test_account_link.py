@@ -99,7 +99,7 @@ async def test_code_on_telegram_sent_from_zalo_makes_one_person(
         "/dangky cstđcs; Sáng kiến quản lý hồ sơ; Không để chậm muộn"
     )
     lan_zalo = zalo(app)
-    assert "Bạn không có quyền dùng /camket" in await lan_zalo.say("/camket")
+    assert "Bạn chưa thuộc đơn vị nào nên chưa dùng được /camket" in await lan_zalo.say("/camket")
 
     issued = await lan_tg.say("/taikhoan")
     code = found(LINK, issued)

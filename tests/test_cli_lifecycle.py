@@ -72,7 +72,8 @@ async def test_a_revoked_admin_loses_the_admin_commands(
     assert "Nhật ký thay đổi" in await boss.say("/nhatky")
     await _cli("admin", "revoke", "console:boss", database_url=database_url, cwd=tmp_path)
     assert await boss.say("/nhatky") == (
-        "Bạn không có quyền dùng /nhatky. Gõ /trogiup để xem các lệnh của bạn."
+        "Bạn chưa thuộc đơn vị nào nên chưa dùng được /nhatky. Hãy xin mã mời từ trưởng đơn vị "
+        "hoặc cán bộ phụ trách rồi gõ /start MÃ để tham gia; sau đó gõ /trogiup để xem các lệnh."
     )
 
 

@@ -72,7 +72,7 @@ def test_numbered_options_and_bad_lines_in_the_console(database_url: str, tmp_pa
     assert "Đã huỷ, dữ liệu của bạn vẫn được giữ nguyên." in out
     assert "Mình chưa nhận được nội dung nào." in out
     assert "Tin nhắn dài quá (5000 ký tự)." in out
-    assert "Bạn không có quyền dùng /moi." in out
+    assert "Bạn chưa thuộc đơn vị nào nên chưa dùng được /moi." in out
     assert "Traceback" not in result.stderr and result.returncode == 0
 
 
@@ -92,7 +92,7 @@ def test_group_console_answers_commands_and_mentions_only(
     )
     replies = result.stdout.strip().split("\n\n")
     assert replies[0].startswith("Bạn chưa thuộc đơn vị nào.")
-    assert replies[-1] == "Bạn không có quyền dùng /lienket. Gõ /trogiup để xem các lệnh của bạn."
+    assert replies[-1].startswith("Bạn chưa thuộc đơn vị nào nên chưa dùng được /lienket.")
     assert "chào" not in result.stdout
 
 

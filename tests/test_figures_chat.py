@@ -114,7 +114,7 @@ async def test_a_changed_pledge_asks_how_to_carry_progress_over(app: App, admin:
     assert offer == (
         "Bạn đã đăng ký thi đua năm nay (danh hiệu Lao động tiên tiến). Bạn muốn đăng ký lại "
         "thay cho bản cũ?\nBản mới giữ lại tiến độ của 1 cam kết cũ (cùng nội dung); cam kết "
-        "mới hoặc đã sửa bắt đầu từ 0%. Tiến độ tính thế nào?\n"
+        "mới hoặc đã sửa bắt đầu từ 0%. Tiến độ tính thế nào?\n\n(Gõ huỷ để thoát.)\n"
         "  1. Đăng ký lại, giữ tiến độ cam kết không đổi\n"
         "  2. Đăng ký lại, tính tiến độ lại từ 0%\n"
         "  3. Giữ bản cũ"

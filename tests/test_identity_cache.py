@@ -60,7 +60,8 @@ async def test_a_unit_deleted_elsewhere_is_gone_from_its_members_next_message(
     await _cli(database_url, tmp_path, "units", "delete", "KT", "--yes")
     assert "Phòng Kế toán" not in await lan.say("/donvi")
     assert await lan.say("/tiendo") == (
-        "Bạn không có quyền dùng /tiendo. Gõ /trogiup để xem các lệnh của bạn."
+        "Bạn chưa thuộc đơn vị nào nên chưa dùng được /tiendo. Hãy xin mã mời từ trưởng đơn vị "
+        "hoặc cán bộ phụ trách rồi gõ /start MÃ để tham gia; sau đó gõ /trogiup để xem các lệnh."
     )
 
 

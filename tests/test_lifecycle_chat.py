@@ -86,7 +86,7 @@ async def test_deleting_a_unit_asks_then_unlinks_everything(app: App, admin: Use
     assert question == (
         "Xoá đơn vị Phòng Kế toán (KT)? Đơn vị đang có 2 thành viên, 1 nhóm chat liên kết và "
         "1 lời nhắc.\nThành viên sẽ rời đơn vị, các nhóm chat được bỏ liên kết, lời nhắc của "
-        "đơn vị dừng hẳn. Không hoàn tác được.\n  1. Xoá đơn vị\n  2. Không xoá"
+        "đơn vị dừng hẳn. Không hoàn tác được.\n\n(Gõ huỷ để thoát.)\n  1. Xoá đơn vị\n  2. Không xoá"
     )
     assert await admin.say("2") == "Đã huỷ, đơn vị vẫn giữ nguyên."
     assert (await row_counts(app))["unit"] == 1
@@ -126,7 +126,10 @@ async def test_the_delete_button_is_checked_against_who_presses_it(app: App, adm
         "Lựa chọn này không còn hiệu lực. Bạn gõ lại lệnh nhé."
     )
     assert (await row_counts(app))["unit"] == 1
-    assert await admin.say("/donvi xoa") == "Cần mã đơn vị cần xoá: /donvi xoa MÃ."
+    assert await admin.say("/donvi xoa") == (
+        "Cần mã đơn vị cần xoá: /donvi xoa MÃ.\n\n"
+        "Câu hỏi trước của mình vẫn đang chờ bạn trả lời (gõ huỷ để thoát)."
+    )
 
 
 # /thanhvien
@@ -321,7 +324,8 @@ async def test_admins_read_the_audit_log_in_pages(
     assert (await admin.say("/nhatky ²")).startswith("Gõ /nhatky")
     lan = user_factory("lan")
     assert await lan.say("/nhatky") == (
-        "Bạn không có quyền dùng /nhatky. Gõ /trogiup để xem các lệnh của bạn."
+        "Bạn chưa thuộc đơn vị nào nên chưa dùng được /nhatky. Hãy xin mã mời từ trưởng đơn vị "
+        "hoặc cán bộ phụ trách rồi gõ /start MÃ để tham gia; sau đó gõ /trogiup để xem các lệnh."
     )
     # A forged "older" button from a non-admin shows nothing.
     assert await lan.say(payload="auditpage:2:1") == (

@@ -99,7 +99,9 @@ async def test_bad_pledges_store_nothing(app: App, admin: User, clock: Clock) ->
     assert await lan.say("huỷ") == "Đã huỷ, chưa lưu gì."
     assert await row_counts(app) == before
     guest = User(app, "guest")
-    assert "Bạn không có quyền dùng /dangky" in await guest.say("/dangky LĐTT; a")
+    assert "Bạn chưa thuộc đơn vị nào nên chưa dùng được /dangky" in await guest.say(
+        "/dangky LĐTT; a"
+    )
 
 
 async def test_after_the_deadline_only_a_lead_changes_a_pledge(

@@ -24,7 +24,7 @@ TABLE = Path(__file__).resolve().parent / "data" / "role_matrix.md"
 ARCHITECTURE = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
 ROLES = ("stranger", "member", "outreach", "lead", "admin")
 ALLOWED, REFUSED = "✓", "✗"
-REFUSALS = (".not_allowed", ".not_lead", ".not_your_unit", ".admin_only_role")
+REFUSALS = (".not_allowed", ".join_first", ".not_lead", ".not_your_unit", ".admin_only_role")
 """Endings of the catalogue keys that refuse for want of a role."""
 
 

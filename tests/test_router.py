@@ -67,13 +67,31 @@ async def test_a_button_from_a_finished_dialog_is_refused_politely(
     )
 
 
-async def test_a_command_in_the_middle_of_a_dialog_leaves_it(user_factory: UserFactory) -> None:
+async def test_a_command_in_the_middle_of_a_dialog_runs_and_the_dialog_waits(
+    user_factory: UserFactory,
+) -> None:
     lan = user_factory("lan")
-    await lan.say("/xoadulieu")
-    assert "/trogiup" in await lan.say("/trogiup")
-    # The pending confirmation is gone: "1" is no longer "delete everything".
-    assert (await lan.say("1")).startswith("Các văn bản hiện có không đề cập đến nội dung này.")
-    assert "/start" in await lan.say("/trogiup")
+    asked = await lan.say("/xoadulieu")
+    assert "(Gõ huỷ để thoát.)" in asked
+    helped = await lan.say("/trogiup")
+    assert "/trogiup" in helped
+    assert helped.endswith("Câu hỏi trước của mình vẫn đang chờ bạn trả lời (gõ huỷ để thoát).")
+    # a question typed while the confirmation waits is answered; the confirmation still waits
+    answered = await lan.say("hạn chót đăng ký là khi nào?")
+    assert "Câu hỏi trước của mình vẫn đang chờ" in answered
+    assert await lan.say("2") == "Đã huỷ, dữ liệu của bạn vẫn được giữ nguyên."
+    # over: "1" is no longer "delete everything"
+    assert "Câu hỏi trước" not in await lan.say("/trogiup")
+
+
+async def test_cancel_words_leave_any_dialog_in_both_languages(user_factory: UserFactory) -> None:
+    lan = user_factory("lan")
+    for word in ("huỷ", "thoi", "/cancel", "Cancel", "/huy"):
+        await lan.say("/xoadulieu")
+        assert await lan.say(word) == "Đã thoát, mình không lưu gì thêm. Bạn cần gì cứ nhắn nhé."
+    await lan.say("/ngonngu en")
+    await lan.say("/forgetme")
+    assert await lan.say("cancel") == "Left; nothing more was saved. Tell me what you need."
 
 
 async def test_a_dialog_survives_a_restart(app: App, database_url: str, clock: Clock) -> None:
@@ -110,7 +128,12 @@ async def test_a_failing_handler_rolls_back_and_apologises(app: App) -> None:
 async def test_role_checks_come_before_the_command(user_factory: UserFactory) -> None:
     lan = user_factory("lan")
     assert await lan.say("/moi KT") == (
-        "Bạn không có quyền dùng /moi. Gõ /trogiup để xem các lệnh của bạn."
+        "Bạn chưa thuộc đơn vị nào nên chưa dùng được /moi. Hãy xin mã mời từ trưởng đơn vị "
+        "hoặc cán bộ phụ trách rồi gõ /start MÃ để tham gia; sau đó gõ /trogiup để xem các lệnh."
+    )
+    await lan.say("/ngonngu en")
+    assert (await lan.say("/report")).startswith(
+        "You are not in a unit yet, so /report is not available to you."
     )
 
 

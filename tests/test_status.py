@@ -98,7 +98,7 @@ async def test_the_state_is_written_when_it_changes_not_at_every_send(
 
 
 async def test_status_is_for_admins_and_escapes_errors(app: App, admin: User, clock: Clock) -> None:
-    assert (await User(app, "minh").say("/trangthai")).startswith("Bạn không có quyền")
+    assert (await User(app, "minh").say("/trangthai")).startswith("Bạn chưa thuộc đơn vị nào")
     watched = Watched("zalo", FakeChannel(), app.db, clock)
     await watched.note(up=False, error="<b>quota</b> & more")
     replies = await admin.replies("/trangthai")

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app import App
-from campaign.understand import Reading, understand
+from campaign.understand import Reading, interrupts, understand
 from handlers.features import build_registry
-from tests.conftest import CAMPAIGN_2026, Clock, User, import_file, members_of_kt, run_cli
+from tests.conftest import CAMPAIGN_2026, Clock, User, found, import_file, members_of_kt, run_cli
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 PHRASES = build_registry().phrases
@@ -111,7 +111,7 @@ async def test_a_sentence_meets_the_same_role_check_as_its_command(app: App, adm
     await members_of_kt(app, admin)
     stranger = User(app, "khach")
     assert (await stranger.say("thông báo cho cả phòng chiều nay họp")).startswith(
-        "Bạn không có quyền dùng /thongbao"
+        "Bạn chưa thuộc đơn vị nào nên chưa dùng được /thongbao"
     )
 
 
@@ -142,3 +142,101 @@ async def test_any_dialog_is_left_with_huy_thoi_or_cancel(app: App, admin: User)
 
 async def test_an_english_command_name_gets_a_suggestion(app: App, admin: User) -> None:
     assert "/dangky" in await admin.say("/register")
+
+
+def test_a_sentence_read_two_ways_carries_its_other_reading() -> None:
+    doubtful = read("nhắc tôi hạn nộp báo cáo là khi nào")
+    assert (doubtful.kind, doubtful.command) == ("command", "nhacnho")
+    assert doubtful.doubt == Reading("question", args="hạn nộp báo cáo là khi nào")
+    asked = read("đăng ký thi đua như thế nào?")
+    assert asked.kind == "question"
+    assert asked.doubt is not None and asked.doubt.command == "dangky"
+    # a time makes the reminder sure; the words of /hoi are only a question
+    assert read("nhắc tôi 8h mai hỏi trưởng phòng khi nào họp").doubt is None
+    assert read("hỏi hạn chót là khi nào").doubt is None
+
+
+@pytest.mark.parametrize(
+    ("text", "choosing", "expected"),
+    [
+        ("hạn chót đăng ký là khi nào?", False, True),  # "?" ends it: a question anywhere
+        ("hạn chót đăng ký là khi nào", True, True),  # a question word, where options wait
+        ("hạn chót đăng ký là khi nào", False, False),  # free text may hold question words
+        ("Hoàn thành 100% hồ sơ đúng hạn", False, False),  # a commitment, not /tiendo
+        ("Hoàn thành 100% hồ sơ đúng hạn", True, True),
+        ("nhắc tôi 8h mai nộp báo cáo", False, True),  # unmistakable
+        ("chuyển sang tiếng Anh", False, True),
+        ("Chiến sĩ thi đua cơ sở", True, False),  # a typed option
+        ("ok", True, False),
+    ],
+)
+def test_what_interrupts_a_dialog(text: str, choosing: bool, expected: bool) -> None:
+    assert interrupts(text, read(text), choosing) is expected
+
+
+async def test_asked_which_reading_with_two_buttons(app: App, admin: User, clock: Clock) -> None:
+    await import_file(app, CAMPAIGN_2026)
+    _head, lan = await members_of_kt(app, admin)
+    [asked] = await lan.replies("nhắc tôi hạn chót đăng ký thi đua là khi nào")
+    assert asked.text.startswith("Bạn muốn dùng lệnh /nhacnho hay hỏi về văn bản?")
+    assert [o.label for o in asked.options] == ["Dùng /nhacnho", "Hỏi về văn bản"]
+    answered = await lan.say(payload=asked.options[1].payload)
+    assert "31/3/2026" in answered  # the document's answer to the sentence
+    # on a platform without buttons the number chooses; the reminder then asks for a time
+    await lan.say("nhắc tôi hạn chót đăng ký thi đua là khi nào")
+    assert "Đã đặt nhắc việc" not in await lan.say("1")
+    assert await lan.say(payload="choice:run") == (
+        "Lựa chọn này không còn hiệu lực. Bạn gõ lại lệnh nhé."
+    )  # once chosen, the offer is over
+    # anything else typed is a new message and ends the offer
+    await lan.say("nhắc tôi hạn chót đăng ký thi đua là khi nào")
+    assert (await lan.say("cảm ơn")).startswith("Dạ, mình đây!")
+    assert (await lan.say("2")).startswith("Các văn bản hiện có không đề cập")
+
+
+async def test_a_dialog_listens_and_keeps_waiting(app: App, admin: User, clock: Clock) -> None:
+    await import_file(app, CAMPAIGN_2026)
+    _head, lan = await members_of_kt(app, admin)
+    asked = await lan.say("/dangky")
+    assert "Bạn phấn đấu đạt danh hiệu nào?" in asked and "(Gõ huỷ để thoát.)" in asked
+    aside = await lan.say("hạn chót đăng ký thi đua là khi nào")
+    assert "31/3/2026" in aside  # answered, not taken as a title
+    assert aside.endswith("Câu hỏi trước của mình vẫn đang chờ bạn trả lời (gõ huỷ để thoát).")
+    assert "Danh hiệu: Lao động tiên tiến." in await lan.say("1")
+    # the commitment step takes free text: words that look like a command are a commitment
+    assert (await lan.say("Hoàn thành 100% hồ sơ đúng hạn")).startswith("Đã ghi cam kết 1.")
+    reminded = await lan.say("nhắc tôi 8h sáng mai gửi hồ sơ")
+    assert reminded.startswith("Đã đặt nhắc việc #1")
+    assert "vẫn đang chờ" in reminded
+    assert "Các lệnh" not in await lan.say("/lichnhac")  # a command runs; the dialog waits
+    assert "Bạn phấn đấu xếp loại ở mức nào?" in await lan.say("xong")
+
+
+async def test_strangers_are_told_to_join_whatever_they_try(app: App, admin: User) -> None:
+    await admin.say("/donvi them KT Phòng Kế toán")
+    stranger = User(app, "khach")
+    for attempt in ("dang ky", "/dangky", "tiến độ 50%", "/thongke", "/baocao"):
+        assert (await stranger.say(attempt)).startswith("Bạn chưa thuộc đơn vị nào"), attempt
+
+
+async def test_first_run_checklist_for_the_admin(app: App, admin: User) -> None:
+    started = await admin.say("/start")
+    assert "Bạn là quản trị viên" in started
+    assert "⬜ 2. Tạo các đơn vị: /donvi them MÃ Tên đơn vị" in started
+    assert "⬜ 3. Tạo mã mời" in started and "⬜ 4. Thêm bot vào nhóm" in started
+    await admin.say("/donvi them KT Phòng Kế toán")
+    helped = await admin.say("/trogiup")
+    assert "✅ 2. Đã có đơn vị" in helped and "⬜ 3." in helped
+    code = found(r": ([A-Z0-9]{8})\n", await admin.say("/moi KT"))
+    await User(app, "lan").say(f"/start {code}")
+    group = User(app, "admin", chat_id="g-kt", group=True)
+    await group.say("/lienket KT")
+    assert "⬜ 3." not in await admin.say("/trogiup")
+    await import_file(app, CAMPAIGN_2026)
+    after = await admin.say("/trogiup")
+    assert "Còn cần thiết lập" not in after  # all done: the checklist is gone
+    # a member never sees it, nor the admins' part of a command's help
+    lan = await User(app, "lan").say("/trogiup")
+    assert "Còn cần thiết lập" not in lan
+    assert "/sukien them" not in lan and "/donvi them" not in lan and "@KT" not in lan
+    assert "/sukien them" in after and "/donvi them" in after
