@@ -420,3 +420,27 @@ async def test_figures_too_long_for_a_caption_come_as_text_then_the_picture(
     figures = "".join(str(call.params["text"]) for call in pieces)
     assert len(figures) > 1024 and "Phòng số 7" in figures  # split where it must be
     assert all(call.at <= photo.at for call in pieces)  # the picture after its figures
+
+
+async def test_sentences_and_a_listening_dialog_on_telegram(bot: App, fake: FakeTelegram) -> None:
+    """Issue 16's journeys through the real PTB application: a reminder said in a sentence, a
+    sentence read two ways answered with two buttons, a question in the middle of a dialog."""
+    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await join(fake, LAN)
+    assert (await say(fake, LAN, "nhắc tôi nộp báo cáo 8h sáng mai")).startswith(
+        "Đã đặt nhắc việc #1 cho bạn: Thứ Ba, 08:00 03/03/2026"
+    )
+    assert "Bạn muốn dùng lệnh /nhacnho hay hỏi về văn bản?" in await say(
+        fake, LAN, "nhắc tôi hạn chót đăng ký thi đua là khi nào"
+    )
+    buttons = fake.sent(LAN)[-1].params["reply_markup"]["inline_keyboard"]
+    assert [row[0]["text"] for row in buttons] == ["Dùng /nhacnho", "Hỏi về văn bản"]
+    before = len(fake.sent(LAN))
+    fake.press(LAN, fake.sent(LAN)[-1], buttons[1][0]["callback_data"])
+    assert "31/3/2026" in (await fake.wait_sent(LAN, before + 1))[before]
+    assert "(Gõ huỷ để thoát.)" in await say(fake, LAN, "/dangky")
+    before = len(fake.sent(LAN))
+    fake.message(LAN, "hạn chót đăng ký thi đua là khi nào?")
+    answer, still = (await fake.wait_sent(LAN, before + 2))[before:]
+    assert "31/3/2026" in answer and "vẫn đang chờ bạn trả lời" in still
+    assert "chưa lưu gì" in await say(fake, LAN, "huỷ")
