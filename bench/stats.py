@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select, text
 
@@ -44,7 +45,7 @@ from storage.models import (  # noqa: E402
     ProgressUpdate,
     Unit,
 )
-from usecases.standing import compute, stats_json  # noqa: E402
+from usecases.standing import When, compute, stats_json  # noqa: E402
 
 
 async def build(db: Database, units: int, members: int, updates: int) -> int:
@@ -178,7 +179,13 @@ async def bot_figures(db: Database) -> dict:
     async with db.transaction() as session:
         row = (await campaigns.campaigns(session))[0]  # the bundled demo, seeded on start
         assert row is not None
-        results = await compute(session, row, DEFAULT_TARGETS, None)
+        results = await compute(
+            session,
+            row,
+            DEFAULT_TARGETS,
+            None,
+            When(datetime.now(UTC), ZoneInfo("Asia/Ho_Chi_Minh")),
+        )
     return stats_json(results)
 
 

@@ -51,7 +51,7 @@ from usecases.campaigns import import_document
 from usecases.clock import today
 from usecases.errors import Refused, Who, cli
 from usecases.invites import create_invite
-from usecases.standing import compute, report_data, stats_json
+from usecases.standing import When, compute, report_data, stats_json
 
 log = logging.getLogger("bot")
 
@@ -477,6 +477,10 @@ async def _campaign_for(
     return await campaigns.campaign_for(session, app.services.library, _today(app), number)
 
 
+def _moment(app: App) -> When:
+    return When(app.services.clock(), app.services.zone)
+
+
 async def _rules(app: App, session: AsyncSession, row: CampaignDocument) -> tuple[TargetRule, ...]:
     return await campaigns.target_rules(session, app.services.library, row)
 
@@ -488,7 +492,7 @@ async def _stats(app: App, args: argparse.Namespace, t: Translate) -> int:
         unit_ids = None
         if args.unit:
             unit_ids = [(await usecases.units.unit_by_code(session, args.unit)).id]
-        results = await compute(session, row, rules, unit_ids)
+        results = await compute(session, row, rules, unit_ids, _moment(app))
     if args.json:
         print(json.dumps({"year": row.year, **stats_json(results)}, ensure_ascii=False))
         return 0
@@ -503,11 +507,12 @@ async def _export(app: App, args: argparse.Namespace, t: Translate) -> int:
     async with app.db.transaction() as session:
         row = await _campaign_for(app, session, args.year, t)
         rules = await _rules(app, session, row)
-        data = await report_data(session, row, rules, None)
+        data = await report_data(session, row, rules, None, _moment(app))
     from handlers.report import report_bytes  # openpyxl: for this sub-command only
 
     try:
-        args.file.write_bytes(report_bytes(app.services.catalog.translator("vi"), data))
+        translate = app.services.catalog.translator("vi")
+        args.file.write_bytes(report_bytes(translate, data, activities_only=args.activities))
     except OSError as error:
         raise UserError(
             t("cli.export_unwritable", path=str(args.file), error=error.strerror or str(error))

@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write the report spreadsheet")
     export.add_argument("file", type=Path)
     export.add_argument("--year", default=None, help="a past year's campaign")
+    export.add_argument(
+        "--activities", action="store_true", help="only the activities sheet (one row per unit)"
+    )
 
     admin = sub.add_parser("admin", help="administrators")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)

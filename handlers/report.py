@@ -30,14 +30,82 @@ def _plain(t: Translate, key: str, **values: object) -> str:
     return plain(t(key, **values))
 
 
-def report_bytes(t: Translate, data: ReportData) -> bytes:
+def report_bytes(t: Translate, data: ReportData, *, activities_only: bool = False) -> bytes:
     """The .xlsx file of /baocao and `export` (openpyxl is imported with this module: a sixth
-    of the start-up time of every command line call, so only the report imports it)."""
-    return build_workbook(t, data.year, data.results, data.people)
+    of the start-up time of every command line call, so only the report imports it);
+    `export --activities` writes the activities sheet alone."""
+    if activities_only:
+        workbook = Workbook()
+        first = workbook.active
+        assert isinstance(first, Worksheet)
+        workbook.remove(first)
+        activities_sheet(t, workbook, data)
+        return _saved(workbook)
+    return build_workbook(t, data.year, data.results, data.people, data)
+
+
+def activities_sheet(t: Translate, workbook: Workbook, data: ReportData) -> None:
+    """The "Hoạt động" sheet: one row per activity and unit, with sign-ups, attendance and
+    contributions; times in the bot's zone, as dd/mm/yyyy hh:mm."""
+    sheet = workbook.create_sheet(_plain(t, "report.activities_sheet"))
+    sheet.append(
+        [
+            _plain(t, f"report.col_{name}")
+            for name in (
+                "code",
+                "unit",
+                "activity",
+                "activity_kind",
+                "activity_time",
+                "activity_state",
+                "signed_up",
+                "waitlisted",
+                "attended",
+                "absent",
+                "attendance",
+                "contributed",
+                "contributions",
+            )
+        ]
+    )
+    codes = {r.unit.id: r.unit for r in data.results if r.unit is not None}
+    when = data.when
+    for row in data.activities:
+        unit = codes.get(row.unit_id)
+        starts = row.starts_at.astimezone(when.zone) if when else row.starts_at
+        held = when is None or row.starts_at <= when.now
+        state = "cancelled" if row.cancelled else "held" if held else "coming"
+        expected = row.signed_up if held and not row.cancelled else 0
+        sheet.append(
+            [
+                unit.code if unit else "",
+                unit.name if unit else "",
+                row.name,
+                _plain(t, f"activity.kind.{row.kind}"),
+                starts.replace(tzinfo=None),
+                _plain(t, f"report.activity_{state}"),
+                row.signed_up,
+                row.waitlisted,
+                row.attended,
+                max(expected - row.attended, 0) if expected else None,
+                row.attended / expected if expected else None,
+                row.contributed,
+                row.contributions,
+            ]
+        )
+    for cells in sheet.iter_rows(min_row=2):
+        cells[4].number_format = "dd/mm/yyyy hh:mm"
+        cells[10].number_format = "0%"
+        cells[11].number_format = "#,##0"
+    _style(sheet)
 
 
 def build_workbook(
-    t: Translate, year: int, results: list[UnitStanding], people: dict[int, list[MemberRow]]
+    t: Translate,
+    year: int,
+    results: list[UnitStanding],
+    people: dict[int, list[MemberRow]],
+    data: ReportData | None = None,
 ) -> bytes:
     workbook = Workbook()
     first = workbook.active
@@ -137,6 +205,12 @@ def build_workbook(
             row[4].number_format = "0%"
             row[3].alignment = Alignment(wrap_text=True, vertical="top")
         _style(sheet)
+    if data is not None and data.activities:
+        activities_sheet(t, workbook, data)
+    return _saved(workbook)
+
+
+def _saved(workbook: Workbook) -> bytes:
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -24,6 +24,7 @@ from usecases.standing import (
     STALE_DAYS,
     Behind,
     UnitStanding,
+    When,
     compute,
     laggards,
     report_data,
@@ -121,7 +122,7 @@ async def stats_command(ctx: Context, args: str) -> list[Reply]:
         unit_ids: list[int] | None = [unit.id]
     else:
         unit_ids = ctx.actor.seen_unit_ids
-    results = await compute(ctx.session, row, rules, unit_ids)
+    results = await compute(ctx.session, row, rules, unit_ids, _when(ctx))
     blocks = [ctx.t("stats.header", year=row.year)]
     led = [r.unit.id for r in results if r.unit is not None and ctx.actor.may_manage(r.unit)]
     # Names of who is behind go to the lead in private, never into a group.
@@ -161,7 +162,7 @@ async def report_command(ctx: Context, args: str) -> list[Reply]:
     if row is None:
         return [problem] if problem else []
     rules = await current.target_rules(ctx, row)
-    data = await report_data(ctx.session, row, rules, ctx.actor.managed_unit_ids)
+    data = await report_data(ctx.session, row, rules, ctx.actor.managed_unit_ids, _when(ctx))
     # Imported here, not at the top: openpyxl is only for the report (see handlers.report).
     from handlers.report import report_bytes
 
@@ -181,3 +182,7 @@ FEATURE = Feature(
         Command("baocao", "report", ("báo cáo",), report_command, required=Role.LEAD),
     )
 )
+
+
+def _when(ctx: Context) -> When:
+    return When(ctx.now(), ctx.services.zone)
