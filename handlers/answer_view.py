@@ -68,7 +68,7 @@ def occurrence_line(t: Translate, occurrence: Occurrence, number: int | None = N
     left = (
         t("events.today")
         if occurrence.days_left == 0
-        else t("events.days_left", days=occurrence.days_left)
+        else t("events.days_left", count=occurrence.days_left)
     )
     values = {
         "day": day_label(t, occurrence.date),

@@ -226,7 +226,12 @@ async def _audience(ctx: Context) -> Audience:
 def reach_lines(ctx: Context, reached: Audience) -> Safe:
     """One line per app: "• Zalo: 0 nhóm, 12 người (nhắn riêng)", then who cannot be reached."""
     lines = [
-        ctx.t("announce.reach", platform=platform_name(ctx, platform), groups=groups, people=n)
+        ctx.t(
+            "announce.reach",
+            platform=platform_name(ctx, platform),
+            groups=ctx.t("count.group_chats", count=groups),
+            people=ctx.t("count.people", count=n),
+        )
         for platform, (groups, n) in reached.reach().items()
     ]
     if reached.unreachable:

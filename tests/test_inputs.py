@@ -52,8 +52,8 @@ async def test_bad_numbers_in_chat_get_a_polite_reply(app: App, admin: User, clo
     )
     assert await lan.say("/sukien 5¹") == await lan.say("/sukien abc")
     assert await admin.say("/sukien xoa 99999999999999999999") == (
-        "Không có sự kiện số 99999999999999999999. Số thứ tự phải từ 1 đến 30, như trong danh"
-        " sách /sukien 30 hôm nay."
+        "Không có sự kiện số 99999999999999999999. Số thứ tự phải từ 1 đến 50, như trong danh"
+        " sách /sukien 50 hôm nay."
     )
     assert await lan.say("/tiendo 5¹") == (
         '"5¹" không phải số. Tiến độ là số từ 0 đến 100, ví dụ /tiendo 70.'

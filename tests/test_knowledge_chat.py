@@ -62,8 +62,8 @@ async def test_events_list_the_next_days(user_factory: UserFactory, clock: Clock
         "(kỷ niệm 51 năm) — còn 59 ngày"
     )
     assert (await lan.say("/sukien")).startswith("5 sự kiện sắp tới:")
-    for bad in ("/sukien 0", "/sukien abc", "/sukien 31"):
-        assert await lan.say(bad) == ("Số sự kiện muốn xem phải từ 1 đến 30, ví dụ /sukien 10.")
+    for bad in ("/sukien 0", "/sukien abc", "/sukien 51"):
+        assert await lan.say(bad) == ("Số sự kiện muốn xem phải từ 1 đến 50, ví dụ /sukien 10.")
 
 
 async def test_admins_add_days_to_the_calendar(
