@@ -175,12 +175,16 @@ def _time_first(rest: str, now: datetime | None) -> str:
         for size in range(min(MAX_TIME_WORDS, len(words) - start), 0, -1):
             try:
                 read(" ".join(words[start : start + size]), now)
-            except TimePhraseError:
-                continue
+            except TimePhraseError as error:
+                if error.key != "time.past":  # a past time is still the time said: /nhacnho
+                    continue  # refuses it, rather than store "hôm qua" as the text
             if start == 0:
                 return rest
-            moved = words[start : start + size] + words[:start] + words[start + size :]
-            return " ".join(moved)
+            phrase, before = words[start : start + size], words[:start]
+            if phrase[-1].endswith(","):  # the comma stays where it was: "họp, 9h ngày kia"
+                phrase = [*phrase[:-1], phrase[-1].rstrip(",")]
+                before = [*before[:-1], before[-1] + ","]
+            return " ".join(phrase + before + words[start + size :])
     return rest
 
 

@@ -133,7 +133,7 @@ def render(t: Translate, answer: Answer, knowledge: Knowledge | None) -> Rendere
     elif kind == "other_year":
         lines.append(t("answer.other_year", year=facts["year"], years=facts.get("years", "")))
     elif kind == "too_long":
-        lines.append(t("answer.too_long", limit=facts["limit"]))
+        lines.append(t("answer.too_long", limit=facts["limit"], length=facts["length"]))
     elif kind == "smalltalk":
         lines.append(t(f"answer.smalltalk.{facts['kind']}"))
     elif kind in ("empty", "english", "not_covered", "no_campaign"):

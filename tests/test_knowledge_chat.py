@@ -32,7 +32,10 @@ async def test_bad_questions_get_a_polite_answer(app: App, user_factory: UserFac
     assert await lan.say("/hoi ???") == (
         "Bạn muốn hỏi gì về phong trào thi đua? Ví dụ: /hoi hạn chót là khi nào."
     )
-    assert await lan.say("a " * 1000) == ("Câu hỏi dài quá. Bạn hỏi ngắn gọn trong 500 ký tự nhé.")
+    assert await lan.say("a " * 1000) == (
+        "Mình đọc tin này như một câu hỏi về văn bản, nhưng nó dài quá (1999 ký tự) nên mình "
+        "chưa tra được. Bạn hỏi ngắn gọn trong 500 ký tự nhé."
+    )
     assert (await lan.say("giá vàng hôm nay")).startswith(
         "Các văn bản hiện có không đề cập đến nội dung này."
     )
