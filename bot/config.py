@@ -184,6 +184,13 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _data_dir(cls, value: object) -> object:
+        """An empty BOT_DATA_DIR (a blank line in .env) means the default, not the folder the
+        bot happens to start in."""
+        return Path("data") if isinstance(value, str) and not value.strip() else value
+
     @field_validator("webhook_secret")
     @classmethod
     def _platform_secret(cls, value: SecretStr | None) -> SecretStr | None:
