@@ -21,14 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import usecases.units
 from bot import backup, status
 from bot.app import App, open_app
-from bot.channels.console import ConsoleChannel, ConsoleSender
+from bot.channels.console import ConsoleChannel, ConsoleSession
 from bot.channels.text import to_plain
 from bot.cli_args import parse_args
 from bot.config import LANGUAGES, Settings, SettingsError, load_settings
 from bot.documents import read_text
 from bot.errors import UserError
 from bot.i18n import Catalog
-from bot.scheduler import scheduler_for
 from campaign import timephrase
 from campaign.commands import parse_slash
 from campaign.dates import format_datetime, weekday_key
@@ -41,6 +40,7 @@ from handlers import audit_view
 from handlers.answer_view import occurrence_line
 from handlers.context import Translate
 from handlers.document_view import document_facts, document_summary, imported_line, listed_fields
+from handlers.formatting import footprint_values
 from handlers.knowledge import answer_question, render_answer
 from handlers.standing import standing_lines
 from storage import units
@@ -130,7 +130,7 @@ async def _run(app: App, args: argparse.Namespace, t: Translate) -> int:
             if await app.services.library.current(session, _today(app)) is None:
                 year = _today(app).year
                 print(to_plain(t("campaign.import_needed_admin", year=year)), file=sys.stderr)
-        return await _console(app, args, t, push=True)
+        return await _console(app, args, t)
     # Imported here: the platform libraries are a fifth of the start-up time of every other
     # sub-command, which needs none of them.
     from bot import launch
@@ -147,27 +147,22 @@ async def _dispatch_outbox(app: App, args: argparse.Namespace, t: Translate) -> 
     return 0
 
 
-async def _console(app: App, args: argparse.Namespace, t: Translate, *, push: bool = False) -> int:
-    """The console chat; as the main job (`push`), with the scheduler printing reminders."""
-    channel = ConsoleChannel(
+def console_channel(app: App, args: argparse.Namespace) -> ConsoleChannel:
+    """The console chat of `python -m bot console [--user …]` (and of the main job without
+    tokens): files it receives (reports) go to BOT_DATA_DIR."""
+    return ConsoleChannel(
         app.router,
         user_id=getattr(args, "user", "local"),
         name=getattr(args, "name", ""),
         chat_id=getattr(args, "chat", None),
         group=getattr(args, "group", False),
+        files=app.settings.data_dir,
     )
-    if not push:
-        await channel.run()
-        return 0
-    stop = asyncio.Event()
-    scheduler = scheduler_for(app)
-    scheduler.senders["console"] = ConsoleSender()
-    pushing = asyncio.create_task(scheduler.run(stop, app.services.clock))
-    try:
-        await channel.run()
-    finally:
-        stop.set()
-        await pushing
+
+
+async def _console(app: App, args: argparse.Namespace, t: Translate) -> int:
+    """The console chat with the scheduler beside it, so reminders are printed when due."""
+    await ConsoleSession(app, console_channel(app, args)).run()
     return 0
 
 
@@ -275,11 +270,9 @@ async def _units_delete(app: App, args: argparse.Namespace, t: Translate) -> int
         code = unit.code
         if not args.yes:
             has = await units.footprint(session, unit.id)
-            values = {"code": code, "members": has.members, "chats": has.chats}
-            raise UserError(t("cli.unit_delete_confirm", reminders=has.reminders, **values))
+            raise UserError(t("cli.unit_delete_confirm", code=code, **footprint_values(t, has)))
         had = await usecases.units.delete_unit(session, _who(app), code)
-    values = {"members": had.members, "chats": had.chats, "reminders": had.reminders}
-    _say(t, "cli.unit_deleted", code=code, **values)
+    _say(t, "cli.unit_deleted", code=code, **footprint_values(t, had))
     return 0
 
 

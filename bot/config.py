@@ -7,6 +7,7 @@ inside a channel an hour later.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -55,6 +56,8 @@ class Settings(BaseSettings):
         (7, 1), alias="BOT_EVENT_NOTICE_DAYS"
     )
     """How many days before each commemoration linked groups hear of it."""
+    data_dir: Path = Field(Path("data"), alias="BOT_DATA_DIR")
+    """Where the console writes the reports it receives (/baocao); made when first needed."""
     province: Annotated[tuple[str, ...], NoDecode] = Field((), alias="BOT_PROVINCE")
     sector: Annotated[tuple[str, ...], NoDecode] = Field((), alias="BOT_SECTOR")
     """Calendar packs (campaign.calendar): the provinces' and sectors' days shown besides the
@@ -180,6 +183,13 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _data_dir(cls, value: object) -> object:
+        """An empty BOT_DATA_DIR (a blank line in .env) means the default, not the folder the
+        bot happens to start in."""
+        return Path("data") if isinstance(value, str) and not value.strip() else value
 
     @field_validator("webhook_secret")
     @classmethod

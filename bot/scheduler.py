@@ -349,7 +349,7 @@ class Scheduler:
             anniversary=anniversary,
             day=t("format.day", weekday=t(weekday_key(occurrence.date)),
                   date=format_date(occurrence.date)),
-            days=occurrence.days_left,
+            count=occurrence.days_left,
         )  # fmt: skip
 
     async def _nudges(self, session: AsyncSession, now: datetime) -> datetime:

@@ -207,7 +207,7 @@ def answer(knowledge: Knowledge, question: str, today: date) -> Answer:
 def _answer(knowledge: Knowledge, question: str, today: date) -> Answer:
     text = question.strip()
     if len(text) > MAX_QUESTION:
-        return Answer(False, "too_long", facts={"limit": MAX_QUESTION})
+        return Answer(False, "too_long", facts={"limit": MAX_QUESTION, "length": len(text)})
     if not syllables(text):
         return Answer(False, "empty")
     chat = smalltalk(text)

@@ -289,6 +289,11 @@ def build(
     return result
 
 
+LOOKAHEAD_YEARS = 10
+"""How far ahead a count of events may look: enough for /sukien 50 on a calendar of five days
+a year, and a bound on the work for a calendar with almost nothing in it."""
+
+
 def upcoming(
     observances: Iterable[Observance],
     start: date,
@@ -299,12 +304,21 @@ def upcoming(
     """Occurrences from `start` (included), within `days` days and/or the first `limit`.
 
     The order is fixed (date, document days first, name), so "event 3" means the same day in
-    /sukien, /sukien 30 and /sukien xoa 3."""
+    /sukien, /sukien 30 and /sukien xoa 3. With a `limit` and no window, the limit counts
+    events: the search goes on year by year until it has that many ("/sukien 30" shows 30
+    even on a calendar of a dozen days a year), but not past LOOKAHEAD_YEARS."""
     observances = list(observances)
     horizon = start + timedelta(days=days - 1) if days is not None else None
     found: list[Occurrence] = []
-    last_year = (horizon.year if horizon else start.year + 1) + 1
+    if horizon is not None:
+        last_year = horizon.year + 1
+    elif limit is not None:
+        last_year = start.year + LOOKAHEAD_YEARS + 1
+    else:
+        last_year = start.year + 2
     for year in range(start.year, last_year):
+        if horizon is None and limit is not None and len(found) >= limit:
+            break  # every later year's days come after the ones found
         for observance in observances:
             when = observance.on(year)
             if when is None or when < start or (horizon is not None and when > horizon):

@@ -191,20 +191,26 @@ def _time_in(rest: str, now: datetime | None) -> tuple[int, int] | None:
         for size in range(min(MAX_TIME_WORDS, len(words) - start), 0, -1):
             try:
                 read(" ".join(words[start : start + size]), now)
-            except TimePhraseError:
-                continue
+            except TimePhraseError as error:
+                if error.key != "time.past":  # a past time is still the time said: /nhacnho
+                    continue  # refuses it, rather than store "hôm qua" as the text
             return start, size
     return None
 
 
 def _time_first(rest: str, found: tuple[int, int] | None) -> str:
     """The reminder's words with its time phrase moved to the front ("nộp báo cáo 8h mai" →
-    "8h mai nộp báo cáo"); unchanged when the time already leads or none was found."""
+    "8h mai nộp báo cáo"); unchanged when the time already leads or none was found. A comma
+    stays where it was: "họp, 9h ngày kia"."""
     if found is None or found[0] == 0:
         return rest
     words = rest.split(" ")
     start, size = found
-    return " ".join(words[start : start + size] + words[:start] + words[start + size :])
+    phrase, before = words[start : start + size], words[:start]
+    if phrase[-1].endswith(","):
+        phrase = [*phrase[:-1], phrase[-1].rstrip(",")]
+        before = [*before[:-1], before[-1] + ","]
+    return " ".join(phrase + before + words[start + size :])
 
 
 def _when_said(pattern: re.Pattern[str], command: str) -> Rule:

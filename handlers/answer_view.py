@@ -68,7 +68,7 @@ def occurrence_line(t: Translate, occurrence: Occurrence, number: int | None = N
     left = (
         t("events.today")
         if occurrence.days_left == 0
-        else t("events.days_left", days=occurrence.days_left)
+        else t("events.days_left", count=occurrence.days_left)
     )
     values = {
         "day": day_label(t, occurrence.date),
@@ -133,7 +133,7 @@ def render(t: Translate, answer: Answer, knowledge: Knowledge | None) -> Rendere
     elif kind == "other_year":
         lines.append(t("answer.other_year", year=facts["year"], years=facts.get("years", "")))
     elif kind == "too_long":
-        lines.append(t("answer.too_long", limit=facts["limit"]))
+        lines.append(t("answer.too_long", limit=facts["limit"], length=facts["length"]))
     elif kind == "smalltalk":
         lines.append(t(f"answer.smalltalk.{facts['kind']}"))
     elif kind in ("empty", "english", "not_covered", "no_campaign"):

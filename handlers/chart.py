@@ -55,8 +55,8 @@ def bars_of(t: Translate, item: UnitStanding) -> list[Bar]:
 
 def group_title(t: Translate, item: UnitStanding) -> str:
     if item.unit is None:
-        return plain(t("chart.department", members=item.tally.members))
-    return plain(t("chart.unit", code=item.unit.code, members=item.tally.members))
+        return plain(t("chart.department", count=item.tally.members))
+    return plain(t("chart.unit", code=item.unit.code, count=item.tally.members))
 
 
 def standing_png(t: Translate, title: str, results: list[UnitStanding]) -> bytes:

@@ -20,10 +20,10 @@ def imported_line(t: Translate, imported: Imported) -> Safe:
     name = document_name(t, document)
     counts = t(
         "cli.imported_counts",
-        sections=len(document.headings()),
-        deadlines=len(facts.deadlines),
-        targets=len(facts.targets),
-        days=len(facts.commemorations),
+        sections=t("count.sections", count=len(document.headings())),
+        deadlines=t("count.deadlines", count=len(facts.deadlines)),
+        targets=t("count.targets", count=len(facts.targets)),
+        days=t("count.commemorations", count=len(facts.commemorations)),
     )
     if imported.library:
         line = t("cli.imported_library", document=name, counts=counts)

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from campaign.dates import format_date, weekday_key
 from campaign.roles import Role
-from handlers.context import Context
+from handlers.context import Context, Translate
 from handlers.messages import Reply, Safe
 from handlers.registry import Command
 from storage.models import Unit
+from storage.units import Footprint
 from usecases.errors import Refused
 
 
@@ -41,3 +42,13 @@ def platform_name(ctx: Context, platform: str) -> Safe:
 def refusal(ctx: Context, refused: Refused) -> Reply:
     """A use case's refusal as the chat says it, in the reader's language."""
     return Reply(refused.explained(ctx.t), key=refused.key)
+
+
+def footprint_values(t: Translate, footprint: Footprint) -> dict[str, Safe]:
+    """What a unit has, as counted phrases ("1 member", "3 group chats"): the values of the
+    messages that ask before deleting a unit and say what the deletion did."""
+    return {
+        "members": t("count.members", count=footprint.members),
+        "chats": t("count.group_chats", count=footprint.chats),
+        "reminders": t("count.reminders", count=footprint.reminders),
+    }

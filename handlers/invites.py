@@ -65,7 +65,7 @@ async def invite_command(ctx: Context, args: str) -> list[Reply]:
             code=made.code,
             unit=unit_label(ctx, unit),
             role=role_name(ctx, role),
-            uses=made.uses_left,
+            count=made.uses_left,
             expires=day(ctx, made.expires_at),
         )
     ]
@@ -86,7 +86,7 @@ async def _list(ctx: Context) -> Reply:
                 code=invite.code,
                 unit=unit_label(ctx, invite.unit),
                 role=role_name(ctx, invite.role),
-                uses=invite.uses_left,
+                count=invite.uses_left,
                 expires=day(ctx, invite.expires_at),
             )
         )

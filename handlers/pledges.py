@@ -139,7 +139,7 @@ async def _replace_prompt(ctx: Context, draft: Draft) -> Reply:
     if carried < 0:
         options: tuple[Option, ...] = (Option(ctx.t("pledge.replace_yes"), "pledge:replace"),)
     else:
-        text = join([text, ctx.t("pledge.carry", kept=carried)])
+        text = join([text, ctx.t("pledge.carry", count=carried)])
         options = (
             Option(ctx.t("pledge.carry_keep"), "pledge:replace"),
             Option(ctx.t("pledge.carry_zero"), "pledge:replace:zero"),
@@ -226,7 +226,7 @@ async def _confirm_prompt(ctx: Context, draft: Draft) -> Reply:
     if existing is not None:
         carried = await pledges.carried_progress(ctx.session, existing, draft.commitments)
     if carried >= 0:
-        text = join([text, ctx.t("pledge.carry", kept=carried)])
+        text = join([text, ctx.t("pledge.carry", count=carried)])
         options = (
             Option(ctx.t("pledge.confirm_keep"), "pledge:confirm"),
             Option(ctx.t("pledge.confirm_zero"), "pledge:confirm:zero"),

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from campaign.dates import format_datetime, weekday_key
 from campaign.inputs import MAX_ID, is_number, read_int
+from campaign.reminding import ReminderProblem, read_reminder
 from campaign.roles import Role
 from campaign.text import fold
-from campaign.timephrase import Reading, TimePhraseError, read
+from campaign.timephrase import Reading
 from handlers.context import Context
 from handlers.dialog import DialogTable, End, Outcome, State
 from handlers.formatting import platform_name, unit_label
@@ -29,24 +30,7 @@ from storage.models import Chat, Reminder
 
 ALL_WORDS = {"tatca", "tat ca", "all", "toan co quan"}
 MAX_TEXT = 1000
-MAX_PHRASE_WORDS = 8
 ANNOUNCE = "announce"
-_REPORTED = frozenset({"time.past", "time.bad_date", "time.bad_clock", "time.too_far"})
-"""Time errors worth telling as they are: the user wrote a time, but not a usable one."""
-
-
-def split_when(words: list[str], now: datetime) -> tuple[Reading, str] | None:
-    """The longest leading words that read as a time, and the rest as the reminder's text."""
-    last_error: TimePhraseError | None = None
-    for size in range(min(MAX_PHRASE_WORDS, len(words) - 1), 0, -1):
-        try:
-            return read(" ".join(words[:size]), now), " ".join(words[size:])
-        except TimePhraseError as error:
-            if error.key in _REPORTED and last_error is None:
-                last_error = error
-    if last_error is not None:
-        raise last_error
-    return None
 
 
 def when_label(ctx: Context, reading: Reading) -> Safe:
@@ -73,16 +57,18 @@ async def remind_command(ctx: Context, args: str) -> list[Reply]:
                 return [ctx.reply("remind.not_lead", unit=unit_label(ctx, unit))]
             target = "unit"
         words = words[1:]
-    if len(words) < 2:
+    if not words:
         return [ctx.reply("remind.usage")]
     now = ctx.now().astimezone(ctx.services.zone)
     try:
-        found = split_when(words, now)
-    except TimePhraseError as error:
-        return [ctx.reply(error.key, phrase=" ".join(words))]
+        found = read_reminder(words, now)
+    except ReminderProblem as problem:
+        return [problem_reply(ctx, problem)]
     if found is None:
+        if len(words) < 2:
+            return [ctx.reply("remind.usage")]
         return [ctx.reply("remind.no_time", phrase=" ".join(words[:3]))]
-    reading, text = found
+    reading, text = found.reading, found.text
     if len(text) > MAX_TEXT:
         return [ctx.reply("remind.too_long", limit=MAX_TEXT)]
     reminder = await reminders.create(
@@ -106,6 +92,17 @@ async def remind_command(ctx: Context, args: str) -> list[Reply]:
     }[target]
     return [ctx.reply("remind.saved", id=reminder.id, when=when_label(ctx, reading), text=text,
                       where=where)]  # fmt: skip
+
+
+def problem_reply(ctx: Context, problem: ReminderProblem) -> Reply:
+    """Why nothing was stored, saying what was read: the time, a second time, the text."""
+    if problem.key == "remind.no_text" and problem.reading is not None:
+        return ctx.reply("remind.no_text", when=when_label(ctx, problem.reading),
+                         phrase=problem.when)  # fmt: skip
+    if problem.key == "remind.two_times":
+        text = problem.text or ctx.t("remind.example_text")
+        return ctx.reply("remind.two_times", first=problem.when, second=problem.second, text=text)
+    return ctx.reply(problem.key, phrase=problem.when)
 
 
 async def _my_chats(ctx: Context) -> list[int]:
@@ -226,7 +223,12 @@ async def _audience(ctx: Context) -> Audience:
 def reach_lines(ctx: Context, reached: Audience) -> Safe:
     """One line per app: "• Zalo: 0 nhóm, 12 người (nhắn riêng)", then who cannot be reached."""
     lines = [
-        ctx.t("announce.reach", platform=platform_name(ctx, platform), groups=groups, people=n)
+        ctx.t(
+            "announce.reach",
+            platform=platform_name(ctx, platform),
+            groups=ctx.t("count.group_chats", count=groups),
+            people=ctx.t("count.people", count=n),
+        )
         for platform, (groups, n) in reached.reach().items()
     ]
     if reached.unreachable:

@@ -41,10 +41,10 @@ def standing_lines(t: Translate, item: UnitStanding) -> list[Safe]:
         t(
             "stats.unit_header",
             unit=t("format.unit", code=item.unit.code, name=item.unit.name),
-            members=tally.members,
+            count=tally.members,
         )
         if item.unit
-        else t("stats.department_header", members=tally.members)
+        else t("stats.department_header", count=tally.members)
     )
     average = tally.progress_average
     lines = [

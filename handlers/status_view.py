@@ -32,7 +32,7 @@ def render(t: Translate, status: Status, zone: ZoneInfo) -> Safe:
                 t(
                     "status.scheduler_failure",
                     source=row.source,
-                    times=row.count,
+                    count=row.count,
                     since=_when(row.first_at, zone),
                     last=_when(row.last_at, zone),
                     error=row.error,

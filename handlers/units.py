@@ -10,7 +10,7 @@ from campaign.text import fold
 from campaign.units import guess_kind, is_valid_code, normalize_code
 from handlers.context import Context
 from handlers.dialog import DialogTable, End, Outcome, State
-from handlers.formatting import refusal, role_name, unit_label
+from handlers.formatting import footprint_values, refusal, role_name, unit_label
 from handlers.messages import Option, Reply, join
 from handlers.registry import Command, Feature
 from storage import units
@@ -51,7 +51,7 @@ async def _list_all(ctx: Context) -> Reply:
             "units.line",
             unit=unit_label(ctx, unit),
             kind=ctx.t(f"unit_kind.{unit.kind}"),
-            members=count,
+            count=count,
         )
         for unit, count in rows
     ]
@@ -142,9 +142,7 @@ async def _delete_prompt(ctx: Context, doomed: Doomed) -> Reply:
     return ctx.reply(
         "units.delete_confirm",
         unit=unit_label(ctx, unit),
-        members=has.members,
-        chats=has.chats,
-        reminders=has.reminders,
+        **footprint_values(ctx.t, has),
         options=(Option(ctx.t("units.delete_yes"), YES), Option(ctx.t("units.delete_no"), NO)),
     )
 
@@ -159,9 +157,8 @@ async def _delete_answer(ctx: Context, answer: str, doomed: Doomed) -> Outcome[D
         return End([ctx.reply("unit.unknown", code=doomed.code)])
     label = unit_label(ctx, unit)
     had = await unit_changes.delete_unit(ctx.session, ctx.who, unit.code)
-    deleted = ctx.reply(
-        "units.deleted", unit=label, members=had.members, chats=had.chats, reminders=had.reminders
-    )
+    text = ctx.t("units.deleted", unit=label, **footprint_values(ctx.t, had))
+    deleted = Reply(text, key="units.deleted")
     return End([deleted])
 
 

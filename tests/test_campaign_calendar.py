@@ -201,3 +201,15 @@ def test_the_29th_of_february_falls_on_the_28th_in_other_years() -> None:
     leap = Observance("Ngày nhuận", 2, 29, 2024, "custom")
     assert leap.on(2025) == date(2025, 2, 28)
     assert leap.on(2028) == date(2028, 2, 29)
+
+
+def test_a_limit_counts_events_across_years_but_not_without_end() -> None:
+    one_day = [Observance("Ngày truyền thống", 10, 14, 1930, "custom")]
+    found = calendar.upcoming(one_day, date(2025, 10, 15), limit=5)
+    assert [o.date.year for o in found] == [2026, 2027, 2028, 2029, 2030]
+    assert [o.anniversary for o in found] == [96, 97, 98, 99, 100]
+    lonely = calendar.upcoming(one_day, date(2025, 10, 15), limit=50)
+    assert len(lonely) == calendar.LOOKAHEAD_YEARS
+    national = calendar.upcoming(calendar.packs(), date(2026, 12, 5), limit=50)
+    assert len(national) == 50
+    assert [o.date for o in national] == sorted(o.date for o in national)

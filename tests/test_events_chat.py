@@ -4,6 +4,7 @@ the chat, the answers and the scheduler's notices."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -68,6 +69,40 @@ async def test_events_are_numbered_and_the_count_is_of_events(
         "\n\nQuản trị viên: /sukien xoa 2 bỏ sự kiện số 2 khỏi lịch; "
         "/sukien hien xem các ngày đã ẩn."
     )
+
+
+async def test_the_number_counts_events_even_past_a_year(user_factory: UserFactory) -> None:
+    """/sukien N lists N events: the national calendar has fewer than 30 days a year, so 30 and
+    50 reach into the following years; past 50 the refusal says the number counts events."""
+    lan = user_factory("lan")
+    for count in (30, 50):
+        lines = (await lan.say(f"/sukien {count}")).splitlines()
+        assert lines[0] == f"{count} sự kiện sắp tới:"
+        assert [line.split(".")[0] for line in lines[1:]] == [str(n) for n in range(1, count + 1)]
+    last = (await lan.say("/sukien 50")).splitlines()[-1]
+    assert "/2028" in last or "/2029" in last
+    assert await lan.say("/sukien 51") == (
+        "Số sự kiện muốn xem phải từ 1 đến 50, ví dụ /sukien 10."
+    )
+    await lan.say("/language en")
+    assert (await lan.say("/events 30")).splitlines()[0] == "The next 30 events:"
+    assert await lan.say("/events 0") == (
+        "The number of events must be from 1 to 50, for example /events 10."
+    )
+
+
+async def test_english_anniversaries_are_ordinals_and_days_are_counted(
+    user_factory: UserFactory,
+) -> None:
+    """Issue 16: "82th", "52th" and "in 1 days" came from glued strings."""
+    lan = user_factory("lan")
+    await lan.say("/language en")
+    listed = await lan.say("/events 50")
+    assert re.findall(r"(?<!1)[123]th anniversary", listed) == []  # 11th-13th are right
+    assert "in 1 days" not in listed
+    assert re.search(r"\(\d*(1st|2nd|3rd) anniversary\)", listed)
+    assert "(52nd anniversary)" in listed  # 30/04/2027: the 52nd year since 1975
+    assert "(82nd anniversary)" in listed  # 02/09/2027: 82 years since 1945
 
 
 async def test_an_admin_deletes_a_day_added_by_hand(app: App, admin: User) -> None:
@@ -158,16 +193,16 @@ async def test_removal_refused_changes_nothing(
     assert await lan.say("/sukien xoa 1") == (
         "Bạn không có quyền dùng /sukien xoa. Gõ /trogiup để xem các lệnh của bạn."
     )
-    for bad in ("/sukien xoa 0", "/sukien xoa 31"):
+    for bad in ("/sukien xoa 0", "/sukien xoa 51"):
         number = bad.split()[-1]
         assert await admin.say(bad) == (
-            f"Không có sự kiện số {number}. Số thứ tự phải từ 1 đến 30, "
-            "như trong danh sách /sukien 30 hôm nay."
+            f"Không có sự kiện số {number}. Số thứ tự phải từ 1 đến 50, "
+            "như trong danh sách /sukien 50 hôm nay."
         )
     for bad in ("/sukien xoa", "/sukien xoa abc", "/sukien xoá hai"):
         assert await admin.say(bad) == (
             "Cần số thứ tự của sự kiện trong danh sách /sukien hôm nay "
-            "(tới 30, như trong /sukien 30), ví dụ /sukien xoa 2."
+            "(tới 50, như trong /sukien 50), ví dụ /sukien xoa 2."
         )
     await lan.say("/language en")
     assert await lan.say("/events remove 1") == (

@@ -45,15 +45,18 @@ def test_time_phrases_beyond_ten_years_are_refused() -> None:
 async def test_bad_numbers_in_chat_get_a_polite_reply(app: App, admin: User, clock: Clock) -> None:
     clock.now = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
     _head, lan = await members_of_kt(app, admin)
-    assert await lan.say("/huynhac 2147483648") == "Không có nhắc việc #2147483648 đang chạy."
+    assert await lan.say("/huynhac 2147483648") == (
+        "Không có nhắc việc #2147483648 đang chạy mà bạn huỷ được. "
+        "Gõ /lichnhac để xem số các nhắc việc của bạn."
+    )
     assert await lan.say("/huynhac ²") == await lan.say("/huynhac abc")
     assert await lan.say("/nhacnho sau 99999999 ngày họp") == (
-        'Thời gian "sau 99999999 ngày họp" xa quá: mình chỉ nhắc trong vòng 10 năm tới.'
+        'Thời gian "sau 99999999 ngày" xa quá: mình chỉ nhắc trong vòng 10 năm tới.'
     )
     assert await lan.say("/sukien 5¹") == await lan.say("/sukien abc")
     assert await admin.say("/sukien xoa 99999999999999999999") == (
-        "Không có sự kiện số 99999999999999999999. Số thứ tự phải từ 1 đến 30, như trong danh"
-        " sách /sukien 30 hôm nay."
+        "Không có sự kiện số 99999999999999999999. Số thứ tự phải từ 1 đến 50, như trong danh"
+        " sách /sukien 50 hôm nay."
     )
     assert await lan.say("/tiendo 5¹") == (
         '"5¹" không phải số. Tiến độ là số từ 0 đến 100, ví dụ /tiendo 70.'

@@ -344,5 +344,5 @@ async def test_english_aliases_and_messages(app: App, admin: User) -> None:
         "You are not allowed to use /members role. Type /help to see your commands."
     )
     assert (await head.say("/members")).startswith("Phòng Kế toán (ACC): 2 people")
-    assert (await admin.say("/audit 1")).startswith("Audit log, page 1 (1 entries, newest first)")
+    assert (await admin.say("/audit 1")).startswith("Audit log, page 1 (1 entry, newest first)")
     assert "/members" in await head.say("/help")

@@ -86,3 +86,40 @@ def test_every_command_has_help_in_both_languages() -> None:
     for command in build_registry().commands:
         for language in ("vi", "en"):
             assert command.help_key in CATALOG.messages[language]
+
+
+def test_plural_entries_are_the_same_keys_in_both_languages() -> None:
+    vi, en = CATALOG.plural_forms("vi"), CATALOG.plural_forms("en")
+    assert set(vi) == set(en)
+    assert len(vi) > 20
+    assert CATALOG.catalogues["vi"].number_of_forms == 1
+    assert CATALOG.catalogues["en"].number_of_forms == 2
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_plural_entry_has_all_its_forms(language: str) -> None:
+    wanted = CATALOG.catalogues[language].number_of_forms
+    for key, forms in CATALOG.plural_forms(language).items():
+        assert len(forms) == wanted, f"{language} {key}"
+        assert all(forms), f"{language} {key}: an empty form"
+
+
+@pytest.mark.parametrize("key", sorted(CATALOG.plural_forms("vi")))
+def test_plural_forms_take_the_same_values(key: str) -> None:
+    """Every form of both languages has the Vietnamese placeholders; only the singular may
+    leave the count out ("The next event:")."""
+    wanted = placeholders(CATALOG.plural_forms("vi")[key][0])
+    assert "count" in wanted
+    en = CATALOG.plural_forms("en")[key]
+    assert placeholders(en[-1]) == wanted
+    assert placeholders(en[0]) - {"count"} == wanted - {"count"}
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_plural_forms_are_valid_telegram_html(language: str) -> None:
+    for key, forms in CATALOG.plural_forms(language).items():
+        for message in forms:
+            checker = _TagChecker()
+            checker.feed(message)
+            checker.close()
+            assert checker.open == [], f"{language} {key}: unclosed {checker.open}"

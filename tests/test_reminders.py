@@ -102,10 +102,14 @@ async def test_bad_reminders_get_a_reason_and_store_nothing(
     _head, lan = await setup_unit(app, admin, clock)
     before = await row_counts(app)
     assert await lan.say("/nhacnho hôm qua 8h Việc cũ") == (
-        'Thời gian "hôm qua 8h Việc cũ" đã qua. Bạn chọn một thời điểm sắp tới nhé.'
+        'Thời gian "hôm qua 8h" đã qua. Bạn chọn một thời điểm sắp tới nhé.'
     )
     assert (await lan.say("/nhacnho Nộp báo cáo")).startswith("Mình chưa thấy thời gian")
-    assert (await lan.say("/nhacnho mai")).startswith("Cần thời gian và nội dung")
+    assert (await lan.say("/nhacnho mai")).startswith(
+        "Mình hiểu thời gian là Thứ Ba, 08:00 10/03/2026, nhưng chưa thấy cần nhắc việc gì"
+    )
+    assert (await lan.say("/nhacnho")).startswith("Cần thời gian và nội dung")
+    assert (await lan.say("/nhacnho Họp")).startswith("Cần thời gian và nội dung")
     assert (
         await lan.say("/nhacnho @ZZ mai 8h Họp")
         == "Không có đơn vị mã ZZ. Gõ /donvi để xem danh sách đơn vị."
@@ -125,7 +129,10 @@ async def test_list_and_cancel(app: App, admin: User, clock: Clock) -> None:
     assert await other.say("/huynhac 1") == (
         "Bạn không huỷ được nhắc việc #1: chỉ người tạo, trưởng đơn vị hoặc quản trị viên."
     )
-    assert await lan.say("/huynhac 9") == "Không có nhắc việc #9 đang chạy."
+    assert await lan.say("/huynhac 9") == (
+        "Không có nhắc việc #9 đang chạy mà bạn huỷ được. "
+        "Gõ /lichnhac để xem số các nhắc việc của bạn."
+    )
     assert await lan.say("/huynhac 1") == "Đã huỷ nhắc việc #1: Nộp báo cáo"
     assert (await lan.say("/lichnhac")).startswith("Bạn chưa có nhắc việc nào.")
 

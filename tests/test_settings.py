@@ -14,6 +14,12 @@ def test_defaults() -> None:
     assert settings.admins == ()
     assert settings.telegram_token is None
     assert (settings.province, settings.sector) == ((), ())
+    assert settings.data_dir == Path("data")
+
+
+def test_the_data_folder_is_a_path_and_blank_is_the_default() -> None:
+    assert load_settings(BOT_DATA_DIR="/srv/thidua/bao-cao").data_dir == Path("/srv/thidua/bao-cao")
+    assert load_settings(BOT_DATA_DIR="  ").data_dir == Path("data")
 
 
 def test_admins_are_parsed_and_tokens_stay_secret() -> None:

@@ -62,6 +62,13 @@ def test_a_reminders_time_is_found_anywhere_and_put_first() -> None:
     assert understand("nhắc tôi nộp hồ sơ 8h sáng mai").args == "nộp hồ sơ 8h sáng mai"  # no clock
 
 
+def test_a_past_time_and_a_comma_move_as_said() -> None:
+    """A past time is put first too, so /nhacnho refuses it instead of keeping "hôm qua" in
+    the text; a comma after the time stays where it was, between the two times it joined."""
+    assert read("nhắc tôi nộp báo cáo 8h sáng hôm qua").args == "8h sáng hôm qua nộp báo cáo"
+    assert read("nhắc tôi họp 8h mai, 9h ngày kia").args == "8h mai họp, 9h ngày kia"
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -23,8 +23,9 @@ from storage.models import CustomEvent
 from usecases.errors import Refused, Who
 from usecases.library import CampaignLibrary
 
-MAX_COUNT = 30
-"""The longest numbered list (/sukien 30), and so the highest number an admin removes."""
+MAX_COUNT = 50
+"""The longest numbered list (/sukien 50): a count of events, and so the highest number an
+admin removes."""
 
 
 async def coming(
