@@ -214,26 +214,28 @@ async def _deadline_answer(ctx: Context, answer: str, draft: Draft) -> Outcome[D
         if draft.starts_at and deadline > datetime.fromisoformat(draft.starts_at):
             return Stay(ctx.reply("activity.deadline_after_start"))
     draft = replace(draft, deadline=deadline.isoformat() if deadline else None)
-    choices = _audience_choices(ctx)
+    choices = await _audience_choices(ctx)
     if len(choices) <= 1:  # one unit to choose from: nothing to ask
         reach = ctx.actor.announces_to
         return Goto("confirm", replace(draft, units=reach))
     return Goto("audience", draft)
 
 
-def _audience_choices(ctx: Context) -> list[Option]:
-    """An admin: everyone, or their own units; an officer: each of their units, or all."""
+async def _audience_choices(ctx: Context) -> list[Option]:
+    """An admin: everyone, or any one unit; an officer: each of their units, or all of them."""
+    if ctx.actor.is_admin:
+        every = [unit for unit, _ in await units.list_units(ctx.session)]
+        return [Option(ctx.t("activity.audience_all"), "actd:all"),
+                *(Option(f"{u.code} — {u.name}", f"actd:unit:{u.id}") for u in every)]  # fmt: skip
     mine = [u for u in ctx.actor.units if ctx.actor.organises_for([u.id])]
     options = [Option(f"{u.code} — {u.name}", f"actd:unit:{u.id}") for u in mine]
-    if ctx.actor.is_admin:
-        return [Option(ctx.t("activity.audience_all"), "actd:all"), *options]
     if len(options) > 1:
         return [Option(ctx.t("activity.audience_mine"), "actd:mine"), *options]
     return options
 
 
 async def _audience_prompt(ctx: Context, draft: Draft) -> Reply:
-    return ctx.reply("activity.ask_audience", options=tuple(_audience_choices(ctx)))
+    return ctx.reply("activity.ask_audience", options=tuple(await _audience_choices(ctx)))
 
 
 async def _audience_answer(ctx: Context, answer: str, draft: Draft) -> Outcome[Draft]:

@@ -210,7 +210,14 @@ async def add_signup(
     at: datetime,
     added_by: int | None = None,
 ) -> Signup:
-    """A new sign-up, or a withdrawn one taken up again (at the back of the line)."""
+    """A new sign-up, or a withdrawn one taken up again (at the back of the line). Its
+    `queued_at` is after every other of the activity's, even with a clock that reads the same
+    twice (the activity is locked: nobody queues meanwhile), so the line's order is strict."""
+    latest = await session.scalar(
+        select(func.max(Signup.queued_at)).where(Signup.activity_id == activity_id)
+    )
+    if latest is not None:
+        at = max(at, _aware(latest) + timedelta(microseconds=1))
     signup = await signup_of(session, activity_id, person_id)
     if signup is None:
         signup = Signup(activity_id=activity_id, person_id=person_id, created_at=at)
