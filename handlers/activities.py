@@ -134,14 +134,18 @@ async def _toggle(ctx: Context, number: int) -> Reply:
         return refusal(ctx, refused)
     await tell(ctx, done.activity, done.promoted, "activity.promoted_notice")
     activity = done.activity
-    values = {"number": activity.id, "name": activity.name,
-              "when": view.moment(ctx.t, ctx.services.zone, activity.starts_at)}  # fmt: skip
+    values: dict[str, object] = {
+        "number": activity.id,
+        "name": activity.name,
+        "when": view.moment(ctx.t, ctx.services.zone, activity.starts_at),
+        "position": done.position or "",
+    }
     key = {
         CONFIRMED: "activity.joined",
         WAITLIST: "activity.waitlisted",
         WITHDRAWN: "activity.withdrawn",
     }[done.status]
-    reply = ctx.reply(key, position=done.position or "", **values)
+    reply = Reply(ctx.t(key, **values), key=key)
     if ctx.incoming.chat_kind == "group":  # said in the group: whose sign-up it is
         text = ctx.t("activity.for_person", name=ctx.person.display_name or "", text=reply.text)
         return Reply(text, key=key)
@@ -190,9 +194,15 @@ async def _roster(ctx: Context, rest: str) -> Reply:
     confirmed = [entry for entry in lines if entry.signup.status == CONFIRMED]
     waiting = [entry for entry in lines if entry.signup.status == WAITLIST]
     for n, entry in enumerate(confirmed, 1):
-        out.append(ctx.t("activity.roster_line", n=n, name=entry.name,
-                         units=", ".join(entry.units) or "—",
-                         added=ctx.t("activity.roster_added") if entry.signup.added_by else ""))
+        out.append(
+            ctx.t(
+                "activity.roster_line",
+                n=n,
+                name=entry.name,
+                units=", ".join(entry.units) or "—",
+                added=ctx.t("activity.roster_added") if entry.signup.added_by else "",
+            )
+        )
     if waiting:
         out.append(ctx.t("activity.roster_waiting", count=len(waiting)))
     for n, entry in enumerate(waiting, 1):
@@ -218,7 +228,9 @@ async def _add_people(ctx: Context, rest: str) -> Reply:
             return ctx.reply("activity.add_unknown", member=typed, number=number)
         if len(found) > 1:
             codes = await members.unit_codes(ctx.session, [p.id for p in found])
-            listed = "; ".join(f"{p.display_name} ({', '.join(codes.get(p.id, []))})" for p in found)
+            listed = "; ".join(
+                f"{p.display_name} ({', '.join(codes.get(p.id, []))})" for p in found
+            )
             return ctx.reply("member.ambiguous", member=typed, names=listed)
         if found[0].id not in {p.id for p in people}:
             people.append(found[0])

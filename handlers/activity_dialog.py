@@ -75,7 +75,9 @@ def read_time(ctx: Context, phrase: str) -> datetime | Reply:
     return reading.at
 
 
-async def resolve_audience(ctx: Context, codes: list[str], everyone: bool) -> list[int] | None | Reply:
+async def resolve_audience(
+    ctx: Context, codes: list[str], everyone: bool
+) -> list[int] | Reply | None:
     """The units typed (none: the creator's own units; an admin's: everyone), each checked."""
     if everyone:
         if not ctx.actor.organises_for(None):
@@ -107,11 +109,12 @@ async def one_line(ctx: Context, text: str) -> Reply:
     starts = read_time(ctx, line.when)
     if isinstance(starts, Reply):
         return starts
-    deadline = None
+    deadline: datetime | None = None
     if line.deadline is not None:
-        deadline = read_time(ctx, line.deadline)
-        if isinstance(deadline, Reply):
-            return deadline
+        read_at = read_time(ctx, line.deadline)
+        if isinstance(read_at, Reply):
+            return read_at
+        deadline = read_at
     reached = await resolve_audience(ctx, line.audience, line.everyone)
     if isinstance(reached, Reply):
         return reached
@@ -239,19 +242,23 @@ async def _audience_prompt(ctx: Context, draft: Draft) -> Reply:
 
 
 async def _audience_answer(ctx: Context, answer: str, draft: Draft) -> Outcome[Draft]:
+    chosen: list[int] | None
     if answer == "actd:all":
-        chosen: list[int] | None | Reply = None
+        chosen = None
     elif answer == "actd:mine":
         chosen = ctx.actor.announces_to
-    elif answer.startswith("actd:unit:"):
+    elif answer.startswith("actd:unit:") and answer.removeprefix("actd:unit:").isdigit():
         chosen = [int(answer.removeprefix("actd:unit:"))]
+        if not ctx.actor.organises_for(chosen):
+            return Stay(await _audience_prompt(ctx, draft))
     else:
         words = answer.replace(",", " ").split()
         everyone = " ".join(fold(w) for w in words).lstrip("@") in ALL_WORDS
         codes = [] if everyone else [w.lstrip("@") for w in words]
-        chosen = await resolve_audience(ctx, codes, everyone)
-        if isinstance(chosen, Reply):
-            return Stay(chosen)
+        typed = await resolve_audience(ctx, codes, everyone)
+        if isinstance(typed, Reply):
+            return Stay(typed)
+        chosen = typed
     return Goto("confirm", replace(draft, units=chosen))
 
 

@@ -90,7 +90,9 @@ async def unit_ids(session: AsyncSession, activity_id: int) -> list[int]:
     )
 
 
-async def audience_units(session: AsyncSession, activity_ids: Sequence[int]) -> dict[int, list[Unit]]:
+async def audience_units(
+    session: AsyncSession, activity_ids: Sequence[int]
+) -> dict[int, list[Unit]]:
     """The units of each activity (none: everyone), by code."""
     rows = await session.execute(
         select(ActivityUnit.activity_id, Unit)
@@ -136,9 +138,7 @@ async def tallies(session: AsyncSession, activity_ids: Sequence[int]) -> dict[in
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for activity_id, status, n in rows.all():
         counts[activity_id][status] = int(n)
-    return {
-        a: Tally(counts[a].get(CONFIRMED, 0), counts[a].get(WAITLIST, 0)) for a in activity_ids
-    }
+    return {a: Tally(counts[a].get(CONFIRMED, 0), counts[a].get(WAITLIST, 0)) for a in activity_ids}
 
 
 async def confirmed_count(session: AsyncSession, activity_id: int) -> int:
@@ -297,7 +297,9 @@ async def private_readers(
     return found
 
 
-async def starting_between(session: AsyncSession, after: datetime, until: datetime) -> list[Activity]:
+async def starting_between(
+    session: AsyncSession, after: datetime, until: datetime
+) -> list[Activity]:
     """Open activities that start in (after, until]: the ones whose reminders may be due."""
     return list(
         await session.scalars(

@@ -80,7 +80,9 @@ async def signups(app: App) -> list[tuple[str, str]]:
 
 async def pushed(app: App, kind: str = "activity") -> list[tuple[int, str, list]]:
     async with app.db.transaction() as session:
-        return [(r.chat_id, r.text, r.options) for r in await outbox.rows(session) if r.kind == kind]
+        return [
+            (r.chat_id, r.text, r.options) for r in await outbox.rows(session) if r.kind == kind
+        ]
 
 
 # -- putting one on -------------------------------------------------------------------------
@@ -158,8 +160,10 @@ async def test_a_dialog_left_creates_nothing(app: App, kt: dict[str, User]) -> N
         (BLOOD.format(places="abc"), 'Số chỗ "abc" không dùng được'),
         ("/hoatdong them Hiến máu; 7h hôm qua; Hội trường; 10", "đã qua"),
         ("/hoatdong them Hiến máu; 7h 01/03/2026; Hội trường; 10", "đã qua"),
-        ("/hoatdong them Hiến máu; 7h thứ bảy; Hội trường; 10; hạn 17h chủ nhật",
-         "Hạn đăng ký phải trước giờ bắt đầu"),
+        (
+            "/hoatdong them Hiến máu; 7h thứ bảy; Hội trường; 10; hạn 17h chủ nhật",
+            "Hạn đăng ký phải trước giờ bắt đầu",
+        ),
         ("/hoatdong them Hiến máu; 7h thứ bảy; Hội trường; 10; @NS", "không cho: Phòng Nhân sự"),
         ("/hoatdong them Hiến máu; 7h thứ bảy; Hội trường; 10; tất cả", "không cho: toàn cơ quan"),
         ("/hoatdong them Hiến máu; 7h thứ bảy; Hội trường; 10; @XX", "XX"),
@@ -305,9 +309,7 @@ async def test_the_organiser_adds_people_by_name_or_handle(app: App, kt: dict[st
     )
     notices = [text for _, text, _ in await pushed(app) if "đã đăng ký cho bạn" in text]
     assert len(notices) == 2 and notices[0].startswith("🤝 Thu đã đăng ký cho bạn")
-    assert "Lan (KT)\n2. Mai (KT) — do người tổ chức thêm" in await kt["thu"].say(
-        "/hoatdong ds 1"
-    )
+    assert "Lan (KT)\n2. Mai (KT) — do người tổ chức thêm" in await kt["thu"].say("/hoatdong ds 1")
     before = await row_counts(app)
     assert 'Không tìm thấy "Tú"' in await kt["thu"].say("/hoatdong them-nguoi 1 Tú")  # NS
     assert "Chỉ người tổ chức" in await kt["lan"].say("/hoatdong them-nguoi 1 Mai")
@@ -397,7 +399,9 @@ async def test_many_presses_at_once_never_oversell_nor_sign_anyone_up_twice(
     assert positions == list(range(1, 51))
     async with app.db.transaction() as session:
         counts = dict(
-            (await session.execute(select(Signup.status, func.count()).group_by(Signup.status))).all()
+            (
+                await session.execute(select(Signup.status, func.count()).group_by(Signup.status))
+            ).all()
         )
         people = await session.scalar(select(func.count(func.distinct(Signup.person_id))))
     assert counts == {"confirmed": 10, "waitlist": 50} and people == 60
@@ -406,7 +410,9 @@ async def test_many_presses_at_once_never_oversell_nor_sign_anyone_up_twice(
     await asyncio.gather(*(m.say(payload="act:join:1") for m in confirmed))
     async with app.db.transaction() as session:
         counts = dict(
-            (await session.execute(select(Signup.status, func.count()).group_by(Signup.status))).all()
+            (
+                await session.execute(select(Signup.status, func.count()).group_by(Signup.status))
+            ).all()
         )
     assert counts == {"confirmed": 10, "waitlist": 45, "withdrawn": 5}
 

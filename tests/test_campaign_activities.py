@@ -124,7 +124,12 @@ def test_numbers_and_names_of_the_organisers_sub_commands() -> None:
     assert split_number("12 @lan, Mai") == (12, "@lan, Mai")
     assert split_number("#3") == (3, "")
     assert split_number("ba") == (None, "ba")
-    assert split_names("@lan @tu, Nguyễn Thị Mai; Hùng") == ["@lan", "@tu", "Nguyễn Thị Mai", "Hùng"]
+    assert split_names("@lan @tu, Nguyễn Thị Mai; Hùng") == [
+        "@lan",
+        "@tu",
+        "Nguyễn Thị Mai",
+        "Hùng",
+    ]
 
 
 def test_places_left_never_goes_below_zero() -> None:
