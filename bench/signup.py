@@ -29,6 +29,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,8 +127,11 @@ async def run(url: str, count: int, places: int, chunk: int, withdrawals: int) -
         presses = Presses(app)
         users = await members(app, count)
         await presses.handle(ADMIN, "/start")
-        line = f"/hoatdong them Hiến máu nhân đạo; 7h 20/12/2099; Hội trường; {places}; @CD"
-        await presses.handle(ADMIN, line)
+        day = (datetime.now(UTC) + timedelta(days=14)).strftime("%d/%m/%Y")
+        line = f"/hoatdong them Hiến máu nhân đạo; 7h {day}; Hội trường; {places}; @CD"
+        asked = "\n".join(r.text for r in await presses.handle(ADMIN, line))
+        if "Tạo hoạt động" not in asked:
+            raise SystemExit(f"the activity was refused: {asked}")
         created = "\n".join(r.text for r in await presses.handle(ADMIN, "1"))
         number = re.search(r"số (\d+)", created)
         if number is None:

@@ -202,23 +202,45 @@ async def first_waiting(session: AsyncSession, activity_id: int) -> Signup | Non
     )
 
 
+@dataclass(frozen=True)
+class Line:
+    """An activity's sign-ups as a new one needs them: one statement, under the lock."""
+
+    confirmed: int
+    waiting: int
+    last_queued: datetime | None
+
+
+async def line_of(session: AsyncSession, activity_id: int) -> Line:
+    row = (
+        await session.execute(
+            select(
+                func.count().filter(Signup.status == CONFIRMED),
+                func.count().filter(Signup.status == WAITLIST),
+                func.max(Signup.queued_at),
+            ).where(Signup.activity_id == activity_id)
+        )
+    ).one()
+    return Line(int(row[0] or 0), int(row[1] or 0), None if row[2] is None else _aware(row[2]))
+
+
 async def add_signup(
     session: AsyncSession,
     activity_id: int,
     person_id: int,
     status: str,
     at: datetime,
+    *,
+    existing: Signup | None,
+    after: datetime | None,
     added_by: int | None = None,
 ) -> Signup:
-    """A new sign-up, or a withdrawn one taken up again (at the back of the line). Its
-    `queued_at` is after every other of the activity's, even with a clock that reads the same
-    twice (the activity is locked: nobody queues meanwhile), so the line's order is strict."""
-    latest = await session.scalar(
-        select(func.max(Signup.queued_at)).where(Signup.activity_id == activity_id)
-    )
-    if latest is not None:
-        at = max(at, _aware(latest) + timedelta(microseconds=1))
-    signup = await signup_of(session, activity_id, person_id)
+    """A new sign-up, or `existing` (withdrawn) taken up again, at the back of the line: its
+    `queued_at` is after `after` (the activity's latest, read under the lock), even with a
+    clock that reads the same twice, so the line's order is strict."""
+    if after is not None:
+        at = max(at, after + timedelta(microseconds=1))
+    signup = existing
     if signup is None:
         signup = Signup(activity_id=activity_id, person_id=person_id, created_at=at)
         session.add(signup)

@@ -100,14 +100,18 @@ def deadline_of(activity: Activity) -> datetime:
 async def toggle(
     session: AsyncSession, actor: Actor, activity_id: int | None, now: datetime
 ) -> Standing:
-    """One press signs up (or onto the waitlist, past the places), the next withdraws. The
-    activity's row is locked first: counting and writing are one step for everyone."""
-    activity = None if activity_id is None else await store.lock(session, activity_id)
-    if activity is None:
+    """One press signs up (or onto the waitlist, past the places), the next withdraws. What
+    does not change (the activity exists, whom it is for) is read first; then the activity's
+    row is locked and counting and writing are one step for everyone, in as few statements as
+    can be (the lock is held until the commit)."""
+    found = None if activity_id is None else await store.find(session, activity_id)
+    if found is None:
         raise Refused("activity.not_found", {"number": activity_id or ""})
-    unit_ids = await store.unit_ids(session, activity.id)
+    unit_ids = await store.unit_ids(session, found.id)
     if not actor.may_join(unit_ids):
-        raise Refused("activity.not_for_you", {"number": activity.id})
+        raise Refused("activity.not_for_you", {"number": found.id})
+    activity = await store.lock(session, found.id)
+    assert activity is not None  # an activity is never deleted, only cancelled
     if activity.status == CANCELLED:
         raise Refused("activity.is_cancelled", {"number": activity.id, "name": activity.name})
     signup = await store.signup_of(session, activity.id, actor.person_id)
@@ -118,24 +122,26 @@ async def toggle(
         return Standing(activity, WITHDRAWN, promoted=promoted)
     if now >= deadline_of(activity):
         raise Refused("activity.closed", {"name": activity.name})
-    status, position = await _take_place(session, activity, actor.person_id, now, None)
+    status, position = await _take_place(session, activity, actor.person_id, now, None, signup)
     return Standing(activity, status, position)
 
 
 async def _take_place(
-    session: AsyncSession, activity: Activity, person_id: int, now: datetime, by: int | None
+    session: AsyncSession,
+    activity: Activity,
+    person_id: int,
+    now: datetime,
+    by: int | None,
+    existing: Signup | None,
 ) -> tuple[str, int | None]:
     """A place, or the back of the waitlist when none is left (the activity is locked)."""
-    full = (
-        activity.capacity is not None
-        and await store.confirmed_count(session, activity.id) >= activity.capacity
-    )
-    signup = await store.add_signup(
-        session, activity.id, person_id, WAITLIST if full else CONFIRMED, now, by
-    )
-    if not full:
-        return CONFIRMED, None
-    return WAITLIST, await store.waitlist_position(session, signup)
+    line = await store.line_of(session, activity.id)
+    full = activity.capacity is not None and line.confirmed >= activity.capacity
+    await store.add_signup(
+        session, activity.id, person_id, WAITLIST if full else CONFIRMED, now,
+        existing=existing, after=line.last_queued, added_by=by,
+    )  # fmt: skip
+    return (WAITLIST, line.waiting + 1) if full else (CONFIRMED, None)
 
 
 async def _withdraw(
@@ -204,7 +210,9 @@ async def add_people(
             )
             done.append(Added(person, "already", position))
             continue
-        status, position = await _take_place(session, activity, person.id, now, actor.person_id)
+        status, position = await _take_place(
+            session, activity, person.id, now, actor.person_id, signup
+        )
         done.append(Added(person, status, position))
     await who.audit(
         session, "activity.add_people", str(activity.id), {"people": [p.id for p in people]}
