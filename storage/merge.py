@@ -16,6 +16,7 @@ from storage.models import (
     Account,
     AccountLinkAttempt,
     AccountLinkCode,
+    Activity,
     Assessment,
     AuditLog,
     CampaignDocument,
@@ -26,6 +27,7 @@ from storage.models import (
     Person,
     Pledge,
     Reminder,
+    Signup,
 )
 
 JOINED: tuple[InstrumentedAttribute[Any], ...] = (
@@ -33,6 +35,7 @@ JOINED: tuple[InstrumentedAttribute[Any], ...] = (
     Membership.person_id,
     Pledge.person_id,
     Assessment.person_id,
+    Signup.person_id,
 )
 """What a person is made of: these rows move to the issuer, under the rules of campaign.merge
 where the issuer may already have one (one role per unit, one pledge or rating per campaign)."""
@@ -43,6 +46,8 @@ REPOINTED: tuple[InstrumentedAttribute[Any], ...] = (
     CustomEvent.created_by,
     AuditLog.actor_id,
     Assessment.final_by,
+    Activity.organiser_id,
+    Signup.added_by,
 )
 """Who made or did something: the same human did it, so these rows now name the issuer."""
 
@@ -106,6 +111,7 @@ async def merge_people(session: AsyncSession, keep_id: int, drop_id: int) -> Joi
     assessments = await _join_per_campaign(
         session, Assessment, keep_id, drop_id, _assessment_candidate
     )
+    await _join_signups(session, keep_id, drop_id)
     await _move(session, Account.person_id, drop_id, keep_id)
     for column in REPOINTED:
         await _move(session, column, drop_id, keep_id)
@@ -137,6 +143,30 @@ async def _join_memberships(session: AsyncSession, keep_id: int, drop_id: int) -
     if doubles:
         await session.execute(delete(Membership).where(Membership.id.in_(doubles)))
     await _move(session, Membership.person_id, drop_id, keep_id)
+
+
+_SIGNUP_STRENGTH = {"confirmed": 2, "waitlist": 1, "withdrawn": 0}
+
+
+async def _join_signups(session: AsyncSession, keep_id: int, drop_id: int) -> None:
+    """One sign-up per person and activity: where both signed up, the stronger stays (a place
+    before the waitlist, the waitlist before a withdrawal; the earlier in line on a tie)."""
+    rows = await session.scalars(
+        select(Signup).where(Signup.person_id.in_([keep_id, drop_id])).order_by(Signup.id)
+    )
+    by_activity: dict[int, list[Signup]] = {}
+    for signup in rows:
+        by_activity.setdefault(signup.activity_id, []).append(signup)
+    losers: list[int] = []
+    for pair in by_activity.values():
+        if len(pair) == 2:
+            best = max(
+                pair, key=lambda s: (_SIGNUP_STRENGTH.get(s.status, 0), -s.queued_at.timestamp())
+            )
+            losers += [s.id for s in pair if s is not best]
+    if losers:
+        await session.execute(delete(Signup).where(Signup.id.in_(losers)))
+    await _move(session, Signup.person_id, drop_id, keep_id)
 
 
 Record = TypeVar("Record", Pledge, Assessment)

@@ -13,6 +13,7 @@ from storage.models import (
     Account,
     AccountLinkAttempt,
     AccountLinkCode,
+    Activity,
     Assessment,
     AuditLog,
     Base,
@@ -24,6 +25,7 @@ from storage.models import (
     Person,
     Pledge,
     Reminder,
+    Signup,
     Unit,
 )
 from tests.conftest import Clock, User, found, row_counts
@@ -395,6 +397,12 @@ async def test_merge_people_repoints_every_row(app: App) -> None:
                        created_at=at, updated_at=at),
             ]
         )  # fmt: skip
+        await session.flush()
+        activity = Activity(name="Hiến máu", kind="hien_mau", starts_at=at, organiser_id=drop.id)
+        session.add(activity)
+        await session.flush()
+        session.add(Signup(activity_id=activity.id, person_id=lead.id, status="confirmed",
+                           queued_at=at, added_by=drop.id))  # fmt: skip
         await session.flush()
         keep_id, drop_id, lead_id = keep.id, drop.id, lead.id
         joined = await merge.merge_people(session, keep_id=keep_id, drop_id=drop_id)

@@ -523,3 +523,19 @@ def test_in_the_console_an_activity_is_put_on_and_joined(database_url: str, tmp_
     assert "Đã tạo hoạt động số 1: Trồng cây" in result.stdout, result.stdout + result.stderr
     assert "✅ Bạn đã đăng ký tham gia hoạt động số 1: Trồng cây" in result.stdout
     assert "còn 29/30 chỗ · ✅ bạn đã đăng ký" in result.stdout
+
+
+async def test_joining_two_people_keeps_one_sign_up_the_stronger(
+    app: App, kt: dict[str, User]
+) -> None:
+    """Linking accounts joins two people (storage/merge.py): where both signed up for one
+    activity, the place is kept, not the waitlist."""
+    from storage.merge import merge_people
+
+    await put_on(kt["thu"], 1)
+    await kt["mai"].say("/thamgia 1")
+    await kt["lan"].say("/thamgia 1")  # waiting
+    async with app.db.transaction() as session:
+        ids = dict((await session.execute(select(Person.display_name, Person.id))).all())
+        await merge_people(session, ids["Lan"], ids["Mai"])
+    assert await signups(app) == [("Lan", "confirmed")]
