@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
 from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
 
 from bot.app import App, open_app  # noqa: E402
 from bot.config import load_settings  # noqa: E402
@@ -83,7 +84,9 @@ class Presses:
                      user_name=f"Người {user}", update_id=str(self.update_id))
         )  # fmt: skip
 
-    async def timed(self, user: str, text: str = "", payload: str | None = None) -> tuple[str, float]:
+    async def timed(
+        self, user: str, text: str = "", payload: str | None = None
+    ) -> tuple[str, float]:
         started = time.perf_counter()
         replies = await self.handle(user, text, payload)
         return "\n".join(r.text for r in replies), time.perf_counter() - started
@@ -116,6 +119,12 @@ async def in_chunks(
     return results, time.perf_counter() - started
 
 
+async def statuses(session: AsyncSession) -> dict[str, int]:
+    """Sign-ups by status."""
+    query = select(Signup.status, func.count()).group_by(Signup.status)
+    return {status: int(n) for status, n in (await session.execute(query)).all()}
+
+
 def p95(times: list[float]) -> float:
     ordered = sorted(times)
     return ordered[max(0, int(len(ordered) * 0.95) - 1)]
@@ -138,16 +147,14 @@ async def run(url: str, count: int, places: int, chunk: int, withdrawals: int) -
             raise SystemExit(f"no activity was created: {created}")
         payload = f"act:join:{number.group(1)}"
 
-        baseline, baseline_s = await in_chunks(
-            users, chunk, lambda u: presses.timed(u, "/trogiup")
+        baseline, baseline_s = await in_chunks(users, chunk, lambda u: presses.timed(u, "/trogiup"))
+        joined, joined_s = await in_chunks(
+            users, chunk, lambda u: presses.timed(u, payload=payload)
         )
-        joined, joined_s = await in_chunks(users, chunk, lambda u: presses.timed(u, payload=payload))
         told_in = sum("✅ Bạn đã đăng ký" in reply for reply, _ in joined)
         positions = Counter(int(m.group(1)) for r, _ in joined if (m := WAITING.search(r)))
         async with app.db.transaction() as session:
-            status = dict(
-                (await session.execute(select(Signup.status, func.count()).group_by(Signup.status))).all()
-            )  # fmt: skip
+            status = await statuses(session)
             doubled_rows = await session.scalar(
                 select(func.count()).select_from(
                     select(Signup.person_id).group_by(Signup.activity_id, Signup.person_id)
@@ -165,7 +172,8 @@ async def run(url: str, count: int, places: int, chunk: int, withdrawals: int) -
         print(f"  {count} presses in {joined_s:.2f} s ({count / joined_s:.0f}/s, chunks of {chunk})"
               f"; baseline {count} × /trogiup in {baseline_s:.2f} s")  # fmt: skip
         print(f"  confirmed {confirmed}, waitlisted {waiting}, oversold {oversold}, "
-              f"double sign-ups {doubles}, waitlist places given twice or skipped {bad_line}")  # fmt: skip
+              f"double sign-ups {doubles}, "
+              f"waitlist places given twice or skipped {bad_line}")  # fmt: skip
         print(f"  p95 reply {join95 * 1000:.1f} ms (baseline /trogiup {base95 * 1000:.1f} ms, "
               f"ratio {join95 / base95:.2f}); throughput ratio "
               f"{(count / joined_s) / (count / baseline_s):.2f}")  # fmt: skip
@@ -188,9 +196,7 @@ async def run(url: str, count: int, places: int, chunk: int, withdrawals: int) -
                     )
                 )
             )
-            status = dict(
-                (await session.execute(select(Signup.status, func.count()).group_by(Signup.status))).all()
-            )  # fmt: skip
+            status = await statuses(session)
             notices = await session.scalar(
                 select(func.count()).where(Outbox.text.like("%Đã có chỗ cho bạn%"))
             )
