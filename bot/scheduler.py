@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrulestr
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import activity_reminders
 from bot.app import App
 from bot.delivery import (
     ChatGone,
@@ -153,7 +154,11 @@ class Scheduler:
             self.producers = self.standard_producers()
 
     def standard_producers(self) -> dict[str, Producer]:
-        return {"commemorations": self._commemorations, "nudges": self._nudges}
+        return {
+            "commemorations": self._commemorations,
+            "nudges": self._nudges,
+            "activities": self._activity_reminders,
+        }
 
     owner: str = field(default_factory=lambda: f"{os.getpid()}-{secrets.token_hex(6)}")
     """This dispatcher's name on the rows it claims (storage/outbox.py)."""
@@ -386,6 +391,10 @@ class Scheduler:
             }
         await outbox.enqueue_many(session, list(nudges.values()))
         return following
+
+    async def _activity_reminders(self, session: AsyncSession, now: datetime) -> datetime | None:
+        """Those signed up for an activity hear a day and an hour before it starts."""
+        return await activity_reminders.produce(session, now, self._t, self.app.services.zone)
 
     # -- dispatcher ------------------------------------------------------------------------
 

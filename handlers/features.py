@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import (
     account_link,
+    activities,
     assessment,
     audit_view,
     chats,
@@ -52,6 +53,7 @@ def build_registry() -> Registry:
             privacy.FEATURE,
             audit_view.FEATURE,
             status.FEATURE,
+            activities.FEATURE,
         ]
     )
     return registry

@@ -118,7 +118,7 @@ async def merge_people(session: AsyncSession, keep_id: int, drop_id: int) -> Joi
     assessments = await _join_per_campaign(
         session, Assessment, keep_id, drop_id, _assessment_candidate
     )
-    await _join_once_each(session, Signup.person_id, Signup.activity_id, keep_id, drop_id)
+    await _join_signups(session, keep_id, drop_id)
     await _join_once_each(session, PollVote.person_id, PollVote.option_id, keep_id, drop_id)
     await _move(session, Account.person_id, drop_id, keep_id)
     for column in REPOINTED:
@@ -160,13 +160,37 @@ async def _join_once_each(
     keep_id: int,
     drop_id: int,
 ) -> None:
-    """Rows a person has at most one of per `per` (a sign-up per activity, a vote per option):
+    """Rows a person has at most one of per `per` (a vote per option):
     the dropped person's go where the kept one has none; a double is deleted, the kept one's
     (signed up earlier or later, it is the same human's) stands."""
     model = person.class_
     kept = select(per).where(person == keep_id).scalar_subquery()
     await session.execute(delete(model).where(person == drop_id, per.in_(kept)))
     await _move(session, person, drop_id, keep_id)
+
+
+_SIGNUP_STRENGTH = {"confirmed": 2, "waitlist": 1, "withdrawn": 0}
+
+
+async def _join_signups(session: AsyncSession, keep_id: int, drop_id: int) -> None:
+    """One sign-up per person and activity: where both signed up, the stronger stays (a place
+    before the waitlist, the waitlist before a withdrawal; the earlier in line on a tie)."""
+    rows = await session.scalars(
+        select(Signup).where(Signup.person_id.in_([keep_id, drop_id])).order_by(Signup.id)
+    )
+    by_activity: dict[int, list[Signup]] = {}
+    for signup in rows:
+        by_activity.setdefault(signup.activity_id, []).append(signup)
+    losers: list[int] = []
+    for pair in by_activity.values():
+        if len(pair) == 2:
+            best = max(
+                pair, key=lambda s: (_SIGNUP_STRENGTH.get(s.status, 0), -s.queued_at.timestamp())
+            )
+            losers += [s.id for s in pair if s is not best]
+    if losers:
+        await session.execute(delete(Signup).where(Signup.id.in_(losers)))
+    await _move(session, Signup.person_id, drop_id, keep_id)
 
 
 Record = TypeVar("Record", Pledge, Assessment)

@@ -8,6 +8,7 @@ command (tests/test_role_matrix.py tries them all).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from campaign.roles import Role, can_grant
@@ -126,3 +127,38 @@ class Actor:
         if self.is_admin:
             return [Role.MEMBER, Role.OUTREACH, Role.LEAD]
         return [Role.MEMBER]
+
+    @property
+    def may_organise(self) -> bool:
+        """Putting on union and youth activities: an admin, or a lead or outreach officer of
+        some unit."""
+        return self.is_admin or bool(self.announces_to)
+
+    def organises_for(self, unit_ids: Sequence[int] | None) -> bool:
+        """An activity for these units (None: everyone): an admin for any, a lead or outreach
+        officer only for units they lead or do outreach for (their reach as announcers)."""
+        reach = self.announces_to
+        if reach is None:
+            return True
+        return bool(unit_ids) and set(unit_ids or ()) <= set(reach)
+
+    def runs_activity(self, organiser_id: int | None, unit_ids: Sequence[int]) -> bool:
+        """Seeing an activity's sign-ups and adding people to it: its organiser, an admin, or
+        a lead of one of the units it is for."""
+        return (
+            self.is_admin
+            or (organiser_id is not None and organiser_id == self.person_id)
+            or any(self.leads(unit_id) for unit_id in unit_ids)
+        )
+
+    def may_cancel_activity(self, organiser_id: int | None) -> bool:
+        """Cancelling an activity: its organiser or an admin."""
+        return self.is_admin or (organiser_id is not None and organiser_id == self.person_id)
+
+    def may_join(self, unit_ids: Sequence[int]) -> bool:
+        """Signing up: an activity naming no unit is for every member of any unit; one naming
+        units is for their members; an admin may join any."""
+        if self.is_admin:
+            return True
+        mine = set(self.member_unit_ids)
+        return bool(mine) and (not unit_ids or bool(mine & set(unit_ids)))
