@@ -5,8 +5,10 @@ from __future__ import annotations
 from handlers import (
     account_link,
     assessment,
+    attendance,
     audit_view,
     chats,
+    contributions,
     events,
     help,
     invites,
@@ -52,6 +54,8 @@ def build_registry() -> Registry:
             privacy.FEATURE,
             audit_view.FEATURE,
             status.FEATURE,
+            attendance.FEATURE,
+            contributions.FEATURE,
         ]
     )
     return registry
