@@ -42,11 +42,11 @@ _UNITS = {
     "ti": 1_000_000_000,
 }
 _CURRENCY = re.compile(r"^(?:vnd\s*)?(.*?)\s*(?:vnd|dong|d|₫)?\.?$")
-_PLAIN = re.compile(r"\d+")
-_GROUPED = re.compile(r"\d{1,3}(?:(?P<sep>[.,\s])\d{3})(?:(?P=sep)\d{3})*")
-_NUMBER = r"\d+(?:[.,]\d+)*"
+_PLAIN = re.compile(r"[0-9]+")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:(?P<sep>[.,\s])[0-9]{3})(?:(?P=sep)[0-9]{3})*")
+_NUMBER = r"[0-9]+(?:[.,][0-9]+)*"
 _PAIR = re.compile(rf"\s*({_NUMBER})\s*({'|'.join(sorted(_UNITS, key=len, reverse=True))})(?![a-z])")
-_TAIL = re.compile(r"\s*(\d{1,3})\s*")
+_TAIL = re.compile(r"\s*([0-9]{1,3})\s*")
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def read_gift(text: str) -> int | str:
 
 def _is_gift(text: str) -> bool:
     typed = fold(text)
-    if typed.startswith(("-", "−")) or not any(ch.isdigit() for ch in typed):
+    if typed.startswith(("-", "−")) or not any("0" <= ch <= "9" for ch in typed):
         return False
     words = [word.strip(".,;:()") for word in typed.split()]
     return any(len(word) >= 2 and word.isalpha() and word not in _UNITS for word in words)
