@@ -45,7 +45,9 @@ _CURRENCY = re.compile(r"^(?:vnd\s*)?(.*?)\s*(?:vnd|dong|d|₫)?\.?$")
 _PLAIN = re.compile(r"[0-9]+")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:(?P<sep>[.,\s])[0-9]{3})(?:(?P=sep)[0-9]{3})*")
 _NUMBER = r"[0-9]+(?:[.,][0-9]+)*"
-_PAIR = re.compile(rf"\s*({_NUMBER})\s*({'|'.join(sorted(_UNITS, key=len, reverse=True))})(?![a-z])")
+_PAIR = re.compile(
+    rf"\s*({_NUMBER})\s*({'|'.join(sorted(_UNITS, key=len, reverse=True))})(?![a-z])"
+)
 _TAIL = re.compile(r"\s*([0-9]{1,3})\s*")
 
 
@@ -142,7 +144,7 @@ def _with_units(body: str) -> int | None:
         return None
     if position < len(body):
         tail = _TAIL.fullmatch(body, position)
-        if tail is None or "." in body[:position] and "," in body[:position]:
+        if tail is None or ("." in body[:position] and "," in body[:position]):
             return None
         digits = tail.group(1)
         total += Decimal(int(digits)) * scale / Decimal(10) ** len(digits)

@@ -111,7 +111,8 @@ async def roll_reply(ctx: Context, number: int) -> Reply:
     if refused is not None:
         return refused
     roll = await attendance.roll(ctx.session, ctx.actor, number)
-    lines, options = [], []
+    lines: list[Safe] = []
+    options: list[Option] = []
     for signup, person in roll.rows:
         if signup.status == "withdrawn" and signup.attended_at is None:
             continue
@@ -196,9 +197,7 @@ async def mark_button(ctx: Context, argument: str) -> list[Reply]:
 
 FEATURE = Feature(
     commands=(
-        Command(
-            "diemdanh", "checkin", ("điểm danh",), checkin_command, required=Role.MEMBER
-        ),
+        Command("diemdanh", "checkin", ("điểm danh",), checkin_command, required=Role.MEMBER),
     ),
     buttons={BUTTON: mark_button},
 )

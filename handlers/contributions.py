@@ -83,14 +83,13 @@ async def _record(ctx: Context, number: int, rest: str) -> Reply:
         return ctx.reply(f"money.{error.reason}", typed=rest, max=money(ctx, MAX_VND),
                          min=money(ctx, MIN_VND))  # fmt: skip
     recorded = await contributions.record(ctx.session, ctx.who, ctx.actor, number, gift, unit)
-    values = {
-        "id": recorded.contribution.id,
-        "gift": gift_text(ctx, recorded.contribution),
-        "activity": activity_label(ctx, recorded.activity),
-    }
+    gift_shown = gift_text(ctx, recorded.contribution)
+    label = activity_label(ctx, recorded.activity)
     if unit is not None:
-        return ctx.reply("contribution.recorded_unit", unit=unit_label(ctx, unit), **values)
-    return ctx.reply("contribution.recorded", **values)
+        return ctx.reply("contribution.recorded_unit", unit=unit_label(ctx, unit),
+                         id=recorded.contribution.id, gift=gift_shown, activity=label)  # fmt: skip
+    return ctx.reply("contribution.recorded", id=recorded.contribution.id, gift=gift_shown,
+                     activity=label)  # fmt: skip
 
 
 async def _confirm(ctx: Context, contribution_id: int) -> Reply:
@@ -130,7 +129,7 @@ async def ledger_reply(ctx: Context, number: int) -> Reply:
     if not ledger.lines:
         return ctx.reply("contribution.ledger_empty", activity=label)
     lines = [ctx.t("contribution.ledger_header", activity=label, count=len(ledger.lines))]
-    options = []
+    options: list[Option] = []
     for line in ledger.lines:
         item = line.contribution
         state = "confirmed" if item.confirmed_at is not None else "pending"
@@ -139,8 +138,8 @@ async def ledger_reply(ctx: Context, number: int) -> Reply:
                            unit=line.unit_code or "—", gift=gift_text(ctx, item),
                            state=ctx.t(f"contribution.state.{state}")))  # fmt: skip
         if state == "pending" and len(options) < MAX_BUTTONS:
-            options.append(Option(ctx.t("contribution.confirm_button", id=item.id,
-                                        gift=gift_text(ctx, item)), f"{BUTTON}{item.id}"))  # fmt: skip
+            label = ctx.t("contribution.confirm_button", id=item.id, gift=gift_text(ctx, item))
+            options.append(Option(label, f"{BUTTON}{item.id}"))
     lines.append(ctx.t("contribution.by_unit"))
     for code, sums in ledger.by_unit.items():
         lines.append(ctx.t("contribution.unit_line", unit=code or "—", sums=_sums(ctx, sums)))

@@ -39,9 +39,7 @@ async def find(session: AsyncSession, contribution_id: int) -> Contribution | No
     return await session.get(Contribution, contribution_id)
 
 
-async def of_person(
-    session: AsyncSession, activity_id: int, person_id: int
-) -> list[Contribution]:
+async def of_person(session: AsyncSession, activity_id: int, person_id: int) -> list[Contribution]:
     rows = await session.scalars(
         select(Contribution)
         .where(Contribution.activity_id == activity_id, Contribution.person_id == person_id)

@@ -2,8 +2,9 @@
 
 For each unit: the activities held (not cancelled, started in the span, meant for the unit or
 for everyone), the confirmed sign-ups and the attendances of its members at those activities,
-and the confirmed money contributed for it to the collections that started in the span. A person in two units counts in both. Five
-grouped queries whatever the number of units (tests/test_attendance.py counts them).
+and the confirmed money contributed for it to the collections that started in the span. A
+person in two units counts in both. Five grouped queries whatever the number of units
+(tests/test_attendance.py counts them).
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ def _held(start: datetime, end: datetime) -> ColumnElement[bool]:
     )
 
 
-async def per_unit(session: AsyncSession, start: datetime, end: datetime) -> dict[int, UnitOutreach]:
+async def per_unit(
+    session: AsyncSession, start: datetime, end: datetime
+) -> dict[int, UnitOutreach]:
     """Every unit's figures for activities that started in [start, end)."""
     unit_ids = list(await session.scalars(select(Unit.id).order_by(Unit.id)))
     for_all = await session.scalar(

@@ -45,7 +45,10 @@ async def signups(app: App, activity_id: int) -> dict[int, Signup]:
 
 def test_the_window_runs_from_half_an_hour_before_to_the_end() -> None:
     assert checkin_window(START, END) == (START - timedelta(minutes=30), END)
-    assert checkin_window(START, None) == (START - timedelta(minutes=30), START + timedelta(hours=4))
+    assert checkin_window(START, None) == (
+        START - timedelta(minutes=30),
+        START + timedelta(hours=4),
+    )
     assert checkin_window(START, START - timedelta(hours=1))[1] == START + timedelta(hours=4)
     opens, closes = checkin_window(START, END)
     assert window_problem(opens - timedelta(seconds=1), opens, closes) == "early"
@@ -142,7 +145,7 @@ async def test_members_check_in_with_the_code_during_the_activity(
 async def test_the_organiser_marks_people_from_the_list(
     app: App, admin: User, clock: Clock
 ) -> None:
-    head, lan = await members_of_kt(app, admin)
+    _head, lan = await members_of_kt(app, admin)
     hoa = await join(app, admin, "hoa", "Hoa")
     organiser = await person_of(app, "hoa")
     activity = await make_activity(app, starts_at=START, ends_at=END, organiser=organiser)
@@ -159,7 +162,10 @@ async def test_the_organiser_marks_people_from_the_list(
     # someone else pressing it (a forwarded message) is refused and nothing is stored
     before = await row_counts(app)
     assert "không dành cho bạn" in await lan.say(payload=f"checkin:{activity}:{lan_id}")
-    assert await row_counts(app) == before and (await signups(app, activity))[lan_id].attended_at is None
+    assert (
+        await row_counts(app) == before
+        and (await signups(app, activity))[lan_id].attended_at is None
+    )
 
     # on the console the list is numbered: "1" marks Lan
     marked = await hoa.say("1")
@@ -212,7 +218,7 @@ async def test_english_check_in(app: App, admin: User, clock: Clock) -> None:
 async def test_outreach_figures_per_unit_in_a_constant_number_of_queries(
     app: App, admin: User, clock: Clock
 ) -> None:
-    head, lan = await members_of_kt(app, admin)
+    await members_of_kt(app, admin)
     await admin.say("/donvi them NS Phòng Nhân sự")
     await join(app, admin, "minh", "Minh", unit="NS")
     kt_people = [await person_of(app, p) for p in ("head", "lan")]
@@ -248,7 +254,9 @@ async def test_outreach_figures_per_unit_in_a_constant_number_of_queries(
             figures = await per_unit(session, *year)
     assert len([s for s in sent if s.upper().startswith("SELECT")]) == 5
     assert figures[kt_id] == UnitOutreach(activities=3, signups=2, attended=1, contributed=500_000)
-    assert figures[ns_id] == UnitOutreach(activities=2, signups=1, attended=0, contributed=1_200_000)
+    assert figures[ns_id] == UnitOutreach(
+        activities=2, signups=1, attended=0, contributed=1_200_000
+    )
     async with app.db.transaction() as session:
         empty = await per_unit(session, datetime(2025, 1, 1, tzinfo=UTC), year[0])
     assert empty[kt_id] == UnitOutreach()

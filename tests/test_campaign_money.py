@@ -129,7 +129,10 @@ def test_millions_with_hundreds_read_back(millions: int, thousands: int) -> None
     amount = millions * 1_000_000 + thousands * 1000
     if amount > MAX_VND:
         return
-    assert read_amount(f"{millions} triệu {thousands} nghìn" if thousands else f"{millions}tr") == amount
+    assert (
+        read_amount(f"{millions} triệu {thousands} nghìn" if thousands else f"{millions}tr")
+        == amount
+    )
 
 
 @given(st.text(max_size=30))

@@ -81,9 +81,7 @@ async def test_a_member_gives_and_the_organiser_confirms(app: App, admin: User) 
     assert "• #1 Lan (KT): 500.000 đ, đã xác nhận" in listed
     assert "• #2 Lan (KT): 10 kg gạo, chờ xác nhận" in listed
     assert "• #3 cả đơn vị (KT): 1.200.000 đ, đã xác nhận" in listed
-    assert (
-        "• KT: 1.700.000 đ đã xác nhận, 0 đ chờ xác nhận, 1 khoản hiện vật" in listed
-    ), listed
+    assert "• KT: 1.700.000 đ đã xác nhận, 0 đ chờ xác nhận, 1 khoản hiện vật" in listed, listed
     rows = await contributions(app)
     lan_id, vy_id, head_id = [await person_of(app, p) for p in ("lan", "vy", "head")]
     assert [(r.person_id, r.amount, r.items) for r in rows] == [
@@ -109,9 +107,7 @@ BAD = {
 }
 
 
-async def test_bad_contributions_are_refused_and_nothing_is_stored(
-    app: App, admin: User
-) -> None:
+async def test_bad_contributions_are_refused_and_nothing_is_stored(app: App, admin: User) -> None:
     head, lan = await members_of_kt(app, admin)
     await admin.say("/donvi them NS Phòng Nhân sự")
     minh = User(app, "minh", name="Minh")
@@ -236,7 +232,9 @@ async def test_check_in_and_a_confirmed_contribution_on_zalo(
     drive, collection = await _activities(app, await person_of(app, admin, "zalo"))
     await sign_up(app, drive, await person_of(app, lan, "zalo"), at=clock.now)
 
-    checkin = found(r"Mã điểm danh: ([A-Z0-9]{5})", await _zalo_say(fake, admin, f"/diemdanh mo {drive}"))
+    checkin = found(
+        r"Mã điểm danh: ([A-Z0-9]{5})", await _zalo_say(fake, admin, f"/diemdanh mo {drive}")
+    )
     clock.now = START
     assert "Đã điểm danh: bạn có mặt" in await _zalo_say(fake, lan, f"điểm danh {checkin}")
     assert "Đã ghi khoản ủng hộ #1: 1.200.000 đ" in await _zalo_say(
@@ -272,7 +270,11 @@ async def test_check_in_and_a_contribution_on_the_console(
         async with app.db.transaction() as session:
             row = await session.get(Activity, drive)
             assert row is not None
-            row.checkin_code, row.checkin_from, row.checkin_until = "K7P3M", row.starts_at, row.ends_at
+            row.checkin_code, row.checkin_from, row.checkin_until = (
+                "K7P3M",
+                row.starts_at,
+                row.ends_at,
+            )
     finally:
         await app.close()
     member = run_cli("console", "--user", "lan", database_url=database_url, cwd=tmp_path,

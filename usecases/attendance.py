@@ -195,8 +195,6 @@ async def attendance_summary(
     activity = await _organised(session, actor, number)
     rows = await attendance.roll(session, activity.id)
     ended = now > window_of(activity)[1]
-    found = tally(
-        (Attendee(s.status, s.attended_at is not None) for s, _ in rows), ended=ended
-    )
+    found = tally((Attendee(s.status, s.attended_at is not None) for s, _ in rows), ended=ended)
     absent = [p for s, p in rows if ended and s.status == "confirmed" and s.attended_at is None]
     return Summary(activity, found, ended, absent)
