@@ -69,7 +69,7 @@ async def checkin_command(ctx: Context, args: str) -> list[Reply]:
             return [await _summary(ctx, number)]
         number = number_of(words[0])
         if number is None:
-            return [await _check_in(ctx, "".join(words), None)]
+            return [await _check_in(ctx, " ".join(words), None)]
         rest = words[1:]
         if not rest:
             return [await roll_reply(ctx, number)]
