@@ -6,8 +6,10 @@ from handlers import (
     account_link,
     activities,
     assessment,
+    attendance,
     audit_view,
     chats,
+    contributions,
     events,
     help,
     invites,
@@ -54,6 +56,8 @@ def build_registry() -> Registry:
             audit_view.FEATURE,
             status.FEATURE,
             activities.FEATURE,
+            attendance.FEATURE,
+            contributions.FEATURE,
         ]
     )
     return registry
