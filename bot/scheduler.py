@@ -57,6 +57,7 @@ from campaign.calendar import Occurrence
 from campaign.dates import format_date, weekday_key
 from handlers.context import Translate
 from handlers.messages import Option, Reply
+from handlers.poll_view import announce_results
 from storage import (
     audience,
     chats,
@@ -65,6 +66,7 @@ from storage import (
     failures,
     notices,
     outbox,
+    polls,
     reminders,
     schedule,
     seen,
@@ -153,7 +155,11 @@ class Scheduler:
             self.producers = self.standard_producers()
 
     def standard_producers(self) -> dict[str, Producer]:
-        return {"commemorations": self._commemorations, "nudges": self._nudges}
+        return {
+            "commemorations": self._commemorations,
+            "nudges": self._nudges,
+            "polls": self._polls,
+        }
 
     owner: str = field(default_factory=lambda: f"{os.getpid()}-{secrets.token_hex(6)}")
     """This dispatcher's name on the rows it claims (storage/outbox.py)."""
@@ -386,6 +392,16 @@ class Scheduler:
             }
         await outbox.enqueue_many(session, list(nudges.values()))
         return following
+
+    async def _polls(self, session: AsyncSession, now: datetime) -> datetime | None:
+        """Polls whose closing time has come: each closed once (compare-and-set on its status,
+        so another process or `/binhchon dong` cannot announce it twice) and its results
+        queued with their chart, with dedupe keys, in this transaction (handlers/poll_view.py).
+        Runs next when the next open poll closes; making a poll wakes it (usecases/polls.py)."""
+        for poll in await polls.due(session, now):
+            if await polls.close(session, poll, poll.closes_at):
+                await announce_results(session, self.app.services, poll, now)
+        return await polls.next_closing(session)
 
     # -- dispatcher ------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from handlers import (
     members,
     muting,
     pledges,
+    polls,
     privacy,
     reminders,
     standing,
@@ -52,6 +53,7 @@ def build_registry() -> Registry:
             privacy.FEATURE,
             audit_view.FEATURE,
             status.FEATURE,
+            polls.FEATURE,
         ]
     )
     return registry
