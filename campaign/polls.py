@@ -90,8 +90,10 @@ def _setting(part: str) -> tuple[str, str | bool | tuple[str, ...]] | None:
 
 def parse(text: str) -> PollSpec:
     """`<question>; <option>; <option>…[; settings]` → PollSpec, checked (`check`)."""
-    parts = [part.strip() for part in _SEPARATORS.split(text)]
-    parts = [part for part in parts if part]
+    question, *rest = [part.strip() for part in _SEPARATORS.split(text.strip())]
+    if not question:
+        raise PollError("poll.no_question")  # "; Sa Pa; Hạ Long": the options are no question
+    parts = [question, *(part for part in rest if part)]  # "A; B;" and "A;; B" are forgiven
     settings: dict[str, str | bool | tuple[str, ...]] = {}
     while len(parts) > 1:
         found = _setting(parts[-1])
@@ -99,8 +101,6 @@ def parse(text: str) -> PollSpec:
             break
         settings[found[0]] = found[1]
         parts.pop()
-    if not parts:
-        raise PollError("poll.no_question")
     spec = PollSpec(
         question=parts[0],
         options=tuple(parts[1:]),

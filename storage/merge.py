@@ -25,6 +25,8 @@ from storage.models import (
     Notice,
     Person,
     Pledge,
+    Poll,
+    PollVote,
     Reminder,
 )
 
@@ -33,6 +35,7 @@ JOINED: tuple[InstrumentedAttribute[Any], ...] = (
     Membership.person_id,
     Pledge.person_id,
     Assessment.person_id,
+    PollVote.person_id,
 )
 """What a person is made of: these rows move to the issuer, under the rules of campaign.merge
 where the issuer may already have one (one role per unit, one pledge or rating per campaign)."""
@@ -43,6 +46,7 @@ REPOINTED: tuple[InstrumentedAttribute[Any], ...] = (
     CustomEvent.created_by,
     AuditLog.actor_id,
     Assessment.final_by,
+    Poll.created_by,
 )
 """Who made or did something: the same human did it, so these rows now name the issuer."""
 
@@ -106,6 +110,7 @@ async def merge_people(session: AsyncSession, keep_id: int, drop_id: int) -> Joi
     assessments = await _join_per_campaign(
         session, Assessment, keep_id, drop_id, _assessment_candidate
     )
+    await _join_votes(session, keep_id, drop_id)
     await _move(session, Account.person_id, drop_id, keep_id)
     for column in REPOINTED:
         await _move(session, column, drop_id, keep_id)
@@ -214,3 +219,14 @@ def _profile(person: Person) -> Profile:
         is_admin=person.is_admin,
         nudges_off=person.nudges_off,
     )
+
+
+async def _join_votes(session: AsyncSession, keep_id: int, drop_id: int) -> None:
+    """Poll votes: one human votes once. Where both voted in one poll the kept person's vote
+    stands and the other's rows go (two choices in a single-choice poll would be two votes);
+    the other polls' votes move to the kept person."""
+    kept_polls = select(PollVote.poll_id).where(PollVote.person_id == keep_id)
+    await session.execute(
+        delete(PollVote).where(PollVote.person_id == drop_id, PollVote.poll_id.in_(kept_polls))
+    )
+    await _move(session, PollVote.person_id, drop_id, keep_id)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import Membership, Person, Poll, PollOption, PollUnit, PollVote, Unit
 from storage.rowcount import rowcount
@@ -251,7 +252,8 @@ async def per_unit(
     counted in each unit that person belongs to where the poll was held. Two grouped queries
     whatever the number of units and polls."""
     made = and_(Poll.created_at >= start, Poll.created_at < end)
-    everyone = ~exists().where(PollUnit.poll_id == Poll.id)
+    audience = aliased(PollUnit)  # the subqueries' own: the outer query joins PollUnit too
+    everyone = ~exists().where(audience.poll_id == Poll.id)
     held_rows = await session.execute(
         select(Unit.id, func.count(func.distinct(Poll.id)))
         .select_from(Unit)
@@ -275,9 +277,9 @@ async def per_unit(
         .where(
             or_(
                 exists().where(
-                    PollUnit.poll_id == ballots.c.poll_id, PollUnit.unit_id == Membership.unit_id
+                    audience.poll_id == ballots.c.poll_id, audience.unit_id == Membership.unit_id
                 ),
-                ~exists().where(PollUnit.poll_id == ballots.c.poll_id),
+                ~exists().where(audience.poll_id == ballots.c.poll_id),
             )
         )
         .group_by(Membership.unit_id)
