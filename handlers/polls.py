@@ -15,6 +15,7 @@ vote (usecases/polls.py). The results go out when it closes (bot/scheduler.py, `
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 from campaign.inputs import MAX_ID, is_number, read_int
@@ -49,7 +50,7 @@ from handlers.poll_view import (
 )
 from handlers.registry import Command, Feature
 from handlers.reminders import reach_lines
-from storage import dialogs, outbox, polls
+from storage import chats, dialogs, outbox, polls
 from usecases import polls as usecase
 from usecases.errors import Refused
 
@@ -244,9 +245,25 @@ async def vote_button(ctx: Context, argument: str) -> list[Reply]:
     else:
         reply = ctx.reply("poll.voted", id=poll.id, question=poll.question,
                           choices=chosen_text(ctx.t, voted.options, voted.chosen))  # fmt: skip
+    if ctx.incoming.chat_kind == "group":
+        return [await _noted_in_group(ctx, voted, reply)]
     if poll.multiple:  # more presses to come: the options again, numbered where no buttons
         return [await _offer(ctx, Reply(reply.text, buttons(poll, voted.options), key=reply.key))]
     return [reply]
+
+
+async def _noted_in_group(ctx: Context, voted: usecase.Voted, reply: Reply) -> Reply:
+    """A press in a group: the group hears that a vote was noted, never what it was (the
+    others read it, and the poll may be anonymous); the voter reads their choices privately,
+    through the outbox, when they have a private chat with the bot on this app."""
+    poll = voted.poll
+    private = await chats.private_chat(ctx.session, ctx.person.id, ctx.account.platform)
+    if private is not None:
+        await outbox.enqueue(
+            ctx.session, chat_id=private.id, kind="poll", text=reply.text, due_at=ctx.now(),
+            dedupe_key=f"poll-vote:{poll.id}:{ctx.person.id}:{uuid.uuid4().hex[:12]}",
+        )  # fmt: skip
+    return ctx.reply("poll.noted_in_group", id=poll.id, name=ctx.person.display_name or "")
 
 
 async def _offer(ctx: Context, reply: Reply) -> Reply:

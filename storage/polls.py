@@ -117,30 +117,22 @@ async def set_choices(
     session: AsyncSession,
     poll: Poll,
     person_id: int,
+    options: Sequence[PollOption],
+    before: frozenset[int],
     chosen: frozenset[int],
     at: datetime,
 ) -> None:
-    """Make this person's vote exactly `chosen` (positions): rows taken away, rows added."""
-    by_position = {option.position: option.id for option in await options(session, poll.id)}
-    keep = [by_position[p] for p in chosen]
-    await session.execute(
-        delete(PollVote).where(
-            PollVote.poll_id == poll.id,
-            PollVote.person_id == person_id,
-            PollVote.option_id.not_in(keep),
+    """Make this person's vote `chosen` (positions) where it was `before`: the rows of the
+    options let go deleted, those of the options taken added (at most two statements)."""
+    by_position = {option.position: option.id for option in options}
+    dropped = [by_position[p] for p in before - chosen]
+    if dropped:
+        await session.execute(
+            delete(PollVote).where(PollVote.person_id == person_id, PollVote.option_id.in_(dropped))
         )
-    )
-    had = set(
-        await session.scalars(
-            select(PollVote.option_id).where(
-                PollVote.poll_id == poll.id, PollVote.person_id == person_id
-            )
-        )
-    )
     session.add_all(
-        PollVote(poll_id=poll.id, option_id=option_id, person_id=person_id, created_at=at)
-        for option_id in keep
-        if option_id not in had
+        PollVote(poll_id=poll.id, option_id=by_position[p], person_id=person_id, created_at=at)
+        for p in sorted(chosen - before)
     )
     await session.flush()
 

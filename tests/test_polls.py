@@ -147,12 +147,23 @@ async def test_a_lead_polls_the_unit_members_vote_and_the_clock_closes_it(
         {"label": "Đà Nẵng", "payload": "poll:1:3"},
     ]
     mai = in_group(app, "102", "Mai")
-    assert await mai.say(payload="poll:1:1") == (
-        "Đã ghi phiếu của bạn ở bình chọn số 1 (Đi đâu dịp 30/4?): bạn đã chọn “Sa Pa”."
+    noted = (
+        "Đã ghi nhận lựa chọn của Mai ở bình chọn số 1. Lựa chọn của bạn chỉ bạn xem: nhắn riêng "
+        "/binhchon 1 cho mình."
     )
-    assert "bạn đã chọn “Hạ Long”" in await mai.say(payload="poll:1:2")  # changed
-    assert "Đã rút phiếu" in await mai.say(payload="poll:1:2")  # the same again: withdrawn
-    assert "bạn đã chọn “Sa Pa”" in await mai.say(payload="poll:1:1")
+    for payload in ("poll:1:1", "poll:1:2", "poll:1:2", "poll:1:1"):  # the group never reads
+        assert await mai.say(payload=payload) == noted  # what was chosen
+    await dispatcher.tick(clock.now)  # Mai reads her choices privately
+    voted = "Đã ghi phiếu của bạn ở bình chọn số 1 (Đi đâu dịp 30/4?): bạn đã chọn “{}”."
+    assert (
+        apps.telegram.to("102")
+        == [
+            voted.format("Sa Pa"),
+            voted.format("Hạ Long"),  # changed
+            "Đã rút phiếu của bạn ở bình chọn số 1 (Đi đâu dịp 30/4?). Bạn chưa chọn gì.",  # the same again
+            voted.format("Sa Pa"),
+        ]
+    )
     assert "bạn đã chọn “Hạ Long”" in await people["lan"].say("2")  # Zalo: by number
     listing = await people["lan"].say("/binhchon")
     assert "1. Đi đâu dịp 30/4? — đóng lúc 03/03/2026 09:00 — bạn đã chọn “Hạ Long”" in listing
@@ -497,3 +508,26 @@ def test_a_console_run(database_url: str, tmp_path: Path) -> None:
     assert "Đã đóng bình chọn số 1" in out and "• Hạ Long: 1 phiếu (100%)" in out
     assert "binh-chon-1.png, " in out  # the chart, named on the console
     assert (tmp_path / "binh-chon-1.png").read_bytes().startswith(PNG)
+
+
+async def test_a_press_and_the_unit_counts_cost_a_few_statements(
+    app: App, admin: User, clock: Clock
+) -> None:
+    """A vote is 8 statements on SQLite (the message's own 2, the poll, its units, its options,
+    the person's choices, one delete, one insert), whatever the number of voters; the
+    per-unit counts are the same few grouped queries whatever the number of polls."""
+    head, lan = await members_of_kt(app, admin)
+    await head.say(POLL)
+    await lan.say(payload="poll:1:1")
+    with app.db.statements() as seen:
+        assert "bạn đã chọn “Hạ Long”" in await lan.say(payload="poll:1:2")
+    assert len(seen) <= 8, seen
+    counts = []
+    for _ in range(3):
+        await head.say(POLL)
+        async with app.db.transaction() as session:
+            with app.db.statements() as seen:
+                found = await poll_rows.per_unit(session, MONDAY_9, MONDAY_9 + timedelta(days=1))
+        assert found and len(seen) <= 3, seen
+        counts.append(len(seen))
+    assert len(set(counts)) == 1

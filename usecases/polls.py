@@ -147,7 +147,7 @@ async def vote(
     assert position is not None
     before = await polls.choices(session, poll.id, actor.person_id)
     chosen = press(before, position, poll.multiple)
-    await polls.set_choices(session, poll, actor.person_id, chosen, now)
+    await polls.set_choices(session, poll, actor.person_id, options, before, chosen, now)
     return Voted(poll, options, chosen)
 
 
