@@ -104,9 +104,6 @@ async def announce_results(
     public = await results(session, poll, with_names=False)
     creator = await session.get(Person, poll.created_by) if poll.created_by else None
     default = services.catalog.translator(services.default_language)
-    png = await chart(default, public)
-    kept = await downloads.keep(session, chart_name(poll), png, expires_at=now + CHART_KEPT)
-    made = 0
     targets: list[tuple[int, Safe]] = []
     unit_ids = await polls.unit_ids(session, poll.id)
     for group in await chats.linked_groups(session, unit_ids or None):
@@ -117,6 +114,11 @@ async def announce_results(
             t = services.catalog.translator(creator.language or services.default_language)
             own = await results(session, poll, with_names=True)
             targets.append((private.id, results_text(t, zone, own)))
+    if not targets:
+        return 0
+    png = await chart(default, public)
+    kept = await downloads.keep(session, chart_name(poll), png, expires_at=now + CHART_KEPT)
+    made = 0
     for chat_id, text in targets:
         made += await outbox.enqueue(
             session, chat_id=chat_id, kind="poll", text=text, download_id=kept.id,

@@ -210,7 +210,8 @@ async def _on_closes(ctx: Context, answer: str, draft: Draft) -> Outcome[Draft]:
     except PollError as error:
         return End([_error(ctx, error)])
     reply = await _create(ctx, spec)
-    if reply.key != "poll.created" and (reply.key or "").startswith("time."):
+    key = reply.key or ""
+    if key.startswith("time.") or key == "poll.closes_too_far":
         return Stay(reply)  # a closing time that cannot be used: ask again
     return End([reply])
 

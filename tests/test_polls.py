@@ -19,7 +19,8 @@ from bot.config import load_settings
 from bot.scheduler import Scheduler
 from handlers.messages import Reply
 from storage import polls as poll_rows
-from storage.models import Poll, PollVote, Unit
+from storage.merge import merge_people
+from storage.models import AuditLog, Person, Poll, PollVote, Unit
 from tests.conftest import (
     CAMPAIGN_2026,
     INVITE_CODE,
@@ -242,6 +243,11 @@ async def test_multiple_choice_anonymous_for_everyone_closed_early(
     assert all("Lan" not in text and "Quân" not in text for text in apps.results_to("-500"))
     async with app.db.transaction() as session:  # the rows are kept: nobody votes twice
         assert len((await session.scalars(select(PollVote))).all()) == 2
+        audited = await session.execute(select(AuditLog.action, AuditLog.target))
+        assert [tuple(row) for row in audited.all() if row[0].startswith("poll.")] == [
+            ("poll.create", "all"),
+            ("poll.close", "1"),
+        ]
 
 
 async def test_bad_input_gets_a_clear_reply_and_stores_nothing(
@@ -531,3 +537,24 @@ async def test_a_press_and_the_unit_counts_cost_a_few_statements(
         assert found and len(seen) <= 3, seen
         counts.append(len(seen))
     assert len(set(counts)) == 1
+
+
+async def test_linking_two_accounts_keeps_one_vote_per_poll(
+    app: App, admin: User, clock: Clock
+) -> None:
+    """Two people who turn out to be one (/taikhoan): where both voted, the kept person's vote
+    stands; the other's votes elsewhere move to the kept person."""
+    people = await unit_on_two_apps(app, admin, clock)
+    await admin.say("/binhchon them Một?; A; B")
+    await admin.say("/binhchon them Hai?; A; B; nhiều lựa chọn")
+    await people["lan"].say(payload="poll:1:1")
+    await people["tu"].say(payload="poll:1:2")
+    await people["tu"].say(payload="poll:2:1")
+    await people["tu"].say(payload="poll:2:2")
+    async with app.db.transaction() as session:
+        ids = {p.display_name: p.id for p in (await session.scalars(select(Person))).all()}
+        await merge_people(session, ids["Lan"], ids["Tú"])
+    async with app.db.transaction() as session:
+        assert await poll_rows.choices(session, 1, ids["Lan"]) == {1}
+        assert await poll_rows.choices(session, 2, ids["Lan"]) == {1, 2}
+        assert await poll_rows.counts(session, 1) == ({1: 1}, 1)
