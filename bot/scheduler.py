@@ -58,6 +58,7 @@ from campaign.calendar import Occurrence
 from campaign.dates import format_date, weekday_key
 from handlers.context import Translate
 from handlers.messages import Option, Reply
+from handlers.poll_view import announce_results
 from storage import (
     audience,
     chats,
@@ -66,6 +67,7 @@ from storage import (
     failures,
     notices,
     outbox,
+    polls,
     reminders,
     schedule,
     seen,
@@ -158,6 +160,7 @@ class Scheduler:
             "commemorations": self._commemorations,
             "nudges": self._nudges,
             "activities": self._activity_reminders,
+            "polls": self._polls,
         }
 
     owner: str = field(default_factory=lambda: f"{os.getpid()}-{secrets.token_hex(6)}")
@@ -395,6 +398,16 @@ class Scheduler:
     async def _activity_reminders(self, session: AsyncSession, now: datetime) -> datetime | None:
         """Those signed up for an activity hear a day and an hour before it starts."""
         return await activity_reminders.produce(session, now, self._t, self.app.services.zone)
+
+    async def _polls(self, session: AsyncSession, now: datetime) -> datetime | None:
+        """Polls whose closing time has come: each closed once (compare-and-set on its status,
+        so another process or `/binhchon dong` cannot announce it twice) and its results
+        queued with their chart, with dedupe keys, in this transaction (handlers/poll_view.py).
+        Runs next when the next open poll closes; making a poll wakes it (usecases/polls.py)."""
+        for poll in await polls.due(session, now):
+            if await polls.close(session, poll, poll.closes_at):
+                await announce_results(session, self.app.services, poll, now)
+        return await polls.next_closing(session)
 
     # -- dispatcher ------------------------------------------------------------------------
 

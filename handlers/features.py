@@ -18,6 +18,7 @@ from handlers import (
     members,
     muting,
     pledges,
+    polls,
     privacy,
     reminders,
     standing,
@@ -58,6 +59,7 @@ def build_registry() -> Registry:
             activities.FEATURE,
             attendance.FEATURE,
             contributions.FEATURE,
+            polls.FEATURE,
         ]
     )
     return registry

@@ -78,6 +78,16 @@ class Incoming:
         return f"{self.platform}:{self.user_id}"
 
 
+LASTING_BUTTONS = ("poll:",)
+"""Payload prefixes of buttons pressed many times, by many people (a poll in a group: vote,
+change, withdraw): the message keeps them after a press. Any other button is a one-time
+answer, and Telegram's message shows the choice instead of its keyboard."""
+
+
+def keeps_buttons(payload: str) -> bool:
+    return payload.startswith(LASTING_BUTTONS)
+
+
 @dataclass(frozen=True)
 class Option:
     """A choice shown as a button (Telegram) or a numbered line (console, Zalo)."""

@@ -119,7 +119,7 @@ async def merge_people(session: AsyncSession, keep_id: int, drop_id: int) -> Joi
         session, Assessment, keep_id, drop_id, _assessment_candidate
     )
     await _join_signups(session, keep_id, drop_id)
-    await _join_once_each(session, PollVote.person_id, PollVote.option_id, keep_id, drop_id)
+    await _join_votes(session, keep_id, drop_id)
     await _move(session, Account.person_id, drop_id, keep_id)
     for column in REPOINTED:
         await _move(session, column, drop_id, keep_id)
@@ -151,22 +151,6 @@ async def _join_memberships(session: AsyncSession, keep_id: int, drop_id: int) -
     if doubles:
         await session.execute(delete(Membership).where(Membership.id.in_(doubles)))
     await _move(session, Membership.person_id, drop_id, keep_id)
-
-
-async def _join_once_each(
-    session: AsyncSession,
-    person: InstrumentedAttribute[Any],
-    per: InstrumentedAttribute[Any],
-    keep_id: int,
-    drop_id: int,
-) -> None:
-    """Rows a person has at most one of per `per` (a vote per option):
-    the dropped person's go where the kept one has none; a double is deleted, the kept one's
-    (signed up earlier or later, it is the same human's) stands."""
-    model = person.class_
-    kept = select(per).where(person == keep_id).scalar_subquery()
-    await session.execute(delete(model).where(person == drop_id, per.in_(kept)))
-    await _move(session, person, drop_id, keep_id)
 
 
 _SIGNUP_STRENGTH = {"confirmed": 2, "waitlist": 1, "withdrawn": 0}
@@ -268,3 +252,14 @@ def _profile(person: Person) -> Profile:
         is_admin=person.is_admin,
         nudges_off=person.nudges_off,
     )
+
+
+async def _join_votes(session: AsyncSession, keep_id: int, drop_id: int) -> None:
+    """Poll votes: one human votes once. Where both voted in one poll the kept person's vote
+    stands and the other's rows go (two choices in a single-choice poll would be two votes);
+    the other polls' votes move to the kept person."""
+    kept_polls = select(PollVote.poll_id).where(PollVote.person_id == keep_id)
+    await session.execute(
+        delete(PollVote).where(PollVote.person_id == drop_id, PollVote.poll_id.in_(kept_polls))
+    )
+    await _move(session, PollVote.person_id, drop_id, keep_id)

@@ -444,8 +444,12 @@ class Outbox(Base):
     """The dispatcher holding the row: every step after the claim is compare-and-set on it."""
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    download_id: Mapped[int | None] = mapped_column(ForeignKey("download.id", ondelete="SET NULL"))
+    """A file kept once for a few chats (a poll's results chart, migration 0020): the message
+    goes with it; an expired one goes without (storage/outbox.py)."""
 
     chat: Mapped[Chat] = relationship()
+    download: Mapped[Download | None] = relationship()
 
 
 class Download(Base):

@@ -36,6 +36,7 @@ to 3,000 chats would store the file 3,000 times (a file goes out as a download l
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -71,9 +72,12 @@ async def enqueue(
     message: dict[str, Any] | None = None,
     text: str | None = None,
     late: bool = False,
+    download_id: int | None = None,
 ) -> bool:
     """Add a message unless one with this key exists; True when it was added. `message` is a
-    Reply's `to_json()`; `text` alone stands for a reply of that safe HTML without options."""
+    Reply's `to_json()`; `text` alone stands for a reply of that safe HTML without options.
+    `download_id`: a file kept once (storage/downloads.py) that the message carries, for a
+    push to a few chats (a poll's results chart), never stored again per chat."""
     if message is None:
         if text is None:
             raise TypeError("enqueue needs a message or a text")
@@ -95,6 +99,7 @@ async def enqueue(
             attempts=0,
             late=late,
             created_at=due_at,
+            download_id=download_id,
         )
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
     )
@@ -130,8 +135,17 @@ async def enqueue_many(session: AsyncSession, messages: list[dict[str, Any]]) ->
 
 
 def message_of(row: Outbox) -> dict[str, Any]:
-    """The message a row holds, in `Reply.to_json()`'s form."""
-    return {"text": row.text, "options": list(row.options or [])}
+    """The message a row holds, in `Reply.to_json()`'s form (with its kept file, if any: the
+    row must have been read with its download, as `claim` reads it)."""
+    message: dict[str, Any] = {"text": row.text, "options": list(row.options or [])}
+    if row.download_id is not None and row.download is not None:
+        kept = row.download
+        message["file"] = {
+            "filename": kept.filename,
+            "data": base64.b64encode(kept.data).decode("ascii"),
+            "kind": "photo" if kept.filename.lower().endswith(".png") else "document",
+        }
+    return message
 
 
 async def claim(
@@ -179,7 +193,7 @@ async def claim(
     rows = await session.scalars(
         select(Outbox)
         .where(Outbox.id.in_(ids))
-        .options(joinedload(Outbox.chat))
+        .options(joinedload(Outbox.chat), joinedload(Outbox.download))
         .order_by(Outbox.next_attempt_at, Outbox.id)
         .execution_options(populate_existing=True)
     )

@@ -399,6 +399,7 @@ async def test_merge_people_repoints_every_row(app: App) -> None:
                                 expires_at=at),
                 Pledge(person_id=drop.id, campaign_id=campaign.id, title="ldtt",
                        created_at=at, updated_at=at),
+                Poll(question="Đi đâu?", closes_at=at, created_by=drop.id),
             ]
         )  # fmt: skip
         await session.flush()

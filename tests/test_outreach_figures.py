@@ -103,7 +103,7 @@ async def test_standing_stats_and_report_show_activities(
     app: App, admin: User, clock: Clock
 ) -> None:
     await import_file(app, CAMPAIGN_2026)
-    head, lan = await members_of_kt(app, admin)
+    head, _lan = await members_of_kt(app, admin)
     async with app.db.transaction() as session:
         kt = await session.scalar(select(Unit).where(Unit.code == "KT"))
         assert kt is not None
@@ -125,7 +125,9 @@ async def test_standing_stats_and_report_show_activities(
         assert start.tzinfo is ZONE and start < clock() < end
         results = await compute(session, row, (), None, When(clock(), ZONE))
     figures = stats_json(results)
-    kt_json = next(u for u in figures["units"] if u["code"] == "KT")  # type: ignore[index]
+    units = figures["units"]
+    assert isinstance(units, list)
+    kt_json = next(u for u in units if u["code"] == "KT")
     assert kt_json["activities"] == {
         "held": 1,
         "signed_up": 1,

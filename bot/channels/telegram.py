@@ -66,7 +66,7 @@ from bot.delivery import ChatGone, ChatMoved, Permanent, RetryLater, TopicGone, 
 from bot.errors import UserError
 from bot.redact import hide_in_logs
 from bot.web import Hook, NotAnUpdate
-from handlers.messages import Incoming, Reply, escape, plain
+from handlers.messages import Incoming, Reply, escape, keeps_buttons, plain
 from storage import chats
 
 PLATFORM = "telegram"
@@ -336,7 +336,7 @@ class TelegramChannel:
             return
         await query.answer()
         message = query.message if isinstance(query.message, Message) else None
-        if message is not None:
+        if message is not None and not keeps_buttons(str(query.data or "")):
             label = next(
                 (
                     button.text
