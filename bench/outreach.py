@@ -1,4 +1,4 @@
-"""Benchmark: the outreach figures of every unit for a year (storage/outreach_figures.py).
+"""Benchmark: the outreach figures of every unit for a year (storage/outreach_report.py).
 
     python bench/outreach.py [--units 50] [--members 100] [--activities 300] [--database URL]
 
@@ -25,6 +25,7 @@ from sqlalchemy import insert, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
+from campaign.outreach import per_unit  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import (  # noqa: E402
     Activity,
@@ -35,7 +36,7 @@ from storage.models import (  # noqa: E402
     Signup,
     Unit,
 )
-from storage.outreach_figures import per_unit  # noqa: E402
+from storage.outreach_report import activity_rows  # noqa: E402
 
 YEAR = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
 
@@ -98,7 +99,7 @@ async def measure(url: str, units: int, members: int, activities: int) -> tuple[
         async with db.transaction() as session:
             with db.statements() as sent:
                 started = time.perf_counter()
-                figures = await per_unit(session, *YEAR)
+                figures = per_unit(await activity_rows(session, *YEAR, None), YEAR[1])
                 best = min(best, time.perf_counter() - started)
             queries = len([s for s in sent if s.upper().startswith("SELECT")])
     assert len(figures) == units

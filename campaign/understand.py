@@ -305,16 +305,18 @@ INTERRUPTING = frozenset({"nhacnho", "huynhac", "lichnhac", "trogiup", "ngonngu"
 while a dialog waits for free text, they are run and the dialog keeps waiting."""
 
 
-def interrupts(text: str, reading: Reading, choosing: bool) -> bool:
+def interrupts(text: str, reading: Reading, takes: str) -> bool:
     """Whether a message typed while a dialog waits is clearly something else: a question or
-    another command, to answer or run while the dialog keeps waiting. `choosing`: the dialog
-    asked to pick among options, so any command or any question word is something else; a
-    dialog that waits for free text (a commitment, a name) takes everything but a sentence
-    ending in "?" and the unmistakable commands."""
+    another command, to answer or run while the dialog keeps waiting. `takes`: "choice" (the
+    dialog asked to pick among options, so any command or question word is something else),
+    "text" (free text: a commitment, a name; only a sentence ending in "?" and the
+    unmistakable commands are something else) or "question" (the user's own question, a
+    poll's: only the unmistakable commands)."""
     if reading.kind == "command":
-        return choosing or reading.command in INTERRUPTING
-    if reading.kind == "question":
-        return text.rstrip().endswith("?") or (choosing and _asks(fold(text)))
+        return takes == "choice" or reading.command in INTERRUPTING
+    if reading.kind == "question" and takes != "question":
+        asked = text.rstrip().endswith("?")
+        return asked or (takes == "choice" and _asks(fold(text)))
     return False
 
 

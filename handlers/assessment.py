@@ -103,7 +103,7 @@ ASSESS = DialogTable(
     SelfRating,
     {
         "rating": State(_rating_prompt, _rating_answer),
-        "comment": State(_comment_prompt, _comment_answer, takes_text=True),
+        "comment": State(_comment_prompt, _comment_answer, takes="text"),
     },
 )
 

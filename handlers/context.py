@@ -123,6 +123,8 @@ class Context:
         data["_options"] = [option.payload for option in reply.options]
         await dialogs.save_dialog(self.session, self.account.id, self.chat.id, dialog, step, data)
         self.dialog_changed = True
+        if dialog in dialogs.OFFERS:  # any other message ends an offer: nothing to leave
+            return reply
         hint = self.t("dialog.how_to_leave")
         return replace(reply, text=join([reply.text, hint], "\n\n"))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass, fields
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from campaign.understand import leaves
 from handlers.context import Context
@@ -56,13 +56,16 @@ Outcome = Goto[P] | Stay | End
 class State(Generic[P]):
     prompt: Callable[[Context, P], Awaitable[Reply]]
     on_answer: Callable[[Context, str, P], Awaitable[Outcome[P]]]
-    takes_text: bool = False
-    """The answer is free text (a commitment, a comment), not a choice among the options
-    shown: the router then lets only unmistakable commands and "…?" questions through."""
+    takes: Takes = "choice"
+    """What the answer is: a choice among the options shown ("choice": any command or
+    question typed meanwhile is answered instead), free text ("text": a commitment, a
+    comment; only unmistakable commands and sentences ending in "?" are answered instead) or
+    a question of the user's own ("question": a poll's; only unmistakable commands)."""
 
 
-TAKES_TEXT = "_text"
-"""Kept in a dialog's data while it waits for free text (State.takes_text)."""
+Takes = Literal["choice", "text", "question"]
+TAKES = "_takes"
+"""Kept in a dialog's data while it waits for text rather than a choice (State.takes)."""
 
 
 def _never(answer: str) -> bool:
@@ -105,8 +108,8 @@ class DialogTable(Generic[P]):
         state = self.states[goto.state]
         reply = goto.reply or await state.prompt(ctx, goto.payload)
         data = asdict(goto.payload)
-        if state.takes_text:
-            data[TAKES_TEXT] = True
+        if state.takes != "choice":
+            data[TAKES] = state.takes
         return await ctx.ask(self.name, goto.state, reply, **data)
 
     def _load(self, data: Mapping[str, Any]) -> P:

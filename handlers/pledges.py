@@ -250,7 +250,7 @@ PLEDGE = DialogTable(
     states={
         "replace": State(_replace_prompt, _replace_answer),
         "title": State(_title_prompt, _title_answer),
-        "commitments": State(_commitments_prompt, _commitments_answer, takes_text=True),
+        "commitments": State(_commitments_prompt, _commitments_answer, takes="text"),
         "rating": State(_rating_prompt, _rating_answer),
         "confirm": State(_confirm_prompt, _confirm_answer),
     },

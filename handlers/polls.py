@@ -220,10 +220,10 @@ NEW = DialogTable(
     NEW_POLL,
     Draft,
     {
-        "question": State(_ask_question, _on_question),
-        "options": State(_ask_options, _on_option),
+        "question": State(_ask_question, _on_question, takes="question"),
+        "options": State(_ask_options, _on_option, takes="text"),
         "kind": State(_ask_kind, _on_kind),
-        "closes": State(_ask_closes, _on_closes),
+        "closes": State(_ask_closes, _on_closes, takes="text"),
     },
 )
 

@@ -20,7 +20,7 @@ from campaign.commands import closest, parse_slash
 from campaign.inputs import read_int
 from campaign.understand import Reading, interrupts, leaves, understand
 from handlers.context import Context, Services
-from handlers.dialog import TAKES_TEXT
+from handlers.dialog import TAKES
 from handlers.formatting import shown_name
 from handlers.messages import Incoming, Option, Reply
 from handlers.registry import Command, Registry
@@ -41,7 +41,7 @@ MAX_TEXT = 4096
 SEEN_DELAY = 0.5
 """Seconds an update answered in a read session waits to be marked seen with others."""
 
-CHOICE = "understand.choice"
+CHOICE = dialogs.WHICH_READING
 """The dialog of a sentence read two ways: its two buttons, "run" and "ask"."""
 RUN, ASK = "choice:run", "choice:ask"
 
@@ -256,8 +256,8 @@ class Router:
                 chosen = payload or _option_by_number(text, state.data)
                 if chosen is None and not leaves(text):
                     reading = self._read(ctx, text)
-                    choosing = bool(state.data.get("_options")) and not state.data.get(TAKES_TEXT)
-                    if interrupts(text, reading, choosing):
+                    takes = state.data.get(TAKES) or "choice"
+                    if interrupts(text, reading, takes):
                         return self._still_open(ctx, await self._sentence(ctx, text, reading))
                 return await handler(ctx, chosen or text, state.step, dict(state.data))
         if payload:

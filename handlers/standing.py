@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
+from campaign.money import format_vnd
 from campaign.ratings import Rating
 from campaign.roles import Role
 from campaign.standing import Status
@@ -35,7 +36,7 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)}%"
 
 
-def standing_lines(t: Translate, item: UnitStanding) -> list[Safe]:
+def standing_lines(t: Translate, item: UnitStanding, language: str = "vi") -> list[Safe]:
     tally = item.tally
     header = (
         t(
@@ -92,6 +93,19 @@ def standing_lines(t: Translate, item: UnitStanding) -> list[Safe]:
         )
     if item.excess_excellent:
         lines.append(t("stats.excess_excellent"))
+    done = item.outreach
+    if done is not None:  # union and youth activities of the campaign's period
+        rate = done.attendance_rate
+        lines.append(
+            t(
+                "stats.activities",
+                held=done.held,
+                signed_up=done.signed_up,
+                attendance="—" if rate is None else percent(rate),
+                absent=done.absent,
+                contributed=format_vnd(done.contributed, language),
+            )
+        )
     return lines
 
 
@@ -129,7 +143,7 @@ async def stats_command(ctx: Context, args: str) -> list[Reply]:
     in_private = ctx.incoming.chat_kind == "private"
     behind = await laggards(ctx.session, row, led, ctx.now()) if led and in_private else {}
     for item in results:
-        lines = standing_lines(ctx.t, item)
+        lines = standing_lines(ctx.t, item, ctx.language)
         if item.unit is not None and item.unit.id in behind:
             lines.extend(_behind_lines(ctx, behind[item.unit.id]))
         blocks.append(join(lines))

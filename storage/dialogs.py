@@ -48,6 +48,10 @@ async def end_dialog(session: AsyncSession, account_id: int, chat_id: int) -> No
 
 PUSHED_CHOICE = "pushed_choice"
 """The dialog name under which options of a push message wait for a number typed back."""
+WHICH_READING = "understand.choice"
+"""The two readings of a sentence offered with a button each (handlers/router.py)."""
+OFFERS = frozenset({PUSHED_CHOICE, WHICH_READING})
+"""Dialogs that are one-shot offers of buttons: any other message is a new one."""
 
 
 async def offer_pushed_choice(

@@ -16,9 +16,7 @@ from campaign.attendance import (
     tally,
     window_problem,
 )
-from storage.models import Activity, AuditLog, Contribution, Signup
-from storage.outreach_figures import UnitOutreach, per_unit
-from storage.units import find_unit
+from storage.models import Activity, AuditLog, Signup
 from tests.conftest import INVITE_CODE, Clock, User, found, members_of_kt, row_counts
 from tests.outreach_rows import make_activity, person_of, sign_up
 
@@ -213,50 +211,3 @@ async def test_english_check_in(app: App, admin: User, clock: Clock) -> None:
 
 
 # --- the figures per unit ----------------------------------------------------------------
-
-
-async def test_outreach_figures_per_unit_in_a_constant_number_of_queries(
-    app: App, admin: User, clock: Clock
-) -> None:
-    await members_of_kt(app, admin)
-    await admin.say("/donvi them NS Phòng Nhân sự")
-    await join(app, admin, "minh", "Minh", unit="NS")
-    kt_people = [await person_of(app, p) for p in ("head", "lan")]
-    minh = await person_of(app, "minh")
-    everyone = await make_activity(app, starts_at=START)
-    for_kt = await make_activity(app, name="Trồng cây", starts_at=START, units=("KT",))
-    collection = await make_activity(app, name="Quyên góp", kind="quyen_gop", starts_at=START,
-                                     units=("KT", "NS"))  # fmt: skip
-    await make_activity(app, name="Huỷ", starts_at=START, status="cancelled")
-    await make_activity(app, name="Năm sau", starts_at=datetime(2027, 3, 1, tzinfo=UTC))
-    for person in kt_people:
-        await sign_up(app, everyone, person, at=clock.now)
-    await sign_up(app, for_kt, kt_people[1], "waitlist", at=clock.now)
-    await sign_up(app, everyone, minh, at=clock.now)
-    async with app.db.transaction() as session:
-        signup = await session.scalar(select(Signup).where(Signup.person_id == kt_people[1]))
-        assert signup is not None
-        signup.attended_at = START
-        kt_unit, ns_unit = await find_unit(session, "KT"), await find_unit(session, "NS")
-        assert kt_unit is not None and ns_unit is not None
-        session.add_all([
-            Contribution(activity_id=collection, unit_id=kt_unit.id, amount=500_000,
-                         confirmed_at=START, created_at=START),
-            Contribution(activity_id=collection, unit_id=kt_unit.id, amount=9_000_000,
-                         created_at=START),
-            Contribution(activity_id=collection, unit_id=ns_unit.id, amount=1_200_000,
-                         confirmed_at=START, created_at=START),
-        ])  # fmt: skip
-        kt_id, ns_id = kt_unit.id, ns_unit.id
-    year = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
-    async with app.db.transaction() as session:
-        with app.db.statements() as sent:
-            figures = await per_unit(session, *year)
-    assert len([s for s in sent if s.upper().startswith("SELECT")]) == 5
-    assert figures[kt_id] == UnitOutreach(activities=3, signups=2, attended=1, contributed=500_000)
-    assert figures[ns_id] == UnitOutreach(
-        activities=2, signups=1, attended=0, contributed=1_200_000
-    )
-    async with app.db.transaction() as session:
-        empty = await per_unit(session, datetime(2025, 1, 1, tzinfo=UTC), year[0])
-    assert empty[kt_id] == UnitOutreach()

@@ -137,6 +137,11 @@ async def test_standing_stats_and_report_show_activities(
         "contributed": 300_000,
         "contributions": 1,
     }
+    stats = await head.say("/thongke")
+    assert (
+        "Hoạt động đoàn thể: 1 đã tổ chức, 1 lượt đăng ký, có mặt 0% (vắng 1), "
+        "quyên góp đã xác nhận 300.000 đ"
+    ) in stats
     [report] = await head.replies("/baocao")
     sheet = workbook_of(report)["Hoạt động"]
     lines = [[cell.value for cell in line] for line in sheet.iter_rows()]

@@ -288,7 +288,9 @@ async def test_bad_input_gets_a_clear_reply_and_stores_nothing(
     assert "đã đóng, không nhận thêm phiếu" in await lan.say(payload="poll:1:1")
     assert await stored(app) == before
     stranger = User(app, "z-khach", name="Khách", platform="zalo")
-    assert "Bạn không có quyền dùng /binhchon" in await stranger.say("/binhchon")
+    assert "Bạn chưa thuộc đơn vị nào nên chưa dùng được /binhchon" in await stranger.say(
+        "/binhchon"
+    )
 
 
 async def test_outreach_polls_its_own_units_and_an_admin_any(
@@ -513,7 +515,7 @@ def test_a_console_run(database_url: str, tmp_path: Path) -> None:
     assert "bạn đã chọn “Hạ Long”" in out
     assert "Đã đóng bình chọn số 1" in out and "• Hạ Long: 1 phiếu (100%)" in out
     assert "binh-chon-1.png, " in out  # the chart, named on the console
-    assert (tmp_path / "binh-chon-1.png").read_bytes().startswith(PNG)
+    assert (tmp_path / "data" / "binh-chon-1.png").read_bytes().startswith(PNG)  # BOT_DATA_DIR
 
 
 async def test_a_press_and_the_unit_counts_cost_a_few_statements(

@@ -164,21 +164,23 @@ def test_a_sentence_read_two_ways_carries_its_other_reading() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "choosing", "expected"),
+    ("text", "takes", "expected"),
     [
-        ("hạn chót đăng ký là khi nào?", False, True),  # "?" ends it: a question anywhere
-        ("hạn chót đăng ký là khi nào", True, True),  # a question word, where options wait
-        ("hạn chót đăng ký là khi nào", False, False),  # free text may hold question words
-        ("Hoàn thành 100% hồ sơ đúng hạn", False, False),  # a commitment, not /tiendo
-        ("Hoàn thành 100% hồ sơ đúng hạn", True, True),
-        ("nhắc tôi 8h mai nộp báo cáo", False, True),  # unmistakable
-        ("chuyển sang tiếng Anh", False, True),
-        ("Chiến sĩ thi đua cơ sở", True, False),  # a typed option
-        ("ok", True, False),
+        ("hạn chót đăng ký là khi nào?", "text", True),  # "?" ends it: a question anywhere
+        ("hạn chót đăng ký là khi nào", "choice", True),  # a question word, where options wait
+        ("hạn chót đăng ký là khi nào", "text", False),  # free text may hold question words
+        ("Hoàn thành 100% hồ sơ đúng hạn", "text", False),  # a commitment, not /tiendo
+        ("Hoàn thành 100% hồ sơ đúng hạn", "choice", True),
+        ("nhắc tôi 8h mai nộp báo cáo", "text", True),  # unmistakable
+        ("chuyển sang tiếng Anh", "text", True),
+        ("Chiến sĩ thi đua cơ sở", "choice", False),  # a typed option
+        ("ok", "choice", False),
+        ("Ăn trưa ở đâu?", "question", False),  # a poll's question is the answer itself
+        ("nhắc tôi 8h mai nộp báo cáo", "question", True),
     ],
 )
-def test_what_interrupts_a_dialog(text: str, choosing: bool, expected: bool) -> None:
-    assert interrupts(text, read(text), choosing) is expected
+def test_what_interrupts_a_dialog(text: str, takes: str, expected: bool) -> None:
+    assert interrupts(text, read(text), takes) is expected
 
 
 async def test_asked_which_reading_with_two_buttons(app: App, admin: User, clock: Clock) -> None:
@@ -245,5 +247,5 @@ async def test_first_run_checklist_for_the_admin(app: App, admin: User) -> None:
     # a member never sees it, nor the admins' part of a command's help
     lan = await User(app, "lan").say("/trogiup")
     assert "Còn cần thiết lập" not in lan
-    assert "/sukien them" not in lan and "/donvi them" not in lan and "@KT" not in lan
+    assert "/sukien them" not in lan and "/donvi them" not in lan and "/nhacnho @KT" not in lan
     assert "/sukien them" in after and "/donvi them" in after
