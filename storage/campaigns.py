@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
+from storage.locks import DOCUMENT_SPACE, hold
 from storage.models import CampaignDocument, utcnow
 from storage.rowcount import rowcount
 
@@ -45,7 +46,10 @@ async def save_document(
     session: AsyncSession, record: DocumentRecord, *, demo: bool = False
 ) -> Saved:
     """Store a document; one with the same identity is replaced, and the first real import
-    removes the bundled demo (with whatever was recorded against it)."""
+    removes the bundled demo (with whatever was recorded against it). Two imports of one
+    document at once (two operators, two processes) take turns: the second replaces the
+    first's row instead of failing on the unique identity."""
+    await hold(session, DOCUMENT_SPACE, record.identity)
     demo_removed = False
     if not demo:
         removed = await session.execute(

@@ -22,6 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 CHAT_SPACE = 0x6368  # "ch": the first key of the per-chat locks
+DOCUMENT_SPACE = 0x646F  # "do": the first key of the per-document locks (imports)
 LEADER_SPACE = 0x6C64  # "ld": the first key of the leader locks
 
 KEEPALIVE = (
@@ -42,11 +43,17 @@ async def hold_chat(session: AsyncSession, platform: str, chat_id: str) -> None:
     whose keys collide (a 32-bit hash) merely wait for each other. SQLite: nothing to do, its
     transactions already run one at a time.
     """
+    await hold(session, CHAT_SPACE, f"{platform}:{chat_id}")
+
+
+async def hold(session: AsyncSession, space: int, name: str) -> None:
+    """Wait for, then hold until this transaction ends, the lock `name` in `space` (PostgreSQL;
+    SQLite's transactions already run one at a time)."""
     if session.get_bind().dialect.name != "postgresql":
         return
     await session.execute(
-        text("SELECT pg_advisory_xact_lock(:space, hashtext(:chat))"),
-        {"space": CHAT_SPACE, "chat": f"{platform}:{chat_id}"},
+        text("SELECT pg_advisory_xact_lock(:space, hashtext(:name))"),
+        {"space": space, "name": name},
     )
 
 

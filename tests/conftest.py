@@ -84,8 +84,16 @@ class Clock:
 
 
 async def reset_postgres(url: str) -> None:
+    """An empty schema, and no session left over from an earlier test of this worker (a leader
+    lock held on a connection that was never closed would keep this test from leading)."""
     engine = create_async_engine(url)
     async with engine.begin() as connection:
+        await connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
         await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         await connection.execute(text("CREATE SCHEMA public"))
     await engine.dispose()

@@ -230,7 +230,10 @@ async def test_the_console_prints_reminders_when_due_while_it_runs(
     assert "🔔" not in out.getvalue()  # not due yet
 
     clock.advance(minutes=2)
-    await session.scheduler.tick(clock())
+    try:
+        await session.scheduler.tick(clock())  # leads again: step down after
+    finally:
+        await session.leader.release()
     printed = out.getvalue()
     assert "\n🔔 Nhắc việc: uống nước\n  1. Nhắc lại sau 1 giờ\n" in printed
     assert "[→ lan]" not in printed  # the console's own chat: printed as the chat shows it
