@@ -129,9 +129,9 @@ def test_admin_grant(database_url: str, tmp_path: Path) -> None:
     )
 
 
-def test_db_upgrade_and_english_output(database_url: str, tmp_path: Path) -> None:
+def test_db_upgrade_and_english_output(empty_database_url: str, tmp_path: Path) -> None:
     result = run_cli(
-        "db", "upgrade", database_url=database_url, cwd=tmp_path, env={"BOT_LANGUAGE": "en"}
+        "db", "upgrade", database_url=empty_database_url, cwd=tmp_path, env={"BOT_LANGUAGE": "en"}
     )
     assert (result.returncode, result.stdout.strip()) == (0, "The database is up to date.")
 

@@ -12,8 +12,10 @@ from storage.models import CampaignDocument, Commitment, Person, Pledge, Progres
 AT = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
 
-async def test_positional_progress_becomes_progress_of_the_commitment(database_url: str) -> None:
-    db = Database(database_url)
+async def test_positional_progress_becomes_progress_of_the_commitment(
+    empty_database_url: str,
+) -> None:
+    db = Database(empty_database_url)
     try:
         await db.upgrade("0009")
         async with db.engine.begin() as connection:

@@ -55,7 +55,7 @@ async def test_a_second_database_handle_sees_committed_work(app: App) -> None:
         await other.close()
 
 
-async def test_starts_at_the_same_time_on_a_new_database(database_url: str) -> None:
+async def test_starts_at_the_same_time_on_a_new_database(empty_database_url: str) -> None:
     """Several processes may start at once on a fresh install (a script running `ask` twice
     in parallel): one migrates and seeds, the others wait and find the work done."""
     import asyncio
@@ -64,7 +64,7 @@ async def test_starts_at_the_same_time_on_a_new_database(database_url: str) -> N
     from bot.config import load_settings
     from storage import campaigns
 
-    settings = load_settings(BOT_DATABASE_URL=database_url)
+    settings = load_settings(BOT_DATABASE_URL=empty_database_url)
     apps = await asyncio.gather(*(open_app(settings) for _ in range(4)))
     try:
         async with apps[0].db.transaction() as session:

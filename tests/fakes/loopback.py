@@ -13,6 +13,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
 
+POLL = 0.02
+"""How often the serving thread looks for `stop`: socketserver's default half second made
+every test wait that long for each fake it stopped."""
+
+
 class LoopbackServer:
     """Subclasses answer requests in `_handle(request)`."""
 
@@ -35,7 +40,8 @@ class LoopbackServer:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        serve = self._server.serve_forever
+        threading.Thread(target=serve, kwargs={"poll_interval": POLL}, daemon=True).start()
         return self
 
     def stop(self) -> None:
