@@ -12,7 +12,6 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
-
 POLL = 0.02
 """How often the serving thread looks for `stop`: socketserver's default half second made
 every test wait that long for each fake it stopped."""
