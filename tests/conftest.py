@@ -121,12 +121,15 @@ async def _install(url: str, tmp_path: Path) -> None:
         installer = await open_app(load_settings(BOT_DATABASE_URL=template_url))
         await installer.close()
         _installed[backend] = template
-    template = _installed[backend]
+    template, database = _installed[backend], str(make_url(url).database)
     if backend == "sqlite":
-        with sqlite3.connect(template) as source, sqlite3.connect(make_url(url).database) as copy:
+        with (
+            contextlib.closing(sqlite3.connect(template)) as source,
+            contextlib.closing(sqlite3.connect(database)) as copy,
+        ):
             source.backup(copy)
     else:
-        await _recreate_database(url, str(make_url(url).database), from_template=template)
+        await _recreate_database(url, database, from_template=template)
 
 
 async def _recreate_database(url: str, name: str, *, from_template: str | None) -> None:
