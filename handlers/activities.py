@@ -266,7 +266,14 @@ async def _cancel(ctx: Context, rest: str) -> Reply:
 
 FEATURE = Feature(
     commands=(
-        Command("hoatdong", "activity", ("hoạt động",), activity_command, writes=False),
+        Command(
+            "hoatdong",
+            "activity",
+            ("hoạt động",),
+            activity_command,
+            writes=False,
+            more_for=Role.OUTREACH,
+        ),
         Command("thamgia", "join", ("tham gia",), join_command, required=Role.MEMBER),
     ),
     dialogs={activity_dialog.DIALOG: activity_dialog.CREATING.answer},

@@ -197,7 +197,14 @@ async def mark_button(ctx: Context, argument: str) -> list[Reply]:
 
 FEATURE = Feature(
     commands=(
-        Command("diemdanh", "checkin", ("điểm danh",), checkin_command, required=Role.MEMBER),
+        Command(
+            "diemdanh",
+            "checkin",
+            ("điểm danh",),
+            checkin_command,
+            required=Role.MEMBER,
+            more_for=Role.OUTREACH,
+        ),
     ),
     buttons={BUTTON: mark_button},
 )

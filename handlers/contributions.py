@@ -171,6 +171,7 @@ FEATURE = Feature(
             ("quyên góp",),
             donate_command,
             required=Role.MEMBER,
+            more_for=Role.OUTREACH,
         ),
     ),
     buttons={BUTTON: confirm_button},

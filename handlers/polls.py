@@ -346,7 +346,12 @@ async def _close_command(ctx: Context, rest: str) -> list[Reply]:
 FEATURE = Feature(
     commands=(
         Command(
-            "binhchon", "poll", ("bình chọn", "biểu quyết"), poll_command, required=Role.MEMBER
+            "binhchon",
+            "poll",
+            ("bình chọn", "biểu quyết"),
+            poll_command,
+            required=Role.MEMBER,
+            more_for=Role.OUTREACH,
         ),
     ),
     dialogs={NEW_POLL: NEW.answer},

@@ -86,6 +86,8 @@ def test_every_command_has_help_in_both_languages() -> None:
     for command in build_registry().commands:
         for language in ("vi", "en"):
             assert command.help_key in CATALOG.messages[language]
+            if command.more_for is not None:
+                assert f"help_more.{command.name}" in CATALOG.messages[language]
 
 
 def test_plural_entries_are_the_same_keys_in_both_languages() -> None:

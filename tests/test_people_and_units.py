@@ -165,6 +165,27 @@ async def test_help_depends_on_the_role(app: App, admin: User, user_factory: Use
     assert "Vai trò của bạn: quản trị viên." in await admin.say("/trogiup")
 
 
+async def test_organisers_see_how_to_organise_members_see_how_to_take_part(
+    app: App, admin: User, user_factory: UserFactory
+) -> None:
+    """Activities, check-in, contributions and polls: a member's help says how to take part;
+    the union or youth officer's also how to put one on."""
+    await make_unit(admin)
+    lan = user_factory("lan")
+    await lan.say(f"/start {await invite(admin, 'KT')}")
+    officer = user_factory("mai")
+    await officer.say(f"/start {await invite(admin, 'KT outreach')}")
+    member_help, officer_help = await lan.say("/trogiup"), await officer.say("/trogiup")
+    for taking_part, organising in [
+        ("/hoatdong 3", "/hoatdong them"),
+        ("/diemdanh MÃ", "/diemdanh mo 5"),
+        ("/quyengop 5 500k", "/quyengop xacnhan 12"),
+        ("/binhchon 3", "/binhchon them"),
+    ]:
+        assert taking_part in member_help and organising not in member_help
+        assert taking_part in officer_help and organising in officer_help
+
+
 async def test_linking_a_group_to_a_unit(app: App, admin: User, user_factory: UserFactory) -> None:
     await make_unit(admin)
     head = user_factory("head")
