@@ -26,6 +26,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import App, open_app
 from bot.channels.console import render
+from bot.channels.telegram import TelegramChannel
+from bot.channels.zalo import ZaloChannel
 from bot.config import load_settings
 from bot.scheduler import Scheduler
 from handlers.documents import Imported, import_document
@@ -33,6 +35,8 @@ from handlers.messages import Incoming, Reply
 from handlers.router import Router
 from storage.models import Base
 from tests.fakes.channel import FakeChannel
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.zalo_api import FakeZalo
 
 # Property tests: few examples, the same ones every run, no time limit, in `make test` (a
 # loaded 2-core machine must not make them flaky); HYPOTHESIS_PROFILE=fuzz (`make fuzz`) draws
@@ -212,6 +216,34 @@ async def app(fresh_app: App) -> App:
     """The bot with this year's campaign imported (the demo is gone, as after any import)."""
     await import_file(fresh_app, CAMPAIGN_2026)
     return fresh_app
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    fake: FakeTelegram | FakeZalo, database_url: str, clock: Clock, *, admin: str, **options: Any
+) -> AsyncIterator[tuple[App, TelegramChannel | ZaloChannel]]:
+    """The bot with this year's campaign, `admin` (an id on the fake's platform) its admin,
+    polling the fake Telegram or Zalo server as `python -m bot run` does, until the block ends.
+    `options` go to the channel (Zalo's `public_url`)."""
+    channel: TelegramChannel | ZaloChannel
+    platform = "telegram" if isinstance(fake, FakeTelegram) else "zalo"
+    settings = load_settings(BOT_DATABASE_URL=database_url, BOT_ADMINS=f"{platform}:{admin}")
+    app = await open_app(settings, clock=clock)
+    try:
+        await import_file(app, CAMPAIGN_2026)
+        if isinstance(fake, FakeTelegram):
+            channel = TelegramChannel(app, fake.token, base_url=fake.base_url, poll_timeout=1)
+        else:
+            channel = ZaloChannel(app, fake.token, base_url=fake.base_url, poll_timeout=1,
+                                  idle_gap=0.05, **options)  # fmt: skip
+        await channel.start()
+        app.services.platforms.add(channel)
+        try:
+            yield app, channel
+        finally:
+            await channel.stop()
+    finally:
+        await app.close()
 
 
 class User:

@@ -13,22 +13,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import App, open_app
-from bot.channels.telegram import TelegramChannel
-from bot.channels.zalo import ZaloChannel
-from bot.config import load_settings
+from bot.app import App
 from bot.scheduler import Scheduler
 from storage import outbox
 from storage.models import Account, Activity, AuditLog, Membership, Person, Signup, Unit
 from tests.conftest import (
-    CAMPAIGN_2026,
     INVITE_CODE,
     Clock,
     User,
     found,
-    import_file,
     row_counts,
     run_cli,
+    serving,
 )
 from tests.fakes.channel import FakeChannel
 from tests.fakes.telegram_api import FakeTelegram
@@ -430,23 +426,11 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
 async def test_on_telegram_the_announcement_button_signs_up_in_the_group(
     database_url: str, telegram: FakeTelegram, clock: Clock
 ) -> None:
-    settings = load_settings(BOT_DATABASE_URL=database_url, BOT_ADMINS="telegram:1")
-    app = await open_app(settings, clock=clock)
-    await import_file(app, CAMPAIGN_2026)
-    channel = TelegramChannel(app, telegram.token, base_url=telegram.base_url, poll_timeout=1)
-    await channel.start()
-    app.services.platforms.add(channel)
-    try:
+    async def say(user: int, text: str, chat: int | None = None) -> str:
+        where = {"chat_id": chat, "kind": "group"} if chat is not None else {}
+        return await telegram.say(user, text, name=NAMES.get(user, ""), **where)
 
-        async def say(user: int, text: str, chat: int | None = None) -> str:
-            where = chat or user
-            before = len(telegram.sent(where))
-            if chat is None:
-                telegram.message(user, text, name=NAMES.get(user, ""))
-            else:
-                telegram.message(user, text, chat_id=chat, kind="group", name=NAMES.get(user, ""))
-            return (await telegram.wait_sent(where, before + 1))[before]
-
+    async with serving(telegram, database_url, clock, admin="1") as (app, channel):
         await say(1, "/donvi them KT Phòng Kế toán")
         for user, role in ((3, "outreach"), (2, "")):
             before = len(telegram.sent(1))
@@ -456,7 +440,7 @@ async def test_on_telegram_the_announcement_button_signs_up_in_the_group(
             assert "Chào mừng" in await say(user, f"/start {code}")
         telegram.chat_admins[-100500] = {1}
         assert "Đã liên kết" in await say(1, "/lienket KT", chat=-100500)
-        assert "Tạo hoạt động" in await say(3, BLOOD.format(places=20)[0:] + "; @KT")
+        assert "Tạo hoạt động" in await say(3, BLOOD.format(places=20) + "; @KT")
         created = await say(3, "Tạo")
         assert "• Telegram: 1 nhóm chat, 0 người nhắn riêng" in created
         await Scheduler(app, senders={"telegram": channel}).dispatch_due(clock())
@@ -469,41 +453,26 @@ async def test_on_telegram_the_announcement_button_signs_up_in_the_group(
         # a press carries the presser's Telegram name (the fake's "User 2"), said in the group
         assert answer.startswith("User 2: ✅ Bạn đã đăng ký tham gia hoạt động số 1")
         assert await signups(app) == [("User 2", "confirmed")]
-    finally:
-        await channel.stop()
-        await app.close()
 
 
-async def test_on_zalo_the_announcement_number_signs_up(database_url: str) -> None:
+async def test_on_zalo_the_announcement_number_signs_up(database_url: str, clock: Clock) -> None:
     zalo = FakeZalo().start()
-    monday = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
-    settings = load_settings(BOT_DATABASE_URL=database_url, BOT_ADMINS="zalo:za-admin")
-    app = await open_app(settings, clock=Clock(monday))
-    await import_file(app, CAMPAIGN_2026)
-    channel = ZaloChannel(app, zalo.token, base_url=zalo.base_url, poll_timeout=1, idle_gap=0.05)
-    await channel.start()
     try:
-
-        async def say(user: str, text: str) -> str:
-            before = len(zalo.texts(user))
-            zalo.message(user, text)
-            return (await zalo.wait_sent(user, before + 1))[before]
-
-        await say("za-admin", "/donvi them KT Phòng Kế toán")
-        code = found(r": ([A-Z0-9]{8})\n", await say("za-admin", "/moi KT"))
-        assert "Chào mừng" in await say("za-lan", f"/start {code}")
-        assert "Tạo hoạt động" in await say("za-admin", BLOOD.format(places=20) + "; @KT")
-        assert "• Zalo: 0 nhóm chat, 1 người nhắn riêng" in await say("za-admin", "1")
-        await Scheduler(app, senders={"zalo": channel}).dispatch_due(monday)
-        card = zalo.texts("za-lan")[-1]
-        assert "Hoạt động số 1: Hiến máu nhân đạo" in card and card.endswith("1. Đăng ký tham gia")
-        assert "✅ Bạn đã đăng ký tham gia hoạt động số 1" in await say("za-lan", "1")
-        assert await signups(app) == [("za-lan", "confirmed")] or (
-            [status for _, status in await signups(app)] == ["confirmed"]
-        )
+        async with serving(zalo, database_url, clock, admin="za-admin") as (app, channel):
+            await zalo.say("za-admin", "/donvi them KT Phòng Kế toán")
+            code = found(r": ([A-Z0-9]{8})\n", await zalo.say("za-admin", "/moi KT"))
+            assert "Chào mừng" in await zalo.say("za-lan", f"/start {code}")
+            made = await zalo.say("za-admin", BLOOD.format(places=20) + "; @KT")
+            assert "Tạo hoạt động" in made
+            assert "• Zalo: 0 nhóm chat, 1 người nhắn riêng" in await zalo.say("za-admin", "1")
+            await Scheduler(app, senders={"zalo": channel}).dispatch_due(clock())
+            card = zalo.texts("za-lan")[-1]
+            assert "Hoạt động số 1: Hiến máu nhân đạo" in card
+            assert card.endswith("1. Đăng ký tham gia")
+            joined = await zalo.say("za-lan", "1")
+            assert "✅ Bạn đã đăng ký tham gia hoạt động số 1" in joined
+            assert await signups(app) == [("User za-lan", "confirmed")]  # the fake's Zalo name
     finally:
-        await channel.stop()
-        await app.close()
         zalo.stop()
 
 

@@ -7,26 +7,22 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.app import App, open_app
-from bot.channels.telegram import TelegramChannel
-from bot.channels.zalo import ZaloChannel
 from bot.config import load_settings
 from storage.models import Activity, AuditLog, Contribution, Signup
 from tests.conftest import (
-    CAMPAIGN_2026,
     INVITE_CODE,
     Clock,
     User,
     found,
-    import_file,
     members_of_kt,
     row_counts,
     run_cli,
+    serving,
 )
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
@@ -141,21 +137,11 @@ async def test_bad_contributions_are_refused_and_nothing_is_stored(app: App, adm
 @pytest.fixture
 async def telegram(database_url: str, clock: Clock) -> AsyncIterator[tuple[App, FakeTelegram]]:
     fake = FakeTelegram().start()
-    settings = load_settings(BOT_DATABASE_URL=database_url, BOT_ADMINS="telegram:1")
-    app = await open_app(settings, clock=clock)
-    await import_file(app, CAMPAIGN_2026)
-    channel = TelegramChannel(app, fake.token, base_url=fake.base_url, poll_timeout=1)
-    await channel.start()
-    yield app, fake
-    await channel.stop()
-    await app.close()
-    fake.stop()
-
-
-async def _telegram_say(fake: FakeTelegram, user: int, text: str, **kwargs: Any) -> str:
-    before = len(fake.sent(user))
-    fake.message(user, text, **kwargs)
-    return (await fake.wait_sent(user, before + 1))[before]
+    try:
+        async with serving(fake, database_url, clock, admin="1") as (app, _):
+            yield app, fake
+    finally:
+        fake.stop()
 
 
 async def _activities(app: App, person: int) -> tuple[int, int]:
@@ -171,22 +157,22 @@ async def test_check_in_and_a_confirmed_contribution_on_telegram(
 ) -> None:
     app, fake = telegram
     admin, lan = 1, 2
-    await _telegram_say(fake, admin, "/donvi them KT Phòng Kế toán")
+    await fake.say(admin, "/donvi them KT Phòng Kế toán")
     before = len(fake.sent(admin))
     fake.message(admin, "/moi KT")
     code = found(r"<code>([A-Z0-9]{8})</code>", (await fake.wait_sent(admin, before + 1))[before])
-    assert "Chào mừng" in await _telegram_say(fake, lan, f"/start {code}", name="Lan")
+    assert "Chào mừng" in await fake.say(lan, f"/start {code}", name="Lan")
     drive, collection = await _activities(app, await person_of(app, "1", "telegram"))
     await sign_up(app, drive, await person_of(app, "2", "telegram"), at=clock.now)
 
-    opened = await _telegram_say(fake, admin, f"/diemdanh mo {drive}")
+    opened = await fake.say(admin, f"/diemdanh mo {drive}")
     checkin = found(r"Mã điểm danh: <code>([A-Z0-9]{5})</code>", opened)
     clock.now = START
-    assert "Đã điểm danh: bạn có mặt" in await _telegram_say(fake, lan, f"/diemdanh {checkin}")
-    assert "Đã ghi khoản ủng hộ #1: 500.000 đ" in await _telegram_say(
-        fake, lan, f"/quyengop {collection} 500 nghìn"
+    assert "Đã điểm danh: bạn có mặt" in await fake.say(lan, f"/diemdanh {checkin}")
+    assert "Đã ghi khoản ủng hộ #1: 500.000 đ" in await fake.say(
+        lan, f"/quyengop {collection} 500 nghìn"
     )
-    await _telegram_say(fake, admin, f"/quyengop ds {collection}")
+    await fake.say(admin, f"/quyengop ds {collection}")
     listing = fake.sent(admin)[-1]
     buttons = listing.params["reply_markup"]["inline_keyboard"]
     assert buttons[0][0]["callback_data"] == "donation:1"
@@ -204,21 +190,11 @@ async def test_check_in_and_a_confirmed_contribution_on_telegram(
 @pytest.fixture
 async def zalo(database_url: str, clock: Clock) -> AsyncIterator[tuple[App, FakeZalo]]:
     fake = FakeZalo().start()
-    settings = load_settings(BOT_DATABASE_URL=database_url, BOT_ADMINS="zalo:za-admin")
-    app = await open_app(settings, clock=clock)
-    await import_file(app, CAMPAIGN_2026)
-    channel = ZaloChannel(app, fake.token, base_url=fake.base_url, poll_timeout=1, idle_gap=0.05)
-    await channel.start()
-    yield app, fake
-    await channel.stop()
-    await app.close()
-    fake.stop()
-
-
-async def _zalo_say(fake: FakeZalo, user: str, text: str, **kwargs: Any) -> str:
-    before = len(fake.texts(user))
-    fake.message(user, text, **kwargs)
-    return (await fake.wait_sent(user, before + 1))[before]
+    try:
+        async with serving(fake, database_url, clock, admin="za-admin") as (app, _):
+            yield app, fake
+    finally:
+        fake.stop()
 
 
 async def test_check_in_and_a_confirmed_contribution_on_zalo(
@@ -226,23 +202,21 @@ async def test_check_in_and_a_confirmed_contribution_on_zalo(
 ) -> None:
     app, fake = zalo
     admin, lan = "za-admin", "za-lan"
-    await _zalo_say(fake, admin, "/donvi them KT Phòng Kế toán")
-    code = found(r": ([A-Z0-9]{8})\n", await _zalo_say(fake, admin, "/moi KT"))
-    assert "Chào mừng" in await _zalo_say(fake, lan, f"/start {code}", name="Lan")
+    await fake.say(admin, "/donvi them KT Phòng Kế toán")
+    code = found(r": ([A-Z0-9]{8})\n", await fake.say(admin, "/moi KT"))
+    assert "Chào mừng" in await fake.say(lan, f"/start {code}", name="Lan")
     drive, collection = await _activities(app, await person_of(app, admin, "zalo"))
     await sign_up(app, drive, await person_of(app, lan, "zalo"), at=clock.now)
 
-    checkin = found(
-        r"Mã điểm danh: ([A-Z0-9]{5})", await _zalo_say(fake, admin, f"/diemdanh mo {drive}")
-    )
+    checkin = found(r"Mã điểm danh: ([A-Z0-9]{5})", await fake.say(admin, f"/diemdanh mo {drive}"))
     clock.now = START
-    assert "Đã điểm danh: bạn có mặt" in await _zalo_say(fake, lan, f"điểm danh {checkin}")
-    assert "Đã ghi khoản ủng hộ #1: 1.200.000 đ" in await _zalo_say(
-        fake, lan, f"/quyengop {collection} 1tr2"
+    assert "Đã điểm danh: bạn có mặt" in await fake.say(lan, f"điểm danh {checkin}")
+    assert "Đã ghi khoản ủng hộ #1: 1.200.000 đ" in await fake.say(
+        lan, f"/quyengop {collection} 1tr2"
     )
-    listing = await _zalo_say(fake, admin, f"/quyengop ds {collection}")
+    listing = await fake.say(admin, f"/quyengop ds {collection}")
     assert "1. Xác nhận #1 (1.200.000 đ)" in listing
-    assert "Đã xác nhận khoản ủng hộ #1: 1.200.000 đ" in await _zalo_say(fake, admin, "1")
+    assert "Đã xác nhận khoản ủng hộ #1: 1.200.000 đ" in await fake.say(admin, "1")
     async with app.db.transaction() as session:
         signup = await session.scalar(select(Signup))
         contribution = await session.scalar(select(Contribution))

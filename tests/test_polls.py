@@ -12,25 +12,23 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.app import App, open_app
+from bot.app import App
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
-from bot.config import load_settings
 from bot.scheduler import Scheduler
 from handlers.messages import Reply
 from storage import polls as poll_rows
 from storage.merge import merge_people
 from storage.models import AuditLog, Person, Poll, PollVote, Unit
 from tests.conftest import (
-    CAMPAIGN_2026,
     INVITE_CODE,
     Clock,
     User,
     found,
-    import_file,
     members_of_kt,
     row_counts,
     run_cli,
+    serving,
 )
 from tests.fakes.channel import FakeChannel
 from tests.fakes.telegram_api import FakeTelegram
@@ -387,23 +385,9 @@ async def telegram_api() -> AsyncIterator[FakeTelegram]:
 @pytest.fixture
 async def telegram_bot(
     database_url: str, telegram_api: FakeTelegram, clock: Clock
-) -> AsyncIterator[tuple[App, TelegramChannel]]:
-    settings = load_settings(BOT_DATABASE_URL=database_url, BOT_ADMINS=f"telegram:{ADMIN_TG}")
-    app = await open_app(settings, clock=clock)
-    await import_file(app, CAMPAIGN_2026)
-    channel = TelegramChannel(app, telegram_api.token, base_url=telegram_api.base_url,
-                              poll_timeout=1)  # fmt: skip
-    await channel.start()
-    app.services.platforms.add(channel)
-    yield app, channel
-    await channel.stop()
-    await app.close()
-
-
-async def tg_say(fake: FakeTelegram, user: int, text: str) -> str:
-    before = len(fake.sent(user))
-    fake.message(user, text)
-    return (await fake.wait_sent(user, before + 1))[before]
+) -> AsyncIterator[tuple[App, TelegramChannel | ZaloChannel]]:
+    async with serving(telegram_api, database_url, clock, admin=str(ADMIN_TG)) as served:
+        yield served
 
 
 async def test_end_to_end_on_telegram_two_votes_by_button_and_the_results_photo(
@@ -411,14 +395,14 @@ async def test_end_to_end_on_telegram_two_votes_by_button_and_the_results_photo(
 ) -> None:
     app, channel = telegram_bot
     fake = telegram_api
-    await tg_say(fake, ADMIN_TG, "/donvi them KT Phòng Kế toán")
+    await fake.say(ADMIN_TG, "/donvi them KT Phòng Kế toán")
     for user, role in ((HEAD_TG, "lead"), (LAN_TG, "")):
         before = len(fake.sent(ADMIN_TG))
         fake.message(ADMIN_TG, f"/moi KT {role}".strip())
         texts = await fake.wait_sent(ADMIN_TG, before + 2)
         code = found(r"<code>([A-Z0-9]{8})</code>", texts[before])
-        assert "Chào mừng" in await tg_say(fake, user, f"/start {code}")
-    made = await tg_say(fake, HEAD_TG, POLL)
+        assert "Chào mừng" in await fake.say(user, f"/start {code}")
+    made = await fake.say(HEAD_TG, POLL)
     assert "• Telegram: 0 nhóm chat, 2 người nhắn riêng" in made
     dispatcher = Scheduler(app, senders={"telegram": channel})
     await dispatcher.tick(clock.now)
@@ -455,39 +439,27 @@ ZALO_ADMIN = "z-admin"
 
 async def test_end_to_end_on_zalo_a_vote_by_number(database_url: str, clock: Clock) -> None:
     fake = FakeZalo().start()
-    settings = load_settings(BOT_DATABASE_URL=database_url, BOT_ADMINS=f"zalo:{ZALO_ADMIN}")
-    app = await open_app(settings, clock=clock)
-    await import_file(app, CAMPAIGN_2026)
-    channel = ZaloChannel(app, fake.token, base_url=fake.base_url,
-                          public_url="https://bot.example", poll_timeout=1, idle_gap=0.05)  # fmt: skip
-    await channel.start()
     try:
-
-        async def say(user: str, text: str) -> str:
-            before = len(fake.texts(user))
-            fake.message(user, text)
-            return (await fake.wait_sent(user, before + 1))[before]
-
-        await say(ZALO_ADMIN, "/donvi them KT Phòng Kế toán")
-        code = found(r": ([A-Z0-9]{8})\n", await say(ZALO_ADMIN, "/moi KT"))
-        assert "Chào mừng" in await say("z-lan", f"/start {code}")
-        made = await say(ZALO_ADMIN, POLL)
-        assert "• Zalo: 0 nhóm chat, 1 người nhắn riêng" in made
-        await Scheduler(app, senders={"zalo": channel}).tick(clock.now)
-        pushed = fake.texts("z-lan")[-1]
-        assert "Bình chọn số 1" in pushed and "1. Sa Pa" in pushed and "2. Hạ Long" in pushed
-        assert "bạn đã chọn “Hạ Long”" in await say("z-lan", "2")
-        assert "bạn đã chọn “Hạ Long”" in await say("z-lan", "/binhchon")
-        assert len(await votes(app)) == 1
-        before = len(fake.sent(ZALO_ADMIN, method="sendPhoto"))
-        fake.message(ZALO_ADMIN, "/binhchon dong 1")
-        (photo,) = (await fake.wait_for(
-            lambda: fake.sent(ZALO_ADMIN, method="sendPhoto")[before:]))  # fmt: skip
-        assert str(photo.params["photo"]).startswith("https://bot.example/files/")
-        assert str(photo.params["photo"]).endswith("/binh-chon-1.png")  # the chart by its link
+        async with serving(fake, database_url, clock, admin=ZALO_ADMIN,
+                           public_url="https://bot.example") as (app, channel):  # fmt: skip
+            await fake.say(ZALO_ADMIN, "/donvi them KT Phòng Kế toán")
+            code = found(r": ([A-Z0-9]{8})\n", await fake.say(ZALO_ADMIN, "/moi KT"))
+            assert "Chào mừng" in await fake.say("z-lan", f"/start {code}")
+            made = await fake.say(ZALO_ADMIN, POLL)
+            assert "• Zalo: 0 nhóm chat, 1 người nhắn riêng" in made
+            await Scheduler(app, senders={"zalo": channel}).tick(clock.now)
+            pushed = fake.texts("z-lan")[-1]
+            assert "Bình chọn số 1" in pushed and "1. Sa Pa" in pushed and "2. Hạ Long" in pushed
+            assert "bạn đã chọn “Hạ Long”" in await fake.say("z-lan", "2")
+            assert "bạn đã chọn “Hạ Long”" in await fake.say("z-lan", "/binhchon")
+            assert len(await votes(app)) == 1
+            before = len(fake.sent(ZALO_ADMIN, method="sendPhoto"))
+            fake.message(ZALO_ADMIN, "/binhchon dong 1")
+            (photo,) = (await fake.wait_for(
+                lambda: fake.sent(ZALO_ADMIN, method="sendPhoto")[before:]))  # fmt: skip
+            assert str(photo.params["photo"]).startswith("https://bot.example/files/")
+            assert str(photo.params["photo"]).endswith("/binh-chon-1.png")  # the chart by its link
     finally:
-        await channel.stop()
-        await app.close()
         fake.stop()
 
 

@@ -6,7 +6,6 @@ import asyncio
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -52,20 +51,12 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0
     return False
 
 
-async def say(fake: FakeTelegram, user: int, text: str, **kwargs: Any) -> str:
-    """Send a private message and wait for the bot's next answer to it."""
-    before = len(fake.sent(user))
-    fake.message(user, text, **kwargs)
-    texts = await fake.wait_sent(user, before + 1)
-    return texts[before]
-
-
 async def join(fake: FakeTelegram, user: int, role: str = "") -> None:
     before = len(fake.sent(ADMIN))
     fake.message(ADMIN, f"/moi KT {role}".strip())
     texts = await fake.wait_sent(ADMIN, before + 2)  # the code, then the deep link
     code = found(r"<code>([A-Z0-9]{8})</code>", texts[before])
-    assert "Chào mừng" in await say(fake, user, f"/start {code}")
+    assert "Chào mừng" in await fake.say(user, f"/start {code}")
 
 
 async def test_menus_are_set_in_both_languages_for_private_chats_and_groups(
@@ -83,21 +74,21 @@ async def test_menus_are_set_in_both_languages_for_private_chats_and_groups(
 
 
 async def test_a_new_user_joins_with_the_deep_link(bot: App, fake: FakeTelegram) -> None:
-    assert "Đã thêm đơn vị" in await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
-    await say(fake, ADMIN, "/moi KT")
+    assert "Đã thêm đơn vị" in await fake.say(ADMIN, "/donvi them KT Phòng Kế toán")
+    await fake.say(ADMIN, "/moi KT")
     texts = await fake.wait_sent(ADMIN, 3)  # the unit, the code, then the deep link
     link = re.search(r"https://t\.me/thidua_test_bot\?start=([A-Z0-9]{8})", texts[2])
     assert link, texts
     # Opening https://t.me/<bot>?start=CODE makes Telegram send "/start CODE".
-    welcome = await say(fake, LAN, f"/start {link.group(1)}", name="Lan")
+    welcome = await fake.say(LAN, f"/start {link.group(1)}", name="Lan")
     assert welcome.startswith("Chào mừng bạn đến với <b>Phòng Kế toán</b> (KT)!")
     assert fake.sent(LAN)[-1].params["parse_mode"] == "HTML"
 
 
 async def test_a_pledge_registered_with_the_buttons(bot: App, fake: FakeTelegram) -> None:
-    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await fake.say(ADMIN, "/donvi them KT Phòng Kế toán")
     await join(fake, LAN)
-    await say(fake, LAN, "/dangky")
+    await fake.say(LAN, "/dangky")
     question = fake.sent(LAN)[-1]
     buttons = question.params["reply_markup"]["inline_keyboard"]
     assert buttons[0][0] == {
@@ -115,7 +106,7 @@ async def test_a_pledge_registered_with_the_buttons(bot: App, fake: FakeTelegram
     edited = fake.sent(method="editMessageText")[0].params
     assert edited["text"].endswith("<i>➜ Lao động tiên tiến (LĐTT)</i>")
     assert "reply_markup" not in edited or not edited["reply_markup"]
-    assert "Đã ghi cam kết 1." in await say(fake, LAN, "Hoàn thành 100% hồ sơ")
+    assert "Đã ghi cam kết 1." in await fake.say(LAN, "Hoàn thành 100% hồ sơ")
     assert "Bạn phấn đấu xếp loại" in await press("pledge:done")
     assert "Bạn kiểm tra lại" in await press("pledge:rating:good")
     assert "Đã lưu đăng ký thi đua năm 2026" in await press("pledge:confirm")
@@ -125,7 +116,7 @@ async def test_a_pledge_registered_with_the_buttons(bot: App, fake: FakeTelegram
 
 
 async def test_questions_in_private_and_in_groups(bot: App, fake: FakeTelegram) -> None:
-    answer = await say(fake, LAN, "hạn chót là khi nào")
+    answer = await fake.say(LAN, "hạn chót là khi nào")
     assert "đến hết ngày 31/12/2026" in answer
     assert "<b>Mục III.1 (Tổ chức thực hiện)</b>" in answer
     fake.message(LAN, "hạn chót là khi nào", chat_id=GROUP, kind="group")
@@ -140,7 +131,7 @@ async def test_questions_in_private_and_in_groups(bot: App, fake: FakeTelegram) 
 
 
 async def test_a_lead_links_a_group_only_as_a_telegram_admin(bot: App, fake: FakeTelegram) -> None:
-    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await fake.say(ADMIN, "/donvi them KT Phòng Kế toán")
     await join(fake, HEAD, "lead")
     fake.message(HEAD, "/lienket@thidua_test_bot KT", chat_id=GROUP, kind="group")
     refused = (await fake.wait_sent(GROUP, 1))[0]
@@ -171,7 +162,7 @@ async def test_added_to_a_group_then_kicked(bot: App, fake: FakeTelegram) -> Non
 
 
 async def test_a_group_that_migrates_keeps_its_unit(bot: App, fake: FakeTelegram) -> None:
-    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await fake.say(ADMIN, "/donvi them KT Phòng Kế toán")
     fake.chat_admins[GROUP] = {ADMIN}
     fake.message(ADMIN, "/lienket KT", chat_id=GROUP, kind="group")
     await fake.wait_sent(GROUP, 1)
@@ -188,7 +179,7 @@ async def test_a_group_that_migrates_keeps_its_unit(bot: App, fake: FakeTelegram
 
 
 async def test_user_text_is_escaped(bot: App, fake: FakeTelegram) -> None:
-    reply = await say(fake, ADMIN, "/donvi them KT <b>& Tên")
+    reply = await fake.say(ADMIN, "/donvi them KT <b>& Tên")
     assert reply == "Đã thêm đơn vị <b>&lt;b&gt;&amp; Tên</b> (KT) (phòng, ban)."
 
 
@@ -246,7 +237,7 @@ async def test_non_text_messages_get_an_explanation(bot: App, fake: FakeTelegram
 
 
 async def test_the_report_is_sent_as_a_document(bot: App, fake: FakeTelegram) -> None:
-    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await fake.say(ADMIN, "/donvi them KT Phòng Kế toán")
     fake.message(ADMIN, "/baocao")
     await fake.wait_for(lambda: fake.sent(ADMIN, "sendDocument"))
     document = fake.sent(ADMIN, "sendDocument")[0]
@@ -384,7 +375,7 @@ async def test_the_token_never_reaches_the_logs(
     channel = TelegramChannel(app, fake.token, base_url=fake.base_url, poll_timeout=1)
     await channel.start()
     try:
-        assert (await say(fake, LAN, "/start")).startswith("Xin chào")
+        assert (await fake.say(LAN, "/start")).startswith("Xin chào")
     finally:
         await channel.stop()
         await app.close()
@@ -395,7 +386,7 @@ async def test_the_token_never_reaches_the_logs(
 async def test_thongke_is_a_picture_with_its_figures_as_caption(
     bot: App, fake: FakeTelegram
 ) -> None:
-    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await fake.say(ADMIN, "/donvi them KT Phòng Kế toán")
     await join(fake, LAN)
     fake.message(ADMIN, "/thongke KT")
     (photo,) = await fake.wait_for(lambda: fake.sent(ADMIN, method="sendPhoto"))
@@ -408,9 +399,9 @@ async def test_thongke_is_a_picture_with_its_figures_as_caption(
 async def test_figures_too_long_for_a_caption_come_as_text_then_the_picture(
     bot: App, fake: FakeTelegram
 ) -> None:
-    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await fake.say(ADMIN, "/donvi them KT Phòng Kế toán")
     for n in range(8):  # an admin's view of many units: longer than a caption may be
-        await say(fake, ADMIN, f"/donvi them U{n} Phòng số {n} có tên rất dài để thử")
+        await fake.say(ADMIN, f"/donvi them U{n} Phòng số {n} có tên rất dài để thử")
     await join(fake, LAN)
     before = len(fake.sent(ADMIN))
     fake.message(ADMIN, "/thongke")
@@ -425,22 +416,22 @@ async def test_figures_too_long_for_a_caption_come_as_text_then_the_picture(
 async def test_sentences_and_a_listening_dialog_on_telegram(bot: App, fake: FakeTelegram) -> None:
     """Issue 16's journeys through the real PTB application: a reminder said in a sentence, a
     sentence read two ways answered with two buttons, a question in the middle of a dialog."""
-    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await fake.say(ADMIN, "/donvi them KT Phòng Kế toán")
     await join(fake, LAN)
-    assert (await say(fake, LAN, "nhắc tôi nộp báo cáo 8h sáng mai")).startswith(
+    assert (await fake.say(LAN, "nhắc tôi nộp báo cáo 8h sáng mai")).startswith(
         "Đã đặt nhắc việc #1 cho bạn: Thứ Ba, 08:00 03/03/2026"
     )
-    assert "Bạn muốn dùng lệnh /nhacnho hay hỏi về văn bản?" in await say(
-        fake, LAN, "nhắc tôi hạn chót đăng ký thi đua là khi nào"
+    assert "Bạn muốn dùng lệnh /nhacnho hay hỏi về văn bản?" in await fake.say(
+        LAN, "nhắc tôi hạn chót đăng ký thi đua là khi nào"
     )
     buttons = fake.sent(LAN)[-1].params["reply_markup"]["inline_keyboard"]
     assert [row[0]["text"] for row in buttons] == ["Dùng /nhacnho", "Hỏi về văn bản"]
     before = len(fake.sent(LAN))
     fake.press(LAN, fake.sent(LAN)[-1], buttons[1][0]["callback_data"])
     assert "31/3/2026" in (await fake.wait_sent(LAN, before + 1))[before]
-    assert "(Gõ huỷ để thoát.)" in await say(fake, LAN, "/dangky")
+    assert "(Gõ huỷ để thoát.)" in await fake.say(LAN, "/dangky")
     before = len(fake.sent(LAN))
     fake.message(LAN, "hạn chót đăng ký thi đua là khi nào?")
     answer, still = (await fake.wait_sent(LAN, before + 2))[before:]
     assert "31/3/2026" in answer and "vẫn đang chờ bạn trả lời" in still
-    assert "chưa lưu gì" in await say(fake, LAN, "huỷ")
+    assert "chưa lưu gì" in await fake.say(LAN, "huỷ")

@@ -21,7 +21,7 @@ from bot.scheduler import Scheduler
 from storage.models import Chat, Unit
 from tests.conftest import CAMPAIGN_2026, Clock, import_file
 from tests.fakes.telegram_api import FakeTelegram
-from tests.test_telegram import ADMIN, LAN, say
+from tests.test_telegram import ADMIN, LAN
 
 FORUM = -1003000
 GROUP = -200300
@@ -106,7 +106,7 @@ async def test_a_unit_linked_in_a_topic_gets_its_pushes_there(
     channel: TelegramChannel, fake: FakeTelegram, clock: Clock
 ) -> None:
     app = channel.app
-    assert "Đã thêm đơn vị" in await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    assert "Đã thêm đơn vị" in await fake.say(ADMIN, "/donvi them KT Phòng Kế toán")
     done = await in_chat(fake, FORUM, "/lienket KT", SPORTS)
     assert done["text"].startswith("Đã liên kết chủ đề này với <b>Phòng Kế toán</b> (KT).")
     assert done["message_thread_id"] == SPORTS
@@ -141,7 +141,7 @@ async def test_a_deleted_topic_sends_pushes_to_general_and_is_said_once(
     link loses its topic (the unit stays linked), one warning, and the push goes to General
     in the same dispatch; the next one goes there at once."""
     app = channel.app
-    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await fake.say(ADMIN, "/donvi them KT Phòng Kế toán")
     await in_chat(fake, FORUM, "/lienket KT", SPORTS)
     await announce(fake, FORUM, PLANNING)
     await announce(fake, FORUM, PLANNING)
@@ -170,7 +170,7 @@ async def test_an_answer_into_a_topic_deleted_meanwhile_goes_to_general(
 ) -> None:
     """The topic went between the question and the answer: the answer is sent once, to
     General; the chat's link (another topic) is not touched."""
-    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await fake.say(ADMIN, "/donvi them KT Phòng Kế toán")
     await in_chat(fake, FORUM, "/lienket KT", SPORTS)
     before = len(fake.sent(FORUM))
     fake.message(ADMIN, "/trogiup", chat_id=FORUM, thread=DELETED)
@@ -189,7 +189,7 @@ async def test_an_answer_to_a_group_that_became_a_supergroup_follows_it(
     """Telegram refuses the answer with the new id (400, parameters.migrate_to_chat_id): the
     chat takes the new id with its unit, the answer goes there once, and so do pushes."""
     app = channel.app
-    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await fake.say(ADMIN, "/donvi them KT Phòng Kế toán")
     fake.message(ADMIN, "/lienket KT", chat_id=GROUP, kind="group")
     await fake.wait_sent(GROUP, 1)
     fake.fail("sendMessage", 400, chat=GROUP, migrate_to_chat_id=SUPERGROUP)

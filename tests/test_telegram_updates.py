@@ -14,7 +14,7 @@ from bot.channels.telegram import TelegramChannel, api_urls
 from bot.config import load_settings
 from tests.conftest import CAMPAIGN_2026, Clock, import_file
 from tests.fakes.telegram_api import FakeTelegram
-from tests.test_telegram import GROUP, LAN, answered, say
+from tests.test_telegram import GROUP, LAN, answered
 
 ASKED = ["callback_query", "message", "my_chat_member"]
 
@@ -62,7 +62,7 @@ async def test_only_what_the_bot_handles_is_asked_for_and_an_edit_is_not_answere
         assert len(ignored) == 1 and "edited_message" in ignored[0]
 
         fake.edit(LAN, "/trogiup", message_id=asked)  # after: Telegram keeps it to itself
-        assert "Xin chào" in await say(fake, LAN, "/start")
+        assert "Xin chào" in await fake.say(LAN, "/start")
         assert len(fake.texts(LAN)) == 3
     finally:
         await channel.stop()
@@ -116,6 +116,6 @@ async def test_the_bot_runs_against_a_server_named_without_bot(
 ) -> None:
     channel = await started(app, fake, base_url=f"{fake.origin}/")
     try:
-        assert (await say(fake, LAN, "/start")).startswith("Xin chào")
+        assert (await fake.say(LAN, "/start")).startswith("Xin chào")
     finally:
         await channel.stop()

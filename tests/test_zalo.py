@@ -14,7 +14,6 @@ import unicodedata
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -81,47 +80,40 @@ async def group_bot(zapp: App, fake: FakeZalo) -> AsyncIterator[ZaloChannel]:
     await channel.stop()
 
 
-async def say(fake: FakeZalo, user: str, text: str, **kwargs: Any) -> str:
-    """Send a private message and wait for the bot's next answer to it."""
-    before = len(fake.texts(user))
-    fake.message(user, text, **kwargs)
-    return (await fake.wait_sent(user, before + 1))[before]
-
-
 async def join(fake: FakeZalo, user: str, role: str = "", name: str = "") -> None:
-    invite = await say(fake, ADMIN, f"/moi KT {role}".strip())
+    invite = await fake.say(ADMIN, f"/moi KT {role}".strip())
     code = found(r": ([A-Z0-9]{8})\n", invite)
-    assert "Chào mừng" in await say(fake, user, f"/start {code}", name=name)
+    assert "Chào mừng" in await fake.say(user, f"/start {code}", name=name)
 
 
 async def test_join_pledge_by_numbers_and_ask_in_plain_text(
     bot: ZaloChannel, fake: FakeZalo, zapp: App
 ) -> None:
     assert fake.sent(method="deleteWebhook")  # polling needs no webhook
-    assert "Đã thêm đơn vị Phòng Kế toán (KT)" in await say(
-        fake, ADMIN, "/donvi them KT Phòng Kế toán"
+    assert "Đã thêm đơn vị Phòng Kế toán (KT)" in await fake.say(
+        ADMIN, "/donvi them KT Phòng Kế toán"
     )
-    invite = await say(fake, ADMIN, "/moi KT")
+    invite = await fake.say(ADMIN, "/moi KT")
     assert "t.me" not in invite  # Zalo has no deep links: the code is typed after /start
     code = re.search(r"Mã mời vào Phòng Kế toán \(KT\): ([A-Z0-9]{8})\n", invite)
     assert code, invite
-    welcome = await say(fake, LAN, f"/start {code.group(1)}", name="Lan")
+    welcome = await fake.say(LAN, f"/start {code.group(1)}", name="Lan")
     assert welcome.startswith("Chào mừng bạn đến với Phòng Kế toán (KT)!")
 
-    question = await say(fake, LAN, "/dangky")
+    question = await fake.say(LAN, "/dangky")
     assert "1. Lao động tiên tiến (LĐTT)" in question
     assert question.rstrip().endswith("(Trả lời bằng số thứ tự, ví dụ: 1)")
-    assert "Danh hiệu: Lao động tiên tiến." in await say(fake, LAN, "1")
-    assert (await say(fake, LAN, "Hoàn thành 100% hồ sơ đúng hạn")).startswith("Đã ghi cam kết 1.")
-    assert "Bạn phấn đấu xếp loại ở mức nào?" in await say(fake, LAN, "xong")
-    confirm = await say(fake, LAN, "2")
+    assert "Danh hiệu: Lao động tiên tiến." in await fake.say(LAN, "1")
+    assert (await fake.say(LAN, "Hoàn thành 100% hồ sơ đúng hạn")).startswith("Đã ghi cam kết 1.")
+    assert "Bạn phấn đấu xếp loại ở mức nào?" in await fake.say(LAN, "xong")
+    confirm = await fake.say(LAN, "2")
     assert "Mức xếp loại phấn đấu: Hoàn thành tốt nhiệm vụ" in confirm
-    assert "Đã lưu đăng ký thi đua năm 2026" in await say(fake, LAN, "1")
+    assert "Đã lưu đăng ký thi đua năm 2026" in await fake.say(LAN, "1")
     async with zapp.db.transaction() as session:
         pledge = await session.scalar(select(Pledge))
         assert pledge is not None and pledge.title == "ldtt"
 
-    answer = await say(fake, LAN, "han chot la khi nao")
+    answer = await fake.say(LAN, "han chot la khi nao")
     assert "đến hết ngày 31/12/2026" in answer and "Mục III.1" in answer
     everything = fake.texts(LAN) + fake.texts(ADMIN)
     assert not [t for t in everything if re.search(r"</?(b|i|code)>|&amp;|&lt;", t)], everything
@@ -137,7 +129,7 @@ async def test_a_replayed_update_is_answered_once(bot: ZaloChannel, fake: FakeZa
     assert texts[0].startswith("Bạn chưa thuộc đơn vị nào.")
     assert texts[1] == ("Ngôn ngữ hiện tại: tiếng Việt. Đổi bằng /ngonngu vi hoặc /ngonngu en.")
     fake.replay_all = False
-    assert "Mình chưa nhận được nội dung nào" not in await say(fake, LAN, "/trogiup")
+    assert "Mình chưa nhận được nội dung nào" not in await fake.say(LAN, "/trogiup")
     assert len(fake.texts(LAN)) == 3  # two answers, not four, then the third question's
 
 
@@ -212,8 +204,8 @@ async def test_the_text_is_read_whatever_the_event_name_says(
 ) -> None:
     """The reference's event_name is required, yet the text is what counts: an update without
     it, or with another event's name, is answered by its text."""
-    assert (await say(fake, LAN, "/ngonngu", event=None)).startswith("Ngôn ngữ hiện tại")
-    assert (await say(fake, LAN, "/trogiup", event="message.unsupported.received")).startswith(
+    assert (await fake.say(LAN, "/ngonngu", event=None)).startswith("Ngôn ngữ hiện tại")
+    assert (await fake.say(LAN, "/trogiup", event="message.unsupported.received")).startswith(
         "Bạn chưa thuộc đơn vị nào."
     )
     assert NON_TEXT not in fake.texts(LAN)
@@ -234,14 +226,14 @@ async def test_a_group_message_while_zalo_has_no_groups_is_told_once_a_day(
     once a day, the log says it once, and private chats go on."""
     caplog.set_level(logging.WARNING)
     assert bot.names == ("bot.thidua",) and bot.groups is False  # the documented getMe
-    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await fake.say(ADMIN, "/donvi them KT Phòng Kế toán")
     await join(fake, HEAD, role="lead", name="Hùng")
     for text in ("@bot.thidua /lienket KT", "@bot.thidua /lienket KT", "@bot.thidua hạn chót?"):
         fake.message(HEAD, text, chat_id=GROUP, group=True)
     fake.message(HEAD, None, chat_id=GROUP, group=True, event="message.sticker.received")
     await fake.wait_sent(GROUP, 1)
     await fake.drained()
-    assert (await say(fake, HEAD, "/ngonngu")).startswith("Ngôn ngữ hiện tại")  # private: on
+    assert (await fake.say(HEAD, "/ngonngu")).startswith("Ngôn ngữ hiện tại")  # private: on
     await group_idle(bot)
     assert fake.texts(GROUP) == [NO_GROUPS]
     async with zapp.db.transaction() as session:
@@ -262,7 +254,7 @@ async def test_groups_follow_getme_and_mentions_use_its_names(
     getMe's names (account_name, display_name) is taken off, in any case or form."""
     assert group_bot.groups is True
     assert group_bot.names == ("bot.thidua", "Bot Thi Đua")
-    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await fake.say(ADMIN, "/donvi them KT Phòng Kế toán")
     await join(fake, HEAD, role="lead", name="Hùng")
     fake.message(HEAD, "@Bot.ThiDua /lienket KT", chat_id=GROUP, group=True)
     assert "Đã liên kết" in (await fake.wait_sent(GROUP, 1))[0]
@@ -274,12 +266,12 @@ async def test_groups_follow_getme_and_mentions_use_its_names(
 async def test_the_report_is_offered_as_a_link_that_expires(
     zapp: App, bot: ZaloChannel, fake: FakeZalo
 ) -> None:
-    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await fake.say(ADMIN, "/donvi them KT Phòng Kế toán")
     web = WebServer("127.0.0.1", 0)
     web.downloads(zapp.db, zapp.services.clock)
     await web.start()
     try:
-        report = await say(fake, ADMIN, "/baocao")
+        report = await fake.say(ADMIN, "/baocao")
         link = re.search(rf"{re.escape(PUBLIC)}(/files/\S+)", report)
         assert link, report
         assert "bao-cao-thi-dua-2026.xlsx" in report
@@ -315,7 +307,7 @@ async def test_a_reminder_reaches_a_linked_zalo_group(
     """Where getMe says the bot can join groups; the mention typed as phones may send it
     (decomposed accents, a non-breaking space, another case) is taken off."""
     bot = group_bot
-    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await fake.say(ADMIN, "/donvi them KT Phòng Kế toán")
     await join(fake, HEAD, role="lead", name="Hùng")
     mention = unicodedata.normalize("NFD", "@bot\u00a0THI Đua")
     fake.message(HEAD, f"{mention} /lienket KT", chat_id=GROUP, group=True)
@@ -337,8 +329,8 @@ async def test_a_reminder_reaches_a_linked_zalo_group(
 async def test_a_private_reminder_is_snoozed_by_typing_its_number(
     zapp: App, bot: ZaloChannel, fake: FakeZalo
 ) -> None:
-    assert "Đã đặt nhắc việc #1 cho bạn" in await say(
-        fake, ADMIN, "/nhacnho 30 phút nữa Gọi Sở Nội vụ"
+    assert "Đã đặt nhắc việc #1 cho bạn" in await fake.say(
+        ADMIN, "/nhacnho 30 phút nữa Gọi Sở Nội vụ"
     )
     scheduler = Scheduler(zapp, senders={"zalo": bot})
     await scheduler.tick(MONDAY_9 + timedelta(minutes=30))
@@ -347,8 +339,8 @@ async def test_a_private_reminder_is_snoozed_by_typing_its_number(
     clock = zapp.services.clock
     assert isinstance(clock, Clock)
     clock.now = MONDAY_9 + timedelta(minutes=31)
-    assert (await say(fake, ADMIN, "1")).startswith("Được, mình sẽ nhắc lại lúc 10:31 09/03/2026")
-    assert "Gọi Sở Nội vụ" not in await say(fake, ADMIN, "1")  # the offer was used: "1" is new
+    assert (await fake.say(ADMIN, "1")).startswith("Được, mình sẽ nhắc lại lúc 10:31 09/03/2026")
+    assert "Gọi Sở Nội vụ" not in await fake.say(ADMIN, "1")  # the offer was used: "1" is new
     await scheduler.tick(MONDAY_9 + timedelta(minutes=91))
     assert fake.texts(ADMIN)[-1].startswith("🔔 Nhắc việc: Gọi Sở Nội vụ")
 
@@ -746,15 +738,15 @@ async def test_one_person_on_telegram_and_zalo_has_one_pledge(
             tg.message(77, text, name="Lan")
             return (await tg.wait_sent(77, before + 1))[before]
 
-        await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
-        invite = await say(fake, ADMIN, "/moi KT")
+        await fake.say(ADMIN, "/donvi them KT Phòng Kế toán")
+        invite = await fake.say(ADMIN, "/moi KT")
         code = found(r": ([A-Z0-9]{8})\n", invite)
         assert "Chào mừng" in await on_telegram(f"/start {code}")
         assert "Đã lưu đăng ký" in await on_telegram("/dangky LĐTT; Hoàn thành 100% hồ sơ")
         issued = await on_telegram("/taikhoan")
         link = re.search(r"<code>/taikhoan ([A-Z0-9]{8})</code>", issued)
         assert link, issued
-        asked = await say(fake, LAN, f"/taikhoan {link.group(1)}", name="Lan")
+        asked = await fake.say(LAN, f"/taikhoan {link.group(1)}", name="Lan")
         assert asked.startswith("Mình đã gửi yêu cầu tới tài khoản Telegram của bạn.")
         # The owner confirms on Telegram, under the request the outbox delivered there.
         before = len(tg.sent(77))
@@ -766,11 +758,11 @@ async def test_one_person_on_telegram_and_zalo_has_one_pledge(
         tg.press(77, request, confirm)
         joined = (await tg.wait_sent(77, before + 2))[before + 1]
         assert joined.startswith("Đã liên kết tài khoản Zalo với tài khoản Telegram của bạn.")
-        mine = await say(fake, LAN, "/camket")
+        mine = await fake.say(LAN, "/camket")
         assert "Lao động tiên tiến" in mine and "Hoàn thành 100% hồ sơ" in mine
-        offer = await say(fake, LAN, "/dangky CSTĐCS; Một sáng kiến")
+        offer = await fake.say(LAN, "/dangky CSTĐCS; Một sáng kiến")
         assert offer.startswith("Bạn đã đăng ký thi đua năm nay (danh hiệu Lao động tiên tiến).")
-        assert (await say(fake, LAN, "1")).startswith("Đã thay đăng ký thi đua năm 2026")
+        assert (await fake.say(LAN, "1")).startswith("Đã thay đăng ký thi đua năm 2026")
         assert "Một sáng kiến" in await on_telegram("/camket")  # the same pledge, seen from both
     finally:
         await telegram.stop()
@@ -911,13 +903,13 @@ async def test_a_picture_caption_is_plain_and_at_most_2000_characters(
 async def test_thongke_shows_its_picture_served_by_the_bots_web_server(
     zapp: App, bot: ZaloChannel, fake: FakeZalo
 ) -> None:
-    await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+    await fake.say(ADMIN, "/donvi them KT Phòng Kế toán")
     await join(fake, LAN)
     web = WebServer("127.0.0.1", 0)
     web.downloads(zapp.db, zapp.services.clock)
     await web.start()
     try:
-        figures = await say(fake, ADMIN, "/thongke")
+        figures = await fake.say(ADMIN, "/thongke")
         assert "Phòng Kế toán (KT) — 1 thành viên" in figures
         (photo,) = await fake.wait_for(lambda: fake.sent(ADMIN, method="sendPhoto"))
         assert "caption" not in photo.params  # the figures came as text just before
@@ -936,9 +928,9 @@ async def test_without_a_public_address_the_figures_come_as_text_only(
                           idle_gap=0.05)  # fmt: skip
     await channel.start()
     try:
-        await say(fake, ADMIN, "/donvi them KT Phòng Kế toán")
+        await fake.say(ADMIN, "/donvi them KT Phòng Kế toán")
         await join(fake, LAN)
-        figures = await say(fake, ADMIN, "/thongke")
+        figures = await fake.say(ADMIN, "/thongke")
         assert "Phòng Kế toán (KT) — 1 thành viên" in figures
         assert "BOT_PUBLIC_URL" not in figures  # no note about a file nobody can open
         assert fake.sent(ADMIN, method="sendPhoto") == []

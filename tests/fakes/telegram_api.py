@@ -296,6 +296,14 @@ class FakeTelegram(LoopbackServer):
         await self.wait_for(lambda: len(self.sent(chat_id)) >= count, timeout)
         return self.texts(chat_id)
 
+    async def say(self, user_id: int, text: str, **kwargs: Any) -> str:
+        """Send a message (privately, or into `chat_id=`) and wait for the bot's next message
+        in that chat: the answer, when nothing else is on its way there."""
+        chat = int(kwargs.get("chat_id") or user_id)
+        before = len(self.sent(chat))
+        self.message(user_id, text, **kwargs)
+        return (await self.wait_sent(chat, before + 1))[before]
+
     async def drained(self, timeout: float = 15.0) -> None:
         """Every pushed update has been fetched and acknowledged by the bot."""
 

@@ -154,6 +154,12 @@ class FakeZalo(LoopbackServer):
         await self.wait_for(lambda: len(self.texts(chat_id)) >= count, timeout)
         return self.texts(chat_id)
 
+    async def say(self, user_id: str, text: str, **kwargs: Any) -> str:
+        """Send a private message and wait for the bot's next message to that person."""
+        before = len(self.texts(user_id))
+        self.message(user_id, text, **kwargs)
+        return (await self.wait_sent(user_id, before + 1))[before]
+
     async def drained(self, timeout: float = 15.0) -> None:
         """Every queued update has been handed out."""
         await self.wait_for(lambda: not self.updates, timeout)
