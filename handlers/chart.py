@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from campaign.standing import Status
 from handlers.context import Translate
 from handlers.messages import plain
 from usecases.standing import UnitStanding
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 COLOURS = {
     Status.MET: "#2e7d32",
@@ -88,6 +93,11 @@ def standing_png(t: Translate, title: str, results: list[UnitStanding]) -> bytes
     axes.set_xlim(0, 110)
     axes.set_xlabel("%")
     axes.set_title(title, fontsize=11)
+    return png_of(figure, axes)
+
+
+def png_of(figure: Figure, axes: Axes) -> bytes:
+    """The finished chart as PNG bytes: no frame on the top and right, laid out to fit."""
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     figure.tight_layout()

@@ -8,10 +8,10 @@ costs a tenth of a second of CPU, which must not stop the event loop.
 
 from __future__ import annotations
 
-import io
 import textwrap
 
 from campaign.polls import Share
+from handlers.chart import png_of
 
 BAR = "#1565c0"
 WINNER = "#2e7d32"
@@ -38,9 +38,4 @@ def poll_png(title: str, items: list[Share], voters_line: str) -> bytes:
     axes.set_xlim(0, 115)
     axes.set_xlabel(voters_line)
     axes.set_title("\n".join(textwrap.wrap(title, 70)), fontsize=11)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return png_of(figure, axes)
