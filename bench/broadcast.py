@@ -30,13 +30,12 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import text
-
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, this folder comes first on the import path, and bench/telegram.py would hide
 # the `telegram` package: the project root takes its place.
 sys.path[0] = str(ROOT)
 
+from bench.databases import empty_database  # noqa: E402
 from bot.app import App, open_app  # noqa: E402
 from bot.channels.pacing import paced_limiter  # noqa: E402
 from bot.channels.telegram import OVERALL_PER_SECOND as PACE  # noqa: E402
@@ -55,14 +54,7 @@ OVERALL_PER_SECOND = 30
 
 
 async def fresh_app(url: str, **settings: str) -> App:
-    if url.startswith("postgresql"):
-        from storage.db import Database
-
-        reset = Database(url)
-        async with reset.engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-        await reset.close()
+    await empty_database(url)
     return await open_app(load_settings(BOT_DATABASE_URL=url, **settings))
 
 

@@ -27,12 +27,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # bench/telegram.py must not hide the `telegram` package
 
+from bench.databases import empty_database  # noqa: E402
 from bot.app import open_app  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from storage import outbox  # noqa: E402
@@ -47,12 +47,7 @@ HEAD_START = 20
 
 async def fresh(url: str, messages: int) -> None:
     """A new schema (PostgreSQL) and `messages` announcements due now, one per group."""
-    if url.startswith("postgresql"):
-        engine = create_async_engine(url)
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-        await engine.dispose()
+    await empty_database(url)
     app = await open_app(load_settings(BOT_DATABASE_URL=url))
     now = datetime.now(UTC)
     async with app.db.transaction() as session:

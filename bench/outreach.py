@@ -20,11 +20,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
+from bench.databases import empty_database  # noqa: E402
 from campaign.outreach import per_unit  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import (  # noqa: E402
@@ -87,11 +88,8 @@ async def build(db: Database, units: int, members: int, activities: int) -> None
 
 
 async def measure(url: str, units: int, members: int, activities: int) -> tuple[float, int]:
+    await empty_database(url)
     db = Database(url)
-    if db.dialect == "postgresql":
-        async with db.engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
     await db.upgrade()
     await build(db, units, members, activities)
     best, queries = float("inf"), 0

@@ -38,12 +38,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # bench/telegram.py must not hide the `telegram` package
 
+from bench.databases import empty_database  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
 from tests.processes import HEADERS, Bot, message, start_bots  # noqa: E402
@@ -80,14 +79,6 @@ class Run:
     def p95(self) -> float:
         ordered = sorted(self.latencies)
         return ordered[int(0.95 * (len(ordered) - 1))] if ordered else 0.0
-
-
-async def fresh_schema(url: str) -> None:
-    engine = create_async_engine(url)
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
 
 
 async def post_all(
@@ -184,7 +175,7 @@ def count_replies(fake: FakeTelegram, run: Run, killed: set[str]) -> None:
 
 
 def measure(url: str, processes: int, args: argparse.Namespace, *, kill: bool = False) -> Run:
-    asyncio.run(fresh_schema(url))
+    asyncio.run(empty_database(url))
     fake = FakeTelegram().start()
     assert fake._server is not None  # a killed bot's connections reset: not worth a traceback
     fake._server.handle_error = lambda *_: None  # type: ignore[method-assign]  # quiet: killed clients' broken pipes are expected here

@@ -38,6 +38,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # bench/telegram.py must not hide the `telegram` package
 
+from bench.databases import empty_database  # noqa: E402
 from bot.app import App, open_app  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.scheduler import NUDGE_HOUR, Scheduler  # noqa: E402
@@ -54,21 +55,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-async def fresh(url: str) -> None:
-    """An empty database: the SQLite file removed, or PostgreSQL's schema made again."""
-    if url.startswith("sqlite"):
-        for suffix in ("", "-wal", "-shm", ".lock"):
-            Path(url.split("///", 1)[1] + suffix).unlink(missing_ok=True)
-    if url.startswith("postgresql"):
-        from sqlalchemy.ext.asyncio import create_async_engine
-
-        engine = create_async_engine(url)
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-        await engine.dispose()
 
 
 async def build(app: App, members: int) -> datetime:
@@ -156,7 +142,7 @@ class Run:
 
 
 async def prepare(url: str, members: int) -> Run:
-    await fresh(url)
+    await empty_database(url)
     settings = load_settings(BOT_DATABASE_URL=url, BOT_ADMINS="console:admin")
     clock = Clock(datetime(2025, 1, 1, tzinfo=UTC))
     app = await open_app(settings, clock=clock)

@@ -37,13 +37,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # the `telegram` package: the project root takes its place.
 sys.path[0] = str(ROOT)
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
 
+from bench.databases import empty_database  # noqa: E402
 from bot.app import App, open_app  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from handlers.messages import Incoming, Reply  # noqa: E402
-from storage.db import Database  # noqa: E402
 from storage.models import (  # noqa: E402
     Account,
     Activity,
@@ -61,12 +61,7 @@ WAITING = re.compile(r"danh sách chờ, thứ (\d+)")
 
 
 async def fresh_app(url: str) -> App:
-    if url.startswith("postgresql"):
-        reset = Database(url)
-        async with reset.engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-        await reset.close()
+    await empty_database(url)
     return await open_app(load_settings(BOT_DATABASE_URL=url, BOT_ADMINS=f"telegram:{ADMIN}"))
 
 

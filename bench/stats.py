@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # the `telegram` package: the project root takes its place.
 sys.path[0] = str(ROOT)
 
+from bench.databases import empty_database  # noqa: E402
 from bot.app import seed_default_campaign  # noqa: E402
 from campaign.ratings import Rating  # noqa: E402
 from campaign.standing import DEFAULT_TARGETS, Tally  # noqa: E402
@@ -218,11 +219,8 @@ async def timed(
 
 
 async def measure(url: str, units: int, members: int, updates: int, baseline: bool) -> dict:
+    await empty_database(url)
     db = Database(url)
-    if db.dialect == "postgresql":
-        async with db.engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
     await db.upgrade()
     await seed_default_campaign(db)
     campaign_id = await build(db, units, members, updates)
